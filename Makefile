@@ -1,0 +1,56 @@
+# Every target bootstraps what it needs: .venv (Python), node_modules (KaTeX),
+# and for the browser tests Debian's chromium and CJK fonts.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PY := $(BIN)/python
+export NO_MKDOCS_2_WARNING := 1
+export PYTHONHASHSEED := 0
+
+LANG_CONFIGS := mkdocs.yml $(sort $(wildcard mkdocs.*.yml))
+
+.PHONY: site serve figures test test-fast clean weight bench i18n-status system-deps
+
+site: $(VENV)/.installed node_modules/.installed
+	$(PY) -m ml4a_figs build
+	@for cfg in $(LANG_CONFIGS); do \
+	  echo "mkdocs build -f $$cfg"; \
+	  $(BIN)/mkdocs build --strict --quiet -f $$cfg || exit 1; \
+	done
+
+serve: $(VENV)/.installed node_modules/.installed
+	$(BIN)/mkdocs serve --strict -a 127.0.0.1:8000
+
+figures: $(VENV)/.installed
+	$(PY) -m ml4a_figs build
+
+test: site system-deps
+	$(BIN)/pytest
+
+# the unit tests alone: no site build, no browser
+test-fast: $(VENV)/.installed node_modules/.installed
+	$(BIN)/pytest -m "not browser and not slow"
+
+weight: site system-deps
+	$(PY) -m tests.weight
+
+bench: $(VENV)/.installed
+	$(PY) -m ml4a_figs.bench
+	$(PY) -m tests.bench_figures
+
+system-deps:
+	@bash .ci/system-deps
+
+clean:
+	rm -rf site .cache .pytest_cache test-artifacts
+	-[ -x $(PY) ] && $(PY) -m ml4a_figs clean
+
+$(VENV)/.installed: pyproject.toml
+	[ -x $(PY) ] || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[docs,test]'
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	@command -v npm >/dev/null || bash .ci/system-deps
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@

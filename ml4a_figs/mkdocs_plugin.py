@@ -1,0 +1,169 @@
+"""MkDocs plugin: the bridge between the computed figures and the pages.
+
+- before each build, redraws the figures that are stale (a no-op when none is);
+- publishes figures/ and the shared assets without copying them into docs/;
+- replaces `{{ facts.NAME }}` with numbers computed by the same code as the figures;
+- resolves `![alt](figure:NAME)` to the figure's file, failing on unknown names;
+- renders every formula to HTML with KaTeX, so pages carry no math JavaScript.
+"""
+
+from __future__ import annotations
+
+import difflib
+import html
+import json
+import re
+from pathlib import Path
+
+from mkdocs.config import config_options as c
+from mkdocs.config.base import Config
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin, get_plugin_logger
+from mkdocs.structure.files import File, Files
+
+from . import build as builder
+from .mathrender import KatexRenderer, MathError, katex_dir
+from .registry import Figure, scan
+
+log = get_plugin_logger(__name__)
+
+FACT = re.compile(r"\{\{\s*facts\.([A-Za-z0-9_]+)\s*\}\}")
+STRAY_FACT = re.compile(r"\{\{\s*[A-Za-z_][\w.]*\s*\}\}")
+FIGURE_REF = re.compile(r"!\[([^\]]*)\]\(figure:([^)\s]*)\)")
+INLINE_MATH = re.compile(r'<span class="arithmatex">\\\((.*?)\\\)</span>', re.S)
+DISPLAY_MATH = re.compile(r'<div class="arithmatex">\\\[(.*?)\\\]</div>', re.S)
+FIGURE_IMG = re.compile(r'<img (alt="[^"]*" )?src="((?:\.\./)*figures/[^"]+)"')
+
+WEB_FORMATS = ("svg", "webp", "png")
+
+
+class FiguresConfig(Config):
+    figures_dir = c.Type(str, default="figures")
+    assets_dir = c.Type(str, default="docs/assets")
+    jobs = c.Type(int, default=2)
+    cache_dir = c.Type(str, default=".cache")
+
+
+def _line_of(page_file: File, needle: str) -> int:
+    """Line of `needle` in the page's source file (front matter included)."""
+    try:
+        text = Path(page_file.abs_src_path).read_text(encoding="utf-8")
+    except (OSError, TypeError):
+        return 0
+    index = text.find(needle)
+    return text.count("\n", 0, index) + 1 if index >= 0 else 0
+
+
+def _closest(name: str, known) -> str:
+    close = difflib.get_close_matches(name, sorted(known), n=3, cutoff=0.5)
+    return f"; did you mean {', '.join(close)}?" if close else ""
+
+
+class FiguresPlugin(BasePlugin[FiguresConfig]):
+    def on_config(self, config):
+        self.root = Path(config.config_file_path).resolve().parent
+        self.figures_dir = self.root / self.config.figures_dir
+        self.assets_dir = self.root / self.config.assets_dir
+        self.math = KatexRenderer(self.root, self.root / self.config.cache_dir / "katex.json")
+        return config
+
+    def on_pre_build(self, config):
+        """Redraw what is stale; runs before every build and every `serve` rebuild."""
+        results = builder.build(out_dir=self.figures_dir, jobs=self.config.jobs)
+        built = [r for r in results if r.status == "built"]
+        failed = [r for r in results if r.status == "failed"]
+        for r in built:
+            log.info(f"figure {r.name} drawn in {r.seconds:.2f} s")
+        if failed:
+            for r in failed:
+                log.error(f"figure {r.name} failed:\n{r.error}")
+            raise PluginError(f"{len(failed)} figure(s) failed: {', '.join(r.name for r in failed)}")
+        self.registry: dict[str, Figure] = scan()
+        self.facts = json.loads((self.figures_dir / "facts.json").read_text(encoding="utf-8"))
+
+    def on_files(self, files: Files, config):
+        def publish(src: Path, dest: str) -> None:
+            if files.get_file_from_path(dest) is None:
+                files.append(File.generated(config, dest, abs_src_path=str(src)))
+
+        for fig in self.registry.values():
+            for out in fig.output_names():
+                if not out.endswith(".json"):
+                    publish(self.figures_dir / out, f"figures/{out}")
+        for path in sorted(self.assets_dir.rglob("*")):
+            if path.is_file():
+                publish(path, f"assets/{path.relative_to(self.assets_dir).as_posix()}")
+        katex = katex_dir(self.root) / "dist"
+        publish(katex / "katex.min.css", "assets/katex/katex.min.css")
+        for font in sorted((katex / "fonts").glob("*.woff2")):
+            publish(font, f"assets/katex/fonts/{font.name}")
+        return files
+
+    def on_serve(self, server, config, builder):
+        # editing the training or plotting code rebuilds, which redraws what it touched
+        server.watch(str(self.root / "ml4a_figs"))
+        server.watch(str(self.assets_dir))
+        return server
+
+    # --- Markdown -------------------------------------------------------------
+
+    def on_page_markdown(self, markdown: str, page, config, files):
+        src = page.file.src_uri
+
+        def fact(match: re.Match) -> str:
+            name = match.group(1)
+            if name not in self.facts:
+                raise PluginError(f"{src}:{_line_of(page.file, match.group(0))}: unknown fact "
+                                  f"{name!r}{_closest(name, self.facts)}")
+            return str(self.facts[name])
+
+        markdown = FACT.sub(fact, markdown)
+        stray = STRAY_FACT.search(markdown)
+        if stray:
+            raise PluginError(f"{src}:{_line_of(page.file, stray.group(0))}: "
+                              f"{stray.group(0)!r} is not a fact; write {{{{ facts.NAME }}}}")
+
+        depth = src.count("/")
+        prefix = "../" * depth
+
+        def figure(match: re.Match) -> str:
+            alt, name = match.groups()
+            fig = self.registry.get(name)
+            if fig is None:
+                raise PluginError(f"{src}:{_line_of(page.file, match.group(0))}: unknown figure "
+                                  f"{name!r}{_closest(name, self.registry)}")
+            web = [f for f in fig.formats if f in WEB_FORMATS]
+            if not web:
+                raise PluginError(f"{src}: figure {name!r} has no format a browser shows")
+            return f"![{alt or fig.alt}]({prefix}figures/{name}.{web[0]})"
+
+        return FIGURE_REF.sub(figure, markdown)
+
+    # --- HTML -----------------------------------------------------------------
+
+    def on_page_content(self, content: str, page, config, files):
+        src = page.file.src_uri
+
+        def render(display: bool):
+            def replace(match: re.Match) -> str:
+                tex = html.unescape(match.group(1)).strip()
+                try:
+                    return self.math.render(tex, display)
+                except MathError as exc:
+                    raise PluginError(f"{src}:{_line_of(page.file, tex)}: cannot typeset "
+                                      f"{tex!r}: {exc}") from None
+            return replace
+
+        content = DISPLAY_MATH.sub(render(True), content)
+        content = INLINE_MATH.sub(render(False), content)
+        # Figures below the fold load as the reader reaches them.
+        content = FIGURE_IMG.sub(lambda m: f'<img loading="lazy" decoding="async" '
+                                           f'{m.group(1) or ""}src="{m.group(2)}"', content)
+        return content
+
+    def on_post_build(self, config):
+        self.math.close()
+
+    def on_build_error(self, error):
+        if hasattr(self, "math"):
+            self.math.close()
