@@ -62,12 +62,23 @@ def build_one(fig: Figure, key: str, out_dir: Path) -> Result:
         for fmt in fig.formats:
             write_output(drawn, out_dir / f"{fig.name}.{fmt}", fmt)
         _close(drawn)
+        _remove_orphans(fig, out_dir)
         stamp = {"key": key,
                  "outputs": {f: _sha256(out_dir / f) for f in fig.output_names()}}
         write_output(stamp, _stamp_path(out_dir, fig.name), "json")
         return Result(fig.name, "built", time.perf_counter() - start)
     except Exception:
         return Result(fig.name, "failed", time.perf_counter() - start, traceback.format_exc())
+
+
+def _remove_orphans(fig: Figure, out_dir: Path) -> None:
+    """Files an earlier version of this figure wrote in formats it no longer has."""
+    try:
+        old = json.loads(_stamp_path(out_dir, fig.name).read_text()).get("outputs", {})
+    except (OSError, ValueError):
+        return
+    for name in set(old) - set(fig.output_names()):
+        (out_dir / name).unlink(missing_ok=True)
 
 
 def _close(drawn) -> None:

@@ -9,7 +9,7 @@ import time
 from pathlib import Path
 
 from . import build as builder
-from .registry import scan
+from .registry import DeclarationError, scan
 
 
 def _progress(result: builder.Result, done: int, total: int) -> None:
@@ -44,7 +44,14 @@ def main(argv: list[str] | None = None) -> int:
     b.add_argument("--jobs", "-j", type=int, default=os.cpu_count() or 1)
     sub.add_parser("clean", help="remove every generated figure and stamp")
     args = parser.parse_args(argv)
+    try:
+        return _run(args)
+    except DeclarationError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
 
+
+def _run(args) -> int:
     if args.command == "list":
         from .registry import cache_key
 

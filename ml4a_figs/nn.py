@@ -115,6 +115,12 @@ class MLP:
         out, _ = self._forward(X, train=False)
         return out
 
+    def activations(self, X):
+        """Every layer's values for X, input first and output last (no dropout):
+        what a diagram needs to show how a change travels through the net."""
+        out, layers = self._forward(X, train=False)
+        return [layers[0][0]] + [h for _, _, h, _ in layers[:-1]] + [out]
+
     def predict(self, X):
         """Class labels (cross_entropy) or predicted values (mse)."""
         out = self.forward(X)

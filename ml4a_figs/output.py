@@ -21,6 +21,9 @@ _FIXED_METADATA = {
 # Raster figures are drawn at twice their CSS size for sharp phone and retina screens.
 RASTER_DPI = 200
 
+# Lossy WebP keeps smooth surfaces sharp at a fraction of PNG's bytes.
+_PIL_OPTIONS = {"webp": {"quality": 85, "method": 6}}
+
 
 def write_output(obj: Any, path: Path, fmt: str) -> None:
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
@@ -36,7 +39,8 @@ def _write(obj: Any, path: Path, fmt: str) -> None:
         path.write_text(json.dumps(obj, indent=2, sort_keys=True, ensure_ascii=False) + "\n",
                         encoding="utf-8")
     elif hasattr(obj, "savefig"):
-        obj.savefig(path, format=fmt, dpi=RASTER_DPI, metadata=_FIXED_METADATA.get(fmt))
+        extra = {"pil_kwargs": _PIL_OPTIONS[fmt]} if fmt in _PIL_OPTIONS else {}
+        obj.savefig(path, format=fmt, dpi=RASTER_DPI, metadata=_FIXED_METADATA.get(fmt), **extra)
     elif hasattr(obj, "save"):
         obj.save(path, fmt)
     else:

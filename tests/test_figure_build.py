@@ -1,0 +1,176 @@
+"""The figure registry, the cache and the CLI, tested through the real command."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from conftest import FIGURES, ROOT, run_cli
+from ml4a_figs import build as builder
+from ml4a_figs.output import write_output
+from ml4a_figs.registry import DeclarationError, cache_key, scan
+
+FIGURE_REF = re.compile(r"\(figure:([A-Za-z0-9_-]+)\)")
+
+
+def referenced_figures() -> dict[str, list[str]]:
+    refs: dict[str, list[str]] = {}
+    for md in sorted((ROOT / "docs").rglob("*.md")):
+        for name in FIGURE_REF.findall(md.read_text(encoding="utf-8")):
+            refs.setdefault(name, []).append(str(md.relative_to(ROOT)))
+    return refs
+
+
+def test_every_figure_a_page_uses_is_declared():
+    declared = scan()
+    missing = {n: where for n, where in referenced_figures().items() if n not in declared}
+    assert not missing, f"pages use undeclared figures: {missing}"
+
+
+def test_every_declared_figure_is_used_by_a_page():
+    used = referenced_figures()
+    unused = [n for n, fig in scan().items() if "json" not in fig.formats and n not in used]
+    assert not unused, f"declared but shown nowhere: {unused}"
+
+
+def test_declarations_resolve_to_functions_with_alt_text():
+    for name, fig in scan().items():
+        compute, draw = fig.functions()
+        assert callable(compute) and callable(draw), name
+        assert set(fig.formats) <= {"svg", "png", "webp", "json"}, name
+        assert len(fig.alt) >= 20, f"{name}: alt text too short to describe the figure"
+
+
+def test_a_declaration_that_is_not_literal_is_an_error(package_copy, tmp_path):
+    pkg = tmp_path / "pkg"
+    shutil.copytree(package_copy / "ml4a_figs", pkg / "ml4a_figs")
+    (pkg / "ml4a_figs" / "figures" / "zz_bad.py").write_text(
+        "from ..registry import declare\n\n"
+        "def f():\n    return {}\n\n"
+        "ALT = 'computed'\n"
+        "declare('bad', compute=f, draw=f, alt=ALT)\n")
+    proc = run_cli(pkg, "list", out=tmp_path / "out")
+    assert proc.returncode != 0
+    assert "zz_bad.py:7" in proc.stderr and "literal" in proc.stderr
+
+
+def test_noop_build_redraws_nothing():
+    first = run_cli(ROOT, "build", out=FIGURES)
+    assert first.returncode == 0, first.stderr
+    second = run_cli(ROOT, "build", out=FIGURES)
+    assert second.returncode == 0, second.stderr
+    n = len(scan())
+    assert f"0 built, {n} cached, 0 failed" in second.stdout, second.stdout
+
+
+def _warm_copy(package_copy: Path, tmp_path: Path) -> tuple[Path, Path]:
+    """A package copy and a copy of the warm figures/ folder it can build into."""
+    pkg = tmp_path / "pkg"
+    shutil.copytree(package_copy / "ml4a_figs", pkg / "ml4a_figs")
+    out = tmp_path / "figures"
+    assert run_cli(ROOT, "build", out=FIGURES).returncode == 0
+    shutil.copytree(FIGURES, out)
+    return pkg, out
+
+
+def _statuses(stdout: str) -> dict[str, str]:
+    return dict((name, status) for status, name in
+                re.findall(r"^\[\s*\d+/\d+\] (\w+)\s+(\S+)", stdout, re.M))
+
+
+def test_a_fresh_clone_with_a_warm_cache_redraws_nothing(package_copy, tmp_path):
+    pkg, out = _warm_copy(package_copy, tmp_path)
+    proc = run_cli(pkg, "build", out=out)
+    assert proc.returncode == 0, proc.stderr
+    assert set(_statuses(proc.stdout).values()) == {"cached"}, proc.stdout
+
+
+def test_editing_one_draw_function_redraws_that_figure_alone(package_copy, tmp_path):
+    pkg, out = _warm_copy(package_copy, tmp_path)
+    module = pkg / "ml4a_figs" / "figures" / "why_training_is_hard.py"
+    source = module.read_text()
+    edited = source.replace("def draw_small_nets(nets, n_weights):\n",
+                            "def draw_small_nets(nets, n_weights):\n    nets = list(nets)\n", 1)
+    assert edited != source
+    module.write_text(edited)
+    proc = run_cli(pkg, "build", out=out)
+    assert proc.returncode == 0, proc.stderr
+    statuses = _statuses(proc.stdout)
+    assert {n for n, s in statuses.items() if s == "built"} == {"small_nets"}, proc.stdout
+
+
+def test_editing_the_core_redraws_what_uses_it(package_copy, tmp_path):
+    pkg, out = _warm_copy(package_copy, tmp_path)
+    nn = pkg / "ml4a_figs" / "nn.py"
+    nn.write_text(nn.read_text() + "\n\nEDITED_FOR_A_TEST = 1\n")
+    proc = run_cli(pkg, "build", out=out)
+    built = {n for n, s in _statuses(proc.stdout).items() if s == "built"}
+    assert "connection_tweak" in built and "facts" in built, proc.stdout
+    assert "sampling" not in built, "sampling does not use nn.py and must stay cached"
+
+
+def test_a_broken_figure_is_named_and_the_others_still_build(package_copy, tmp_path):
+    pkg = tmp_path / "pkg"
+    shutil.copytree(package_copy / "ml4a_figs", pkg / "ml4a_figs")
+    shutil.copy(ROOT / "tests" / "fixtures" / "broken_figure.py",
+                pkg / "ml4a_figs" / "figures" / "zz_broken.py")
+    out = tmp_path / "out"
+    proc = run_cli(pkg, "build", "broken_fixture", "sampling", "--jobs", "2", out=out)
+    assert proc.returncode != 0
+    assert "figure 'broken_fixture' failed" in proc.stderr
+    assert "ZeroDivisionError" in proc.stderr
+    assert re.search(r"broken_fixture\s+failed", proc.stdout)
+    assert re.search(r"sampling\s+built", proc.stdout)
+    assert (out / "sampling.svg").stat().st_size > 0
+    assert not (out / "broken_fixture.svg").exists()
+
+
+def test_unknown_figure_name_on_the_command_line(tmp_path):
+    proc = run_cli(ROOT, "build", "lin_reg_msee", out=tmp_path)
+    assert proc.returncode == 2 and "lin_reg_msee" in proc.stderr
+
+
+def test_an_interrupted_write_leaves_the_old_file(tmp_path):
+    target = tmp_path / "fig.svg"
+    target.write_text("old")
+
+    class Exploding:
+        def save(self, path, fmt):
+            Path(path).write_text("half")
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        write_output(Exploding(), target, "svg")
+    assert target.read_text() == "old"
+    assert list(tmp_path.iterdir()) == [target], "no temporary file may be left behind"
+
+
+def test_a_truncated_output_is_not_served_from_the_cache(tmp_path):
+    fig = scan()["small_nets"]
+    key = cache_key(fig)
+    assert builder.build_one(fig, key, tmp_path).status == "built"
+    assert builder.is_fresh(fig, key, tmp_path)
+    svg = tmp_path / "small_nets.svg"
+    svg.write_bytes(svg.read_bytes()[:100])
+    assert not builder.is_fresh(fig, key, tmp_path)
+
+
+@pytest.mark.slow
+def test_two_cold_builds_give_identical_bytes(tmp_path):
+    assert run_cli(ROOT, "build", out=FIGURES).returncode == 0
+    proc = run_cli(ROOT, "build", "--force", out=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    for fig in scan().values():
+        for name in fig.output_names():
+            assert (tmp_path / name).read_bytes() == (FIGURES / name).read_bytes(), name
+
+
+def test_list_shows_every_figure(tmp_path):
+    proc = run_cli(ROOT, "list", out=tmp_path)
+    assert proc.returncode == 0
+    for name in scan():
+        assert re.search(rf"^{name}\s+stale", proc.stdout, re.M), name
