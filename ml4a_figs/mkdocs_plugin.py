@@ -135,7 +135,16 @@ class FiguresPlugin(BasePlugin[FiguresConfig]):
             web = [f for f in fig.formats if f in WEB_FORMATS]
             if not web:
                 raise PluginError(f"{src}: figure {name!r} has no format a browser shows")
-            return f"![{alt or fig.alt}]({prefix}figures/{name}.{web[0]})"
+            posters = [f for f in fig.formats if f.startswith("poster.")]
+            if not posters:
+                return f"![{alt or fig.alt}]({prefix}figures/{name}.{web[0]})"
+            # An animation: readers who ask for reduced motion get the still poster.
+            # Raw HTML is not rewritten by MkDocs, so its URLs are relative to the page URL.
+            up = "../" * page.url.count("/")
+            return (f'<picture><source srcset="{up}figures/{name}.{posters[0]}" '
+                    f'media="(prefers-reduced-motion: reduce)">'
+                    f'<img src="{up}figures/{name}.{web[0]}" '
+                    f'alt="{html.escape(alt or fig.alt)}"></picture>')
 
         return FIGURE_REF.sub(figure, markdown)
 
