@@ -57,6 +57,7 @@ def build_one(fig: Figure, key: str, out_dir: Path) -> Result:
     """Compute, draw and write one figure; never raises, the error travels in the Result."""
     start = time.perf_counter()
     try:
+        (out_dir / ".stamps").mkdir(parents=True, exist_ok=True)
         compute, draw = fig.functions()
         drawn = draw(**compute(**fig.params))
         for fmt in fig.formats:
@@ -111,16 +112,15 @@ def build(names: Iterable[str] | None = None, out_dir: Path = DEFAULT_OUT, force
 
     results: list[Result] = []
     todo: list[tuple[Figure, str]] = []
+    total = len(figures)
     for fig in figures:
         key = cache_key(fig)
         if not force and is_fresh(fig, key, out_dir):
             results.append(Result(fig.name, "cached"))
+            if progress:
+                progress(results[-1], len(results), total)
         else:
             todo.append((fig, key))
-    total = len(figures)
-    for r in results:
-        if progress:
-            progress(r, len(results), total)
 
     if jobs > 1 and len(todo) > 1:
         # fork keeps the already-imported registry; each worker draws whole figures

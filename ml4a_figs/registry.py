@@ -176,21 +176,26 @@ def _resolve(module: str | None, level: int, importer: Path) -> str:
     return ".".join(base + ([module] if module else []))
 
 
-def _imported_names(tree: ast.Module, importer: Path) -> dict[str, list[Path]]:
-    """Map each name bound by a top-level import to the ml4a_figs files it stands for."""
-    names: dict[str, list[Path]] = {}
+def _imported_names(tree: ast.Module, importer: Path) -> dict[str, list[tuple[Path, str | None]]]:
+    """Map each name bound by a top-level import to what it stands for in ml4a_figs:
+    (file, None) for a whole module, (file, symbol) for one definition in it."""
+    names: dict[str, list[tuple[Path, str | None]]] = {}
     for node in tree.body:
         if isinstance(node, ast.Import):
             for alias in node.names:
                 target = _module_file(alias.name)
                 if target:
-                    names.setdefault((alias.asname or alias.name).split(".")[0], []).append(target)
+                    bound = (alias.asname or alias.name).split(".")[0]
+                    names.setdefault(bound, []).append((target, None))
         elif isinstance(node, ast.ImportFrom):
             base = _resolve(node.module, node.level, importer)
             for alias in node.names:
-                target = _module_file(f"{base}.{alias.name}") or _module_file(base)
-                if target:
-                    names.setdefault(alias.asname or alias.name, []).append(target)
+                bound = alias.asname or alias.name
+                module = _module_file(f"{base}.{alias.name}")
+                if module:
+                    names.setdefault(bound, []).append((module, None))
+                elif _module_file(base):
+                    names.setdefault(bound, []).append((_module_file(base), alias.name))
     return names
 
 
@@ -245,8 +250,13 @@ def _reachable_code(path: Path, func_name: str) -> tuple[list[str], set[Path]]:
             continue
         done.add(name)
         if name in imports:
-            for target in imports[name]:
-                _module_closure(target, files)
+            for target, symbol in imports[name]:
+                if symbol is None:
+                    _module_closure(target, files)
+                else:  # one definition of another module: follow just that
+                    more_chunks, more_files = _reachable_code(target, symbol)
+                    chunks += more_chunks
+                    files |= more_files
             continue
         node = defs.get(name)
         if node is None:

@@ -106,10 +106,18 @@ def test_editing_one_draw_function_redraws_that_figure_alone(package_copy, tmp_p
 def test_editing_the_core_redraws_what_uses_it(package_copy, tmp_path):
     pkg, out = _warm_copy(package_copy, tmp_path)
     nn = pkg / "ml4a_figs" / "nn.py"
-    nn.write_text(nn.read_text() + "\n\nEDITED_FOR_A_TEST = 1\n")
+    source = nn.read_text()
+    # a definition nothing uses: no figure reaches it, so nothing is redrawn
+    nn.write_text(source + "\n\nUNUSED_FOR_A_TEST = 1\n")
+    proc = run_cli(pkg, "build", out=out)
+    assert set(_statuses(proc.stdout).values()) == {"cached"}, proc.stdout
+    # softmax is on the forward pass of every MLP
+    edited = source.replace("def softmax(z):\n", "def softmax(z):\n    z = z + 0.0\n", 1)
+    assert edited != source
+    nn.write_text(edited)
     proc = run_cli(pkg, "build", out=out)
     built = {n for n, s in _statuses(proc.stdout).items() if s == "built"}
-    assert "connection_tweak" in built and "facts" in built, proc.stdout
+    assert {"connection_tweak", "facts"} <= built, proc.stdout
     assert "sampling" not in built, "sampling does not use nn.py and must stay cached"
 
 
