@@ -1,0 +1,84 @@
+"""Measure the build budgets of DESIGN.md (a benchmark, not a test):
+
+- every figure from cold (≤ 30 s on 2 cores),
+- `make figures` with nothing changed (≤ 1 s, zero redrawn),
+- one figure's code edited (only that figure redrawn),
+- `mkdocs build` of every language with figures and notebooks cached (≤ 5 s).
+
+Run with `make bench` or `python -m tests.bench_figures`.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PY = sys.executable
+ENV = dict(os.environ, NO_MKDOCS_2_WARNING="1", PYTHONHASHSEED="0")
+
+
+def timed(cmd: list[str], cwd: Path = ROOT, env: dict | None = None) -> tuple[float, str]:
+    start = time.perf_counter()
+    proc = subprocess.run(cmd, cwd=cwd, env=env or ENV, capture_output=True, text=True)
+    seconds = time.perf_counter() - start
+    if proc.returncode != 0:
+        raise SystemExit(f"{' '.join(cmd)} failed:\n{proc.stdout}\n{proc.stderr}")
+    return seconds, proc.stdout
+
+
+def counts(stdout: str) -> str:
+    match = re.search(r"(\d+) built, (\d+) cached, (\d+) failed", stdout)
+    return match.group(0) if match else "?"
+
+
+def main() -> int:
+    rows = []
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp = Path(tmp)
+        cold_out = tmp / "cold"
+        seconds, out = timed([PY, "-m", "ml4a_figs", "--out", str(cold_out), "build", "--jobs", "2"])
+        rows.append(("every figure from cold (2 jobs)", seconds, counts(out), 30.0))
+
+        timed([PY, "-m", "ml4a_figs", "build"])  # make sure figures/ is warm
+        seconds, out = timed([PY, "-m", "ml4a_figs", "build"])
+        rows.append(("figures, nothing changed", seconds, counts(out), 1.0))
+
+        pkg = tmp / "pkg"
+        shutil.copytree(ROOT / "ml4a_figs", pkg / "ml4a_figs",
+                        ignore=shutil.ignore_patterns("__pycache__"))
+        module = pkg / "ml4a_figs" / "figures" / "why_training_is_hard.py"
+        module.write_text(module.read_text().replace(
+            "def draw_small_nets(nets, n_weights):\n",
+            "def draw_small_nets(nets, n_weights):\n    nets = list(nets)\n", 1))
+        seconds, out = timed([PY, "-m", "ml4a_figs", "--out", str(cold_out), "build"],
+                             env=dict(ENV, PYTHONPATH=str(pkg)))
+        redrawn = re.findall(r"^\[\s*\d+/\d+\] built\s+(\S+)", out, re.M)
+        rows.append(("small_nets' draw function edited", seconds,
+                     f"redrawn: {', '.join(redrawn) or 'none'}", None))
+
+        configs = ["mkdocs.yml"] + sorted(str(p.name) for p in ROOT.glob("mkdocs.*.yml"))
+        for cfg in configs:  # warm every cache first
+            timed([str(ROOT / ".venv/bin/mkdocs"), "build", "--strict", "--quiet", "-f", cfg])
+        start = time.perf_counter()
+        for cfg in configs:
+            timed([str(ROOT / ".venv/bin/mkdocs"), "build", "--strict", "--quiet", "-f", cfg])
+        rows.append((f"mkdocs build, {len(configs)} language(s), caches warm",
+                     time.perf_counter() - start, "", 5.0))
+
+    print(f"{'measurement':<42} {'seconds':>8}  {'budget':>6}  detail")
+    for name, seconds, detail, budget in rows:
+        limit = f"{budget:>6.1f}" if budget else "     -"
+        flag = "  OVER" if budget and seconds > budget else ""
+        print(f"{name:<42} {seconds:>8.2f}  {limit}  {detail}{flag}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
