@@ -17,6 +17,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterable
 
+from threadpoolctl import threadpool_limits
+
 from .output import write_output
 from .registry import Figure, cache_key, scan
 
@@ -59,7 +61,10 @@ def build_one(fig: Figure, key: str, out_dir: Path) -> Result:
     try:
         (out_dir / ".stamps").mkdir(parents=True, exist_ok=True)
         compute, draw = fig.functions()
-        drawn = draw(**compute(**fig.params))
+        # one BLAS thread: parallel figures don't fight over the cores, and sums
+        # are reduced in one fixed order, so the bytes are the same on every run
+        with threadpool_limits(limits=1):
+            drawn = draw(**compute(**fig.params))
         for fmt in fig.formats:
             write_output(drawn, out_dir / f"{fig.name}.{fmt}", fmt)
         _close(drawn)
