@@ -50,10 +50,9 @@ def draw_network(ax, sizes, node_face=None, node_edge=None, edge_color=None, edg
                 ax.plot([x - r, x + r], [y - r, y + r], color=style.BLACK, linewidth=1.6, zorder=4)
                 ax.plot([x - r, x + r], [y + r, y - r], color=style.BLACK, linewidth=1.6, zorder=4)
     if labels:
+        bottom = min(layer[:, 1].min() for layer in pos)
         for (x, _), text in zip((layer[0] for layer in pos), labels):
-            top = max(layer[:, 1].max() for layer in pos)
-            ax.text(x, top + 0.45, text, ha="center", va="bottom", fontsize=10,
-                    color="#333333")
+            ax.text(x, bottom - 0.4, text, ha="center", va="top", fontsize=10, color="#333333")
     ax.set_aspect("equal")
     ax.axis("off")
     ax.margins(0.08)
