@@ -9,10 +9,11 @@ export PYTHONHASHSEED := 0
 
 LANG_CONFIGS := mkdocs.yml $(sort $(wildcard mkdocs.*.yml))
 
-.PHONY: site serve figures test test-fast clean weight bench i18n-status system-deps
+.PHONY: site serve figures notebooks test test-fast clean weight bench i18n-status system-deps
 
 site: $(VENV)/.installed node_modules/.installed
 	$(PY) -m ml4a_figs build
+	$(PY) -m ml4a_figs.notebooks
 	@for cfg in $(LANG_CONFIGS); do \
 	  echo "mkdocs build -f $$cfg"; \
 	  $(BIN)/mkdocs build --strict --quiet -f $$cfg || exit 1; \
@@ -23,6 +24,10 @@ serve: $(VENV)/.installed node_modules/.installed
 
 figures: $(VENV)/.installed
 	$(PY) -m ml4a_figs build
+
+# execute the stale notebooks of docs/notebooks/ (the site build does it too)
+notebooks: $(VENV)/.installed
+	$(PY) -m ml4a_figs.notebooks
 
 test: site system-deps
 	$(BIN)/pytest

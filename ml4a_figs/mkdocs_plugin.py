@@ -4,12 +4,16 @@
 - publishes figures/ and the shared assets without copying them into docs/;
 - replaces `{{ facts.NAME }}` with numbers computed by the same code as the figures;
 - resolves `![alt](figure:NAME)` to the figure's file, failing on unknown names;
-- renders every formula to HTML with KaTeX, so pages carry no math JavaScript.
+- renders every formula to HTML with KaTeX, so pages carry no math JavaScript;
+- executes the stale notebooks of docs/notebooks/ and publishes them, executed, at
+  notebooks/NAME.ipynb in every language build, for mkdocs-jupyter to render
+  (see ml4a_figs/notebooks.py); their math is typeset like the chapter's.
 """
 
 from __future__ import annotations
 
 import difflib
+import hashlib
 import html
 import json
 import re
@@ -18,10 +22,11 @@ from pathlib import Path
 from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin, get_plugin_logger
+from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files
 
 from . import build as builder
+from . import notebooks
 from .mathrender import KatexRenderer, MathError, katex_dir
 from .registry import Figure, scan
 
@@ -42,6 +47,7 @@ class FiguresConfig(Config):
     assets_dir = c.Type(str, default="docs/assets")
     jobs = c.Type(int, default=2)
     cache_dir = c.Type(str, default=".cache")
+    notebooks_dir = c.Type(str, default="docs/notebooks")
 
 
 def _line_of(page_file: File, needle: str) -> int:
@@ -65,6 +71,8 @@ class FiguresPlugin(BasePlugin[FiguresConfig]):
         self.figures_dir = self.root / self.config.figures_dir
         self.assets_dir = self.root / self.config.assets_dir
         self.math = KatexRenderer(self.root, self.root / self.config.cache_dir / "katex.json")
+        self.notebooks_dir = self.root / self.config.notebooks_dir
+        self.notebooks_cache = self.root / self.config.cache_dir / "notebooks"
         return config
 
     def on_pre_build(self, config):
@@ -80,11 +88,37 @@ class FiguresPlugin(BasePlugin[FiguresConfig]):
             raise PluginError(f"{len(failed)} figure(s) failed: {', '.join(r.name for r in failed)}")
         self.registry: dict[str, Figure] = scan()
         self.facts = json.loads((self.figures_dir / "facts.json").read_text(encoding="utf-8"))
+        self._run_notebooks()
 
+    def _run_notebooks(self) -> None:
+        """Execute the stale notebooks (after the figures: they may import the same code)."""
+        results = notebooks.run(src_dir=self.notebooks_dir, cache_dir=self.notebooks_cache,
+                                jobs=self.config.jobs)
+        for r in results:
+            if r.status == "executed":
+                log.info(f"notebook {r.name} executed in {r.seconds:.2f} s")
+        failed = [r for r in results if r.status == "failed"]
+        if failed:
+            raise PluginError(f"{len(failed)} notebook(s) failed:\n"
+                              + "\n\n".join(r.error for r in failed))
+        self.notebooks = {f"notebooks/{r.name}.ipynb": r for r in results}
+        self.notebook_css: dict[str, str] = {}
+
+    # early, so mkdocs-jupyter (which turns notebooks/*.ipynb into pages) sees the notebooks
+    @event_priority(50)
     def on_files(self, files: Files, config):
         def publish(src: Path, dest: str) -> None:
             if files.get_file_from_path(dest) is None:
                 files.append(File.generated(config, dest, abs_src_path=str(src)))
+
+        # One source of truth for every language: docs/notebooks/NAME.py, executed into
+        # .cache/notebooks/NAME.ipynb. A plain File whose src_dir is .cache, not a
+        # File.generated: mkdocs-jupyter's wrapper re-derives abs_src_path from src_dir.
+        for dest, result in self.notebooks.items():
+            if files.get_file_from_path(dest) is None:
+                files.append(File(dest, src_dir=str(self.notebooks_cache.parent),
+                                  dest_dir=config.site_dir,
+                                  use_directory_urls=config.use_directory_urls))
 
         for fig in self.registry.values():
             for out in fig.output_names():
@@ -103,12 +137,16 @@ class FiguresPlugin(BasePlugin[FiguresConfig]):
         # editing the training or plotting code rebuilds, which redraws what it touched
         server.watch(str(self.root / "ml4a_figs"))
         server.watch(str(self.assets_dir))
+        if self.notebooks_dir.is_dir():
+            server.watch(str(self.notebooks_dir))
         return server
 
     # --- Markdown -------------------------------------------------------------
 
     def on_page_markdown(self, markdown: str, page, config, files):
         src = page.file.src_uri
+        if src in self.notebooks:
+            return markdown  # the notebook's JSON; mkdocs-jupyter renders it
 
         def fact(match: re.Match) -> str:
             name = match.group(1)
@@ -163,6 +201,8 @@ class FiguresPlugin(BasePlugin[FiguresConfig]):
                                       f"{tex!r}: {exc}") from None
             return replace
 
+        if src in self.notebooks:
+            return self._notebook_content(content, page)
         content = DISPLAY_MATH.sub(render(True), content)
         content = INLINE_MATH.sub(render(False), content)
         # Figures below the fold load as the reader reaches them.
@@ -170,7 +210,33 @@ class FiguresPlugin(BasePlugin[FiguresConfig]):
                                            f'{m.group(1) or ""}src="{m.group(2)}"', content)
         return content
 
+    def _notebook_content(self, content: str, page) -> str:
+        """A page mkdocs-jupyter rendered: typeset its math with the chapter's KaTeX,
+        share its CSS between the notebook pages, offer the .ipynb."""
+        source = notebooks._rel(self.notebooks_dir / f"{Path(page.file.src_uri).stem}.py")
+
+        def render(tex: str, display: bool) -> str:
+            try:
+                return self.math.render(tex, display)
+            except MathError as exc:
+                raise PluginError(f"{source}: cannot typeset {tex!r}: {exc}") from None
+
+        content = notebooks.typeset_notebook_html(content, render)
+        content = notebooks.add_alt_text(content, Path(page.file.abs_src_path))
+        content, css = notebooks.extract_styles(content)
+        if css:
+            name = f"assets/notebooks/jupyter-{hashlib.sha256(css.encode()).hexdigest()[:12]}.css"
+            self.notebook_css[name] = css
+            up = "../" * page.url.count("/")
+            content = content.replace("@@NOTEBOOK_CSS@@",
+                                      f'<link rel="stylesheet" href="{up}{name}">', 1)
+        return notebooks.add_download_link(content, Path(page.file.src_uri).name, source)
+
     def on_post_build(self, config):
+        for name, css in getattr(self, "notebook_css", {}).items():
+            target = Path(config.site_dir) / name
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(css, encoding="utf-8")
         self.math.close()
 
     def on_build_error(self, error):

@@ -52,8 +52,10 @@ class SGD(Optimizer):
     def settings(self):
         return {"lr": self.lr}
 
+    # --8<-- [start:sgd]
     def step(self, x, grad_fn):
         return x - self.lr * grad_fn(x)
+    # --8<-- [end:sgd]
 
 
 class Momentum(Optimizer):
@@ -75,10 +77,12 @@ class Momentum(Optimizer):
     def reset(self):
         self.buf = None
 
+    # --8<-- [start:momentum]
     def step(self, x, grad_fn):
         g = grad_fn(x)
         self.buf = g.copy() if self.buf is None else self.momentum * self.buf + g
         return x - self.lr * self.buf
+    # --8<-- [end:momentum]
 
 
 class NesterovStep(NamedTuple):
@@ -91,6 +95,7 @@ class NesterovStep(NamedTuple):
     z: np.ndarray  # the new velocity: momentum * z + grad(lookahead)
 
 
+# --8<-- [start:nesterov]
 def nesterov_step_vectors(grad_fn, x, z, lr, momentum):
     """One Nesterov update in the chapter's form, split into its parts.
 
@@ -110,6 +115,7 @@ def nesterov_step_vectors(grad_fn, x, z, lr, momentum):
         step=momentum_step + gradient_step,
         z=momentum * z + g,
     )
+# --8<-- [end:nesterov]
 
 
 class Nesterov(Optimizer):
@@ -158,12 +164,14 @@ class AdaGrad(Optimizer):
     def reset(self):
         self.state_sum = None
 
+    # --8<-- [start:adagrad]
     def step(self, x, grad_fn):
         g = grad_fn(x)
         if self.state_sum is None:
             self.state_sum = np.zeros_like(g)
         self.state_sum = self.state_sum + g * g
         return x - self.lr * g / (np.sqrt(self.state_sum) + self.eps)
+    # --8<-- [end:adagrad]
 
 
 class AdaDelta(Optimizer):
@@ -258,6 +266,7 @@ class Adam(Optimizer):
         self.m = None
         self.v = None
 
+    # --8<-- [start:adam]
     def step(self, x, grad_fn):
         g = grad_fn(x)
         if self.m is None:
@@ -273,11 +282,13 @@ class Adam(Optimizer):
         step_size = self.lr / bias_correction1
         denom = np.sqrt(self.v) / math.sqrt(bias_correction2) + self.eps
         return x - step_size * self.m / denom
+    # --8<-- [end:adam]
 
 
 # --- Running an optimizer -----------------------------------------------------------
 
 
+# --8<-- [start:descend]
 def descend(grad, x0, optimizer, steps):
     """Run `steps` updates from x0; return the path, shape (steps + 1, dim), row 0 = x0.
 
@@ -291,6 +302,7 @@ def descend(grad, x0, optimizer, steps):
         x = optimizer.step(x, grad)
         path[i] = x
     return path
+# --8<-- [end:descend]
 
 
 def batch_indices(n, batch_size, rng):
