@@ -414,7 +414,7 @@ def describe_figure(fig) -> str:
     suptitle = fig.get_suptitle() if hasattr(fig, "get_suptitle") else ""
     text = "Plot" + (f": {clean(suptitle)}" if suptitle else "")
     if panels:
-        text += ". " + ". ".join(p[0].upper() + p[1:] for p in panels)
+        text += ". " + ". ".join(panels)
     return text[:500] + "."
 
 
@@ -449,12 +449,15 @@ def install_alt_text() -> None:
     shell.events.register("post_run_cell", wrap)
 
 
-PNG_IMG = re.compile(r'<img src="data:image/png;base64,([^"]+)"')
+IMG_TAG = re.compile(r"<img\b[^>]*>")
+PNG_SRC = re.compile(r'\ssrc="data:image/png;base64,([^"]+)"')
+ALT_ATTR = re.compile(r'\salt="[^"]*"')
 
 
 def add_alt_text(content: str, notebook: Path) -> str:
     """Give every output image of the rendered notebook the alt text recorded when it
-    was drawn (matched by its data), or a plain one."""
+    was drawn (matched by its data), instead of nbconvert's "No description has been
+    provided for this image"."""
     try:
         nb = json.loads(Path(notebook).read_text(encoding="utf-8"))
     except (OSError, ValueError):
@@ -468,10 +471,15 @@ def add_alt_text(content: str, notebook: Path) -> str:
                 alts["".join(data).replace("\n", "")] = alt
 
     def add(match: re.Match) -> str:
-        alt = alts.get(match.group(1), "A plot drawn by the code above.")
-        return f'{match.group(0)} alt="{html.escape(alt)}"'
+        tag = match.group(0)
+        src = PNG_SRC.search(tag)
+        if src is None:
+            return tag
+        alt = html.escape(alts.get(src.group(1), "A plot drawn by the code above."))
+        tag = ALT_ATTR.sub("", tag)
+        return tag.replace("<img", f'<img alt="{alt}"', 1)
 
-    return PNG_IMG.sub(add, content)
+    return IMG_TAG.sub(add, content)
 
 
 # --- math in the rendered pages -------------------------------------------------
@@ -542,12 +550,40 @@ def typeset_notebook_html(content: str, render: Callable[[str, bool], str]) -> s
 
 STYLE_BLOCK = re.compile(r"<style[^>]*>(.*?)</style>\s*", re.S)
 
+# Code in the notebooks coloured like the chapter's code: Material's highlight colours,
+# which follow the light and dark schemes and meet 4.5:1 (axe: color-contrast), instead
+# of JupyterLab's (#aa22ff operators and #080 numbers on #f5f5f5 are about 4.3:1).
+CODE_COLOURS = """
+.md-typeset .jupyter-wrapper {
+  --jp-mirror-editor-keyword-color: var(--md-code-hl-keyword-color);
+  --jp-mirror-editor-atom-color: var(--md-code-hl-constant-color);
+  --jp-mirror-editor-number-color: var(--md-code-hl-number-color);
+  --jp-mirror-editor-def-color: var(--md-code-hl-function-color);
+  --jp-mirror-editor-variable-color: var(--md-code-fg-color);
+  --jp-mirror-editor-variable-2-color: var(--md-code-hl-name-color);
+  --jp-mirror-editor-variable-3-color: var(--md-code-hl-name-color);
+  --jp-mirror-editor-punctuation-color: var(--md-code-hl-punctuation-color);
+  --jp-mirror-editor-property-color: var(--md-code-hl-name-color);
+  --jp-mirror-editor-operator-color: var(--md-code-hl-operator-color);
+  --jp-mirror-editor-comment-color: var(--md-code-hl-comment-color);
+  --jp-mirror-editor-string-color: var(--md-code-hl-string-color);
+  --jp-mirror-editor-string-2-color: var(--md-code-hl-string-color);
+  --jp-mirror-editor-meta-color: var(--md-code-hl-special-color);
+  --jp-mirror-editor-qualifier-color: var(--md-code-hl-name-color);
+  --jp-mirror-editor-builtin-color: var(--md-code-hl-constant-color);
+  --jp-mirror-editor-bracket-color: var(--md-code-hl-punctuation-color);
+  --jp-mirror-editor-tag-color: var(--md-code-hl-keyword-color);
+  --jp-mirror-editor-attribute-color: var(--md-code-hl-name-color);
+  --jp-mirror-editor-error-color: var(--md-code-hl-special-color);
+}
+"""
+
 
 def extract_styles(content: str) -> tuple[str, str]:
     """Take out the <style> blocks nbconvert inlines into every notebook page (about
     0.6 MB of JupyterLab CSS, the same on every page). Returns the page without them,
     with `@@NOTEBOOK_CSS@@` where the first one was, and the CSS, in page order."""
-    blocks = [m.group(1).strip() for m in STYLE_BLOCK.finditer(content)]
+    blocks = [_css_text(m.group(1).strip()) for m in STYLE_BLOCK.finditer(content)]
     if not blocks:
         return content, ""
     first = True
@@ -558,7 +594,21 @@ def extract_styles(content: str) -> tuple[str, str]:
         first = False
         return placeholder
 
-    return STYLE_BLOCK.sub(drop, content), "\n".join(blocks) + "\n"
+    return STYLE_BLOCK.sub(drop, content), "\n".join(blocks) + "\n" + CODE_COLOURS
+
+
+def _css_text(block: str) -> str:
+    """mkdocs-jupyter appends a <style> holding the repr of a Python list of CSS strings
+    ("['.highlight-ipynb ...']"); as CSS that is one broken rule that also swallows the
+    next one. Turn it back into the CSS it holds."""
+    if block.startswith("[") and block.endswith("]"):
+        try:
+            parts = ast.literal_eval(block)
+        except (ValueError, SyntaxError):
+            return block
+        if isinstance(parts, list) and all(isinstance(x, str) for x in parts):
+            return "\n".join(parts)
+    return block
 
 
 def add_download_link(content: str, filename: str, source: str) -> str:

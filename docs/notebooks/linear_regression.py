@@ -119,7 +119,8 @@ left.plot(path[:, 0], path[:, 1], color=style.HIGHLIGHT, linewidth=1.6)
 left.plot(*path[0], "o", color=style.HIGHLIGHT)
 left.set_title("The path over the MSE contours")
 right.semilogy(run["path_mse"] - run["best_mse"], color=style.HIGHLIGHT)
-right.set(xlabel="step", ylabel="MSE above the minimum", title="Loss per step (log scale)")
+right.set(xlabel="step", ylabel="MSE above the minimum",
+          title="Loss per step (log scale)")
 right.grid(alpha=0.3)
 fig
 
@@ -136,8 +137,10 @@ fig
 # %%
 m_best, b_best = losses.least_squares(x, y)
 m_gd, b_gd = path[-1]
-print(f"least squares:    m = {m_best:.6f}, b = {b_best:.6f}, MSE = {losses.mse(m_best, b_best, x, y):.6f}")
-print(f"gradient descent: m = {m_gd:.6f}, b = {b_gd:.6f}, MSE = {losses.mse(m_gd, b_gd, x, y):.6f}")
+for label, (m, b) in [("least squares", (m_best, b_best)),
+                      ("gradient descent", (m_gd, b_gd))]:
+    print(f"{label + ':':<18} m = {m:.6f}, b = {b:.6f}, "
+          f"MSE = {losses.mse(m, b, x, y):.6f}")
 print(f"distance between them: {np.hypot(m_best - m_gd, b_best - b_gd):.2e}")
 
 # %% [markdown]
@@ -151,19 +154,28 @@ print(f"distance between them: {np.hypot(m_best - m_gd, b_best - b_gd):.2e}")
 # %%
 H = 2 * np.array([[np.mean(x * x), np.mean(x)], [np.mean(x), 1.0]])
 curvatures = np.linalg.eigvalsh(H)
-print(f"curvatures {curvatures}: descent diverges for α > {2 / curvatures.max():.4f}")
+print(f"curvatures {curvatures}: "
+      f"descent diverges for α > {2 / curvatures.max():.4f}")
 
 rates = [0.01, 0.03, 0.06, 0.07]
 start = gradient_descent.GD_START
 fig = style.new_figure(7.6, 3.2)
 ax = fig.add_subplot()
+colors = [style.SKY_BLUE, style.BLUE, style.GREEN, style.VERMILLION]
+
+
+def grad(w):
+    return losses.mse_grad(w[0], w[1], x, y)
+
+
 with np.errstate(over="ignore", invalid="ignore"):
-    for rate, color in zip(rates, [style.SKY_BLUE, style.BLUE, style.GREEN, style.VERMILLION]):
-        p = optim.descend(lambda w: losses.mse_grad(w[0], w[1], x, y), start, optim.SGD(rate), 300)
+    for rate, color in zip(rates, colors):
+        p = optim.descend(grad, start, optim.SGD(rate), 300)
         J = losses.mse(p[:, 0], p[:, 1], x, y)
         ax.semilogy(J, color=color, label=f"α = {rate}")
         print(f"α = {rate:<5} MSE after 300 steps: {J[-1]:.4g}")
-ax.set(xlabel="step", ylabel="MSE", ylim=(1e-2, 1e4), title="Too small creeps, too large explodes")
+ax.set(xlabel="step", ylabel="MSE", ylim=(1e-2, 1e4),
+       title="Too small creeps, too large explodes")
 ax.legend(frameon=False)
 ax.grid(alpha=0.3)
 fig

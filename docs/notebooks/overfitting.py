@@ -72,8 +72,10 @@ def fit(l2=0.0, dropout=0.0, patience=None, data=split):
 
 net, history = fit()
 print(f"{net.n_params:,} parameters, {history.epochs} epochs")
-print(f"training loss   {history.train_loss[0]:.3f} → {history.train_loss[-1]:.4f}")
-print(f"validation loss {history.val_loss[0]:.3f} → {history.val_loss[-1]:.3f}"
+print(f"training loss   {history.train_loss[0]:.3f} → "
+      f"{history.train_loss[-1]:.4f}")
+print(f"validation loss {history.val_loss[0]:.3f} → "
+      f"{history.val_loss[-1]:.3f}"
       f" (best {min(history.val_loss):.3f}, epoch {history.best_epoch + 1})")
 print(f"training accuracy {history.train_accuracy[-1]:.1%}, "
       f"validation accuracy {history.val_accuracy[-1]:.1%}")
@@ -117,7 +119,8 @@ print(f"stopped after {early.epochs} of {settings['epochs']} epochs "
       f"(patience {evaluation.DIGITS_PATIENCE}); "
       f"weights from epoch {early.best_epoch + 1}")
 print(f"validation loss: {net.loss(split.X_val, split.y_val):.3f} after all "
-      f"epochs, {early_net.loss(split.X_val, split.y_val):.3f} with early stopping")
+      f"epochs, {early_net.loss(split.X_val, split.y_val):.3f} "
+      "with early stopping")
 
 # %% [markdown]
 # ## L2 regularization and dropout
@@ -131,8 +134,9 @@ print(f"validation loss: {net.loss(split.X_val, split.y_val):.3f} after all "
 curves = evaluation.digits_curves_data()
 for run in curves["runs"]:
     gap = run["val_loss"][-1] - run["train_loss"][-1]
-    print(f"{run['title']:<22} final training loss {run['train_loss'][-1]:.3f}, "
-          f"validation loss {run['val_loss'][-1]:.3f} (gap {gap:.3f})")
+    print(f"{run['title']:<19} final loss: training "
+          f"{run['train_loss'][-1]:.3f}, validation "
+          f"{run['val_loss'][-1]:.3f}, gap {gap:.3f}")
 evaluation.draw_digits_curves(**curves)
 
 # %% [markdown]
@@ -174,4 +178,5 @@ bigger = evaluation.digits_split(n_train=n_train)
 big_net, big_history = fit(data=bigger)
 print(f"{len(bigger.X_train)} training images: validation accuracy "
       f"{big_history.val_accuracy[-1]:.1%}")
-draw_history(big_history, f"No regularization, {len(bigger.X_train)} training images")
+draw_history(big_history,
+             f"No regularization, {len(bigger.X_train)} training images")
