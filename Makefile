@@ -7,20 +7,23 @@ PY := $(BIN)/python
 export NO_MKDOCS_2_WARNING := 1
 export PYTHONHASHSEED := 0
 
-LANG_CONFIGS := mkdocs.yml $(sort $(wildcard mkdocs.*.yml))
+# The site's languages are the lines of extra.alternate in mkdocs.yml, the original first;
+# ML4A_LANG=xx builds one (ml4a_figs/i18n.py). `make serve SITE_LANG=ko` previews one.
+SITE_LANG ?=
 
 .PHONY: site serve figures notebooks test test-fast clean weight bench i18n-status system-deps
 
 site: $(VENV)/.installed node_modules/.installed
 	$(PY) -m ml4a_figs build
 	$(PY) -m ml4a_figs.notebooks
-	@for cfg in $(LANG_CONFIGS); do \
-	  echo "mkdocs build -f $$cfg"; \
-	  $(BIN)/mkdocs build --strict --quiet -f $$cfg || exit 1; \
+	@langs=$$($(PY) -m ml4a_figs.i18n languages) || exit 1; \
+	for lang in $$langs; do \
+	  echo "mkdocs build ($$lang)"; \
+	  ML4A_LANG=$$lang $(BIN)/mkdocs build --strict --quiet || exit 1; \
 	done
 
 serve: $(VENV)/.installed node_modules/.installed
-	$(BIN)/mkdocs serve --strict -a 127.0.0.1:8000
+	ML4A_LANG=$(SITE_LANG) $(BIN)/mkdocs serve --strict -a 127.0.0.1:8000
 
 figures: $(VENV)/.installed
 	$(PY) -m ml4a_figs build
@@ -42,6 +45,10 @@ weight: site system-deps
 bench: $(VENV)/.installed
 	$(PY) -m ml4a_figs.bench
 	$(PY) -m tests.bench_figures
+
+# per language and section: translated, OUTDATED (English changed since) or missing
+i18n-status: $(VENV)/.installed
+	@$(PY) -m ml4a_figs.i18n status
 
 system-deps:
 	@bash .ci/system-deps

@@ -26,7 +26,7 @@ from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files
 
 from . import build as builder
-from . import notebooks
+from . import i18n, notebooks
 from .mathrender import KatexRenderer, MathError, katex_dir
 from .registry import Figure, scan
 
@@ -66,8 +66,11 @@ def _closest(name: str, known) -> str:
 
 
 class FiguresPlugin(BasePlugin[FiguresConfig]):
+    @event_priority(100)  # before the search plugin reads the language
     def on_config(self, config):
         self.root = Path(config.config_file_path).resolve().parent
+        # ML4A_LANG=ko: docs/ko -> site/ko, Korean theme and search (ml4a_figs/i18n.py)
+        self.i18n = i18n.configure(config, self.root)
         self.figures_dir = self.root / self.config.figures_dir
         self.assets_dir = self.root / self.config.assets_dir
         self.math = KatexRenderer(self.root, self.root / self.config.cache_dir / "katex.json")
@@ -131,6 +134,7 @@ class FiguresPlugin(BasePlugin[FiguresConfig]):
         publish(katex / "katex.min.css", "assets/katex/katex.min.css")
         for font in sorted((katex / "fonts").glob("*.woff2")):
             publish(font, f"assets/katex/fonts/{font.name}")
+        files = self.i18n.files(files, config)  # English pages not translated yet
         return files
 
     def on_serve(self, server, config, builder):
@@ -147,6 +151,8 @@ class FiguresPlugin(BasePlugin[FiguresConfig]):
         src = page.file.src_uri
         if src in self.notebooks:
             return markdown  # the notebook's JSON; mkdocs-jupyter renders it
+        # a translation: checked, then its sections with the English ones it lacks
+        markdown = self.i18n.page_markdown(markdown, page, self.registry, self.facts)
 
         def fact(match: re.Match) -> str:
             name = match.group(1)
@@ -203,6 +209,7 @@ class FiguresPlugin(BasePlugin[FiguresConfig]):
 
         if src in self.notebooks:
             return self._notebook_content(content, page)
+        content = i18n.page_content(content)  # English sections of a translation: lang="en"
         content = DISPLAY_MATH.sub(render(True), content)
         content = INLINE_MATH.sub(render(False), content)
         # Figures below the fold load as the reader reaches them.
@@ -237,6 +244,8 @@ class FiguresPlugin(BasePlugin[FiguresConfig]):
             target = Path(config.site_dir) / name
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_text(css, encoding="utf-8")
+        if summary := self.i18n.summary():
+            print(summary)
         self.math.close()
 
     def on_build_error(self, error):

@@ -1,0 +1,242 @@
+"""Translations as a reader meets them in Chromium: the language menu opens the same page
+in the other language (every page, both directions), Korean search finds Korean words,
+Korean text is set in Noto Sans CJK KR, untranslated sections show in English under a
+translated note (screenshots in test-artifacts/i18n-*.png), and a throw-away third
+language switches like the others."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from tests.weight import serve
+
+from . import checks
+
+pytestmark = pytest.mark.browser
+
+KO = "ko"
+
+
+def _fail(problems: list[str], what: str) -> None:
+    if problems:
+        pytest.fail(f"{len(problems)} {what}:\n  " + "\n  ".join(problems), pytrace=False)
+
+
+def _page(browser, base_url, viewport=(1280, 800)):
+    context = browser.new_context(viewport={"width": viewport[0], "height": viewport[1]},
+                                  color_scheme="light", service_workers="block",
+                                  reduced_motion="reduce")
+    context.set_default_timeout(15000)
+    recorder = checks.Recorder(base_url).attach(context)
+    return context, context.new_page(), recorder
+
+
+def _html_lang(page) -> str:
+    return page.evaluate("document.documentElement.lang")
+
+
+def switch_language(page, lang: str) -> str | None:
+    """Open the language menu as a reader does and pick `lang`; the problem, or None."""
+    button = page.locator(".md-select > button.md-header__button").filter(visible=True)
+    if button.count() != 1:
+        return f"{page.url}: no single visible language button (found {button.count()})"
+    button.first.hover()
+    button.first.click()
+    link = page.locator(f'a.md-select__link[hreflang="{lang}"]')
+    if link.count() != 1:
+        return f"{page.url}: the language menu has no link to {lang!r}"
+    try:
+        link.first.wait_for(state="visible", timeout=5000)
+    except Exception:
+        return f"{page.url}: the {lang!r} link of the language menu does not show"
+    with page.expect_navigation(wait_until="load"):
+        link.first.click()
+    return None
+
+
+def _pairs(site_pages, other: str):
+    """(English page, its counterpart in `other`) for every page a reader reaches."""
+    paths = {p.path for p in site_pages if p.lang == other}
+    out = []
+    for p in site_pages:
+        if p.lang == "en" and not p.is_404:
+            twin = f"/{other}{p.path}"
+            out.append((p, twin if twin in paths else None))
+    return out
+
+
+def test_every_page_exists_in_korean(site_pages):
+    missing = [p.path for p, twin in _pairs(site_pages, KO) if twin is None]
+    assert not missing, f"pages with no Korean counterpart (/ko/…): {missing}"
+    assert len(_pairs(site_pages, KO)) >= 3, "expected the chapter, the guide and notebooks"
+
+
+def test_switcher_opens_the_same_page_both_ways(site_pages, browser, base_url):
+    """On every page (chapter, guide, notebooks): English -> Korean -> English, by the
+    language menu, lands on the same page each time."""
+    problems = []
+    for en, ko in _pairs(site_pages, KO):
+        if ko is None:
+            continue
+        context, page, recorder = _page(browser, base_url)
+        try:
+            page.goto(checks.page_url(base_url, en.path), wait_until="load")
+            for lang, want in ((KO, ko), ("en", en.path)):
+                problem = switch_language(page, lang)
+                if problem:
+                    problems.append(problem)
+                    break
+                got = "/" + page.url[len(base_url):].lstrip("/")
+                if got.split("#")[0] != want:
+                    problems.append(f"{en.label}: the {lang!r} menu link led to {got}, "
+                                    f"expected {want}")
+                    break
+                if _html_lang(page) != lang:
+                    problems.append(f"{got}: <html lang={_html_lang(page)!r}>, expected {lang!r}")
+            problems += checks.console_problems(recorder, en.label + " (switching)")
+        finally:
+            context.close()
+    _fail(problems, "language switching problems")
+
+
+@pytest.mark.parametrize("word, section", [
+    ("건초", "a-needle-in-a-hyper-dimensional-haystack"),  # "haystack", only in Korean
+    ("손전등", ""),  # "flashlight", in the opening paragraphs
+    ("훈련이", "why-training-is-hard"),  # the word the chapter test searches for
+])
+def test_korean_search_finds_korean_words(word, section, browser, base_url):
+    context, page, recorder = _page(browser, base_url)
+    try:
+        page.goto(checks.page_url(base_url, f"/{KO}/"), wait_until="load")
+        problems = checks.check_search(page, f"/{KO}/", word)
+        _fail(problems, "search problems")
+        hrefs = page.locator(".md-search-result__item a").evaluate_all(
+            "els => els.map(e => { const u = new URL(e.href); u.search = ''; return u.href; })")
+        want = checks.page_url(base_url, f"/{KO}/") + (f"#{section}" if section else "")
+        assert any(h == want or (not section and h.startswith(want)) for h in hrefs), \
+            f"searching {word!r} on /{KO}/ should lead to {want}; results: {hrefs}"
+        assert not checks.console_problems(recorder, "search")
+    finally:
+        context.close()
+
+
+_FONTS_JS = """
+(sel) => { const e = document.querySelector(sel); return e ? getComputedStyle(e).fontFamily : null; }
+"""
+
+
+def _rendered_fonts(page, selector: str) -> list[str]:
+    """The fonts Chromium actually drew the element's text with (DevTools CSS domain)."""
+    cdp = page.context.new_cdp_session(page)
+    cdp.send("DOM.enable")
+    cdp.send("CSS.enable")
+    root = cdp.send("DOM.getDocument", {"depth": 0})["root"]["nodeId"]
+    node = cdp.send("DOM.querySelector", {"nodeId": root, "selector": selector})["nodeId"]
+    fonts = cdp.send("CSS.getPlatformFontsForNode", {"nodeId": node})["fonts"]
+    cdp.detach()
+    return [f["familyName"] for f in fonts]
+
+
+def test_korean_text_is_set_in_noto_sans_cjk_kr(browser, base_url):
+    context, page, recorder = _page(browser, base_url)
+    try:
+        page.goto(checks.page_url(base_url, f"/{KO}/"), wait_until="load")
+        paragraph = "article h2#why-training-is-hard ~ p"
+        stack = page.evaluate(_FONTS_JS, paragraph)
+        assert stack and stack.startswith('"Noto Sans CJK KR"'), stack
+        assert "Noto Sans CJK KR" in _rendered_fonts(page, paragraph)
+        # an English section awaiting translation keeps the English fonts
+        english = 'article div[lang="en"] p'
+        assert "Noto Sans CJK" not in page.evaluate(_FONTS_JS, english)
+        # no font from another host: the site loads no web font at all
+        fonts = [u for u in recorder.requests if re.search(r"\.(woff2?|ttf|otf)(\?|$)", u)
+                 and "katex" not in u]
+        assert fonts == [], f"web fonts requested: {fonts}"
+        assert not checks.external_requests(recorder, f"/{KO}/")
+    finally:
+        context.close()
+
+
+def test_untranslated_sections_show_in_english_under_a_korean_note(browser, base_url,
+                                                                   artifacts):
+    context, page, recorder = _page(browser, base_url)
+    try:
+        page.goto(checks.page_url(base_url, f"/{KO}/"), wait_until="load")
+        page.wait_for_load_state("networkidle")
+        page.screenshot(path=artifacts / "i18n-ko-top.png")
+        heading = page.locator("h2#linear-regression")
+        assert heading.get_attribute("lang") == "en"
+        note = page.locator("h2#linear-regression + .admonition.i18n-note")
+        assert note.is_visible(), "no visible note under the untranslated 'Linear regression'"
+        assert note.locator(".admonition-title").inner_text().strip() == "아직 번역되지 않은 절"
+        assert "아직 한국어로 번역되지 않아" in note.inner_text()
+        guide = note.locator("a").first.evaluate("a => a.href")
+        assert guide == checks.page_url(base_url, f"/{KO}/translating/"), guide
+        assert context.request.get(guide).status == 200
+        body = page.locator("h2#linear-regression + .admonition.i18n-note + div[lang='en']")
+        assert "line of best fit" in body.inner_text()
+        heading.scroll_into_view_if_needed()
+        page.evaluate("window.scrollBy(0, -70)")
+        page.wait_for_timeout(300)
+        page.screenshot(path=artifacts / "i18n-ko-fallback-section.png")
+        # translated sections carry no note
+        assert page.locator("h2#why-training-is-hard + .admonition.i18n-note").count() == 0
+        assert page.locator(".admonition.i18n-note").count() == 8
+        assert not checks.console_problems(recorder, f"/{KO}/")
+        page.goto(checks.page_url(base_url, f"/{KO}/translating/"), wait_until="load")
+        assert _html_lang(page) == KO
+        assert "아직 번역되지 않은 페이지" in page.locator(".admonition.i18n-note").inner_text()
+        page.screenshot(path=artifacts / "i18n-ko-guide-top.png")
+    finally:
+        context.close()
+
+
+def test_the_english_language_menu_shows_korean_in_a_korean_font(browser, base_url, artifacts):
+    context, page, _ = _page(browser, base_url)
+    try:
+        page.goto(base_url, wait_until="load")
+        button = page.locator(".md-select > button.md-header__button").filter(visible=True)
+        button.first.hover()
+        button.first.click()
+        link = page.locator('a.md-select__link[hreflang="ko"]')
+        link.wait_for(state="visible")
+        assert link.inner_text().strip() == "한국어"
+        assert link.get_attribute("lang") == "ko"
+        assert "Noto Sans CJK KR" in _rendered_fonts(page, 'a.md-select__link[hreflang="ko"]')
+        page.screenshot(path=artifacts / "i18n-en-language-menu.png")
+    finally:
+        context.close()
+
+
+# --- a throw-away third language (built in tests/test_i18n.py's copy of the project) --
+
+from test_i18n import build_project, third_language_site, THIRD  # noqa: E402,F401
+
+
+@pytest.mark.slow
+def test_a_third_language_switches_and_falls_back(third_language_site, browser):
+    problems = []
+    with serve(third_language_site) as url:
+        context, page, recorder = _page(browser, url)
+        try:
+            for start, lang, want in (("/", THIRD, f"/{THIRD}/"),
+                                      (f"/{THIRD}/", "en", "/"),
+                                      (f"/{THIRD}/translating/", KO, f"/{KO}/translating/"),
+                                      (f"/{KO}/", THIRD, f"/{THIRD}/")):
+                page.goto(checks.page_url(url, start), wait_until="load")
+                problem = switch_language(page, lang)
+                got = "/" + page.url[len(url):].lstrip("/")
+                if problem or got != want or _html_lang(page) != lang:
+                    problems.append(f"{start} -> {lang}: {problem or ''} landed on {got} "
+                                    f"<html lang={_html_lang(page)!r}>, expected {want}")
+            page.goto(checks.page_url(url, f"/{THIRD}/"), wait_until="load")
+            assert page.locator("h2#why-training-is-hard").inner_text().startswith(
+                "Pourquoi l'entraînement est difficile")
+            note = page.locator("h2#linear-regression + .admonition.i18n-note")
+            assert "has not been translated yet" in note.inner_text()
+            problems += checks.console_problems(recorder, f"/{THIRD}/")
+        finally:
+            context.close()
+    _fail(problems, "third-language problems")
