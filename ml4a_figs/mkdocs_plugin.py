@@ -106,6 +106,7 @@ class FiguresPlugin(BasePlugin[FiguresConfig]):
                               + "\n\n".join(r.error for r in failed))
         self.notebooks = {f"notebooks/{r.name}.ipynb": r for r in results}
         self.notebook_css: dict[str, str] = {}
+        self.notebook_classes: set[str] = set()
 
     # early, so mkdocs-jupyter (which turns notebooks/*.ipynb into pages) sees the notebooks
     @event_priority(50)
@@ -237,13 +238,16 @@ class FiguresPlugin(BasePlugin[FiguresConfig]):
             up = "../" * page.url.count("/")
             content = content.replace("@@NOTEBOOK_CSS@@",
                                       f'<link rel="stylesheet" href="{up}{name}">', 1)
+        self.notebook_classes |= notebooks.used_classes(content)
         return notebooks.add_download_link(content, Path(page.file.src_uri).name, source)
 
     def on_post_build(self, config):
         for name, css in getattr(self, "notebook_css", {}).items():
             target = Path(config.site_dir) / name
             target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text(css, encoding="utf-8")
+            # only the rules the notebook pages can use
+            target.write_text(notebooks.notebook_stylesheet(css, self.notebook_classes),
+                              encoding="utf-8")
         if summary := self.i18n.summary():
             print(summary)
         self.math.close()

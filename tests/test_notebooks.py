@@ -107,6 +107,18 @@ def test_a_failing_cell_names_the_notebook_the_cell_and_the_error(tmp_path):
     assert not (tmp_path / "cache" / "failing_notebook.ipynb").exists()
 
 
+def test_unused_css_is_dropped_and_the_rest_kept():
+    css = (".jupyter-wrapper{--a:1}\n.jupyter-wrapper .jp-Used, .jp-Unused{color:red}\n"
+           ".jupyter-wrapper :root{--icon:url(x)}\n.jp-Cell:not(.jp-mod-gone) p{margin:0}\n"
+           "@media (max-width:10px){.jp-Unused{x:y}.jp-Used{x:z}}\n@font-face{font-family:f}")
+    out = notebooks.purge_css(css, {"jupyter-wrapper", "jp-Used", "jp-Cell"})
+    assert ".jupyter-wrapper{--a:1}" in out
+    assert ".jupyter-wrapper .jp-Used{color:red}" in out and "jp-Unused" not in out
+    assert ":root" not in out
+    assert ".jp-Cell:not(.jp-mod-gone) p{margin:0}" in out
+    assert "@media (max-width:10px){.jp-Used{x:z}}" in out and "@font-face" in out
+
+
 def test_math_is_typeset_in_markdown_only():
     page = ('<div class="jp-RenderedHTMLCommon jp-RenderedMarkdown jp-MarkdownOutput" '
             'data-mime-type="text/markdown"><p>Inline $a &lt; b$ and</p>'
@@ -275,6 +287,9 @@ def test_notebook_pages_are_html_with_plots_in_every_language(built_site, name):
         assert "notebook-download" in html and f'href="{name}.ipynb"' in html
         css = re.search(r'<link rel="stylesheet" href="((?:\.\./)*assets/notebooks/[^"]+)"', html)
         assert css and (page.parent / css.group(1)).resolve().is_file(), page
+        # nbconvert's ~0.6 MB of JupyterLab CSS, cut to the rules the pages can use
+        assert (page.parent / css.group(1)).resolve().stat().st_size < 150_000
+        assert "<style" not in html.split('<article', 1)[-1], f"{page}: inline CSS left"
         downloaded = json.loads((page.parent / f"{name}.ipynb").read_text(encoding="utf-8"))
         outputs = [o for c in downloaded["cells"] for o in c.get("outputs", [])]
         assert any("image/png" in o.get("data", {}) for o in outputs)
