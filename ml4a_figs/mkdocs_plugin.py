@@ -34,6 +34,9 @@ log = get_plugin_logger(__name__)
 
 FACT = re.compile(r"\{\{\s*facts\.([A-Za-z0-9_]+)\s*\}\}")
 STRAY_FACT = re.compile(r"\{\{\s*[A-Za-z_][\w.]*\s*\}\}")
+# fenced blocks and inline code spans (shown as written) and HTML comments (not
+# shown): never substituted, so a guide or a note can mention the syntax
+CODE = re.compile(r"^([ \t]*)(```|~~~).*?^\1\2[ \t]*$|`[^`\n]+`|<!--.*?-->", re.M | re.S)
 FIGURE_REF = re.compile(r"!\[([^\]]*)\]\(figure:([^)\s]*)\)")
 INLINE_MATH = re.compile(r'<span class="arithmatex">\\\((.*?)\\\)</span>', re.S)
 DISPLAY_MATH = re.compile(r'<div class="arithmatex">\\\[(.*?)\\\]</div>', re.S)
@@ -58,6 +61,15 @@ def _line_of(page_file: File, needle: str) -> int:
         return 0
     index = text.find(needle)
     return text.count("\n", 0, index) + 1 if index >= 0 else 0
+
+
+def _outside_code(markdown: str, substitute) -> str:
+    """Apply `substitute` to the Markdown but not to code, so a guide can show the syntax."""
+    pieces, last = [], 0
+    for match in CODE.finditer(markdown):
+        pieces += [substitute(markdown[last:match.start()]), match.group(0)]
+        last = match.end()
+    return "".join(pieces + [substitute(markdown[last:])])
 
 
 def _closest(name: str, known) -> str:
@@ -162,8 +174,8 @@ class FiguresPlugin(BasePlugin[FiguresConfig]):
                                   f"{name!r}{_closest(name, self.facts)}")
             return str(self.facts[name])
 
-        markdown = FACT.sub(fact, markdown)
-        stray = STRAY_FACT.search(markdown)
+        markdown = _outside_code(markdown, lambda text: FACT.sub(fact, text))
+        stray = STRAY_FACT.search(CODE.sub("", markdown))
         if stray:
             raise PluginError(f"{src}:{_line_of(page.file, stray.group(0))}: "
                               f"{stray.group(0)!r} is not a fact; write {{{{ facts.NAME }}}}")
@@ -191,7 +203,7 @@ class FiguresPlugin(BasePlugin[FiguresConfig]):
                     f'<img src="{up}figures/{name}.{web[0]}" '
                     f'alt="{html.escape(alt or fig.alt)}"></picture>')
 
-        return FIGURE_REF.sub(figure, markdown)
+        return _outside_code(markdown, lambda text: FIGURE_REF.sub(figure, text))
 
     # --- HTML -----------------------------------------------------------------
 
