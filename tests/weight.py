@@ -52,6 +52,16 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
         pass
 
 
+class _Server(http.server.ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request, client_address):
+        # a browser that stops reading (navigating away mid-download) is no error
+        if isinstance(sys.exc_info()[1], ConnectionError):
+            return
+        super().handle_error(request, client_address)
+
+
 @contextlib.contextmanager
 def serve(directory: Path):
     """Serve `directory` over HTTP on 127.0.0.1 (a free port) from a background
@@ -60,8 +70,7 @@ def serve(directory: Path):
     if not directory.is_dir():
         raise FileNotFoundError(f"nothing to serve: {directory} is not a folder")
     handler = functools.partial(_QuietHandler, directory=str(directory))
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    httpd.daemon_threads = True
+    httpd = _Server(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=httpd.serve_forever, name=f"serve {directory}",
                               daemon=True)
     thread.start()

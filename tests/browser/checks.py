@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
-from tests.weight import ROOT, scroll_to_end
+from tests.weight import ROOT
 
 ARTIFACTS = ROOT / "test-artifacts"
 
@@ -209,6 +209,23 @@ async () => {
                   || ['presentation', 'none'].includes(img.getAttribute('role')),
     });
   }
+  // the other candidates of each <picture> (the still poster a reader who prefers
+  // reduced motion gets, say): decoded off-screen, one by one
+  for (const source of Array.from(document.querySelectorAll('picture source[srcset]'))) {
+    for (const candidate of source.getAttribute('srcset').split(',')) {
+      const url = candidate.trim().split(/\\s+/)[0];
+      if (!url) continue;
+      const probe = new Image();
+      probe.src = new URL(url, document.baseURI).href;
+      await settle(probe);
+      const img = source.closest('picture').querySelector('img');
+      out.push({
+        src: url, current: probe.src, alt: img ? img.getAttribute('alt') : null,
+        natural: probe.naturalWidth, inPicture: true, inFigure: true, decorative: false,
+        source: source.getAttribute('media') || source.getAttribute('type') || 'source',
+      });
+    }
+  }
   window.scrollTo(0, 0);
   return out;
 }
@@ -222,11 +239,21 @@ def image_facts(page) -> list[dict]:
 def check_images(page, label: str, facts: list[dict] | None = None) -> list[str]:
     """Every <img> (and so every <picture>) shows a decoded image once scrolled into view."""
     facts = image_facts(page) if facts is None else facts
-    return [f"{label}: image did not load (naturalWidth 0): "
-            f"<img src={f['src']!r} alt={_short(f['alt'])!r}>"
-            + (f" (currentSrc {f['current']})" if f["current"] != f["src"] else "")
-            + (" inside <picture>" if f["inPicture"] else "")
-            for f in facts if not f["natural"]]
+    problems = []
+    for f in facts:
+        if f["natural"]:
+            continue
+        if f.get("source"):
+            problems.append(f"{label}: image did not load (naturalWidth 0): <source "
+                            f"srcset={f['src']!r}> ({f['source']}) of the <picture> of "
+                            f"alt={_short(f['alt'])!r}")
+        else:
+            problems.append(f"{label}: image did not load (naturalWidth 0): "
+                            f"<img src={f['src']!r} alt={_short(f['alt'])!r}>"
+                            + (f" (currentSrc {f['current']})" if f["current"] != f["src"]
+                               else "")
+                            + (" inside <picture>" if f["inPicture"] else ""))
+    return problems
 
 
 def check_alt(page, label: str, facts: list[dict] | None = None) -> list[str]:
@@ -235,6 +262,8 @@ def check_alt(page, label: str, facts: list[dict] | None = None) -> list[str]:
     facts = image_facts(page) if facts is None else facts
     problems = []
     for f in facts:
+        if f.get("source"):
+            continue  # a <picture>'s alternatives share the alt of its <img>
         alt = (f["alt"] or "").strip()
         if f["inFigure"] and not alt:
             problems.append(f"{label}: figure image without alt text: <img src={f['src']!r}>")
@@ -514,21 +543,31 @@ AXE_KNOWN: list[tuple[str, str, str]] = [
 COLOUR_RULES = ["color-contrast", "link-in-text-block"]
 
 
-def run_axe(page, rules: list[str] | None = None) -> dict:
-    from axe_playwright_python.sync_playwright import Axe
-
+def _axe_options(rules: list[str] | None) -> dict:
     options = {"resultTypes": ["violations"]}
     if rules:
         options["runOnly"] = {"type": "rule", "values": rules}
-    return Axe().run(page, options=options).response
+    return options
+
+
+def start_axe(page, rules: list[str] | None = None) -> None:
+    """Inject axe-core (bundled with axe-playwright-python) and start it without
+    waiting: pages of different contexts run it in parallel renderer processes."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    page.evaluate(Axe().axe_script)
+    page.evaluate("(options) => { window.__axeRun = axe.run(document, options); }",
+                  _axe_options(rules))
 
 
 def axe_problems(page, label: str, known: list[tuple[str, str, str]],
                  impacts=("serious", "critical"), rules: list[str] | None = None,
-                 ) -> tuple[list[str], list[dict]]:
+                 started: bool = False) -> tuple[list[str], list[dict]]:
     """(problems, every finding). A serious or critical violation is a problem unless
     its element matches a (rule id, CSS selector, reason) entry of `known`."""
-    response = run_axe(page, rules)
+    if not started:
+        start_axe(page, rules)
+    response = page.evaluate("() => window.__axeRun")
     problems, findings = [], []
     for violation in response["violations"]:
         failing = []
@@ -638,8 +677,8 @@ def check_overflow(page, label: str) -> list[str]:
 
 @dataclass
 class Visit:
-    """A page loaded in its own browser context, scrolled to the end (lazy figures
-    loaded), with everything it did recorded."""
+    """A page loaded in its own browser context, with everything it did recorded.
+    Its lazy figures load when a check scrolls them into view (check_images)."""
     label: str
     url: str
     page: object
@@ -651,6 +690,7 @@ class Visit:
 
     @property
     def images(self) -> list[dict]:
+        """Facts of every image, each scrolled into view first (computed once)."""
         if self._images is None:
             self._images = image_facts(self.page)
         return self._images
@@ -661,23 +701,47 @@ class Visit:
             self._texts = visible_text(self.page)
         return self._texts
 
+    def settled(self) -> "Visit":
+        """Every image requested (scrolled into view) and the network quiet, so the
+        recorder holds all that the page will ever ask for."""
+        self.images
+        try:
+            self.page.wait_for_load_state("networkidle", timeout=10000)
+        except Exception:
+            pass  # a page that keeps the network busy: the checks show what it asked
+        return self
+
+
+def load_all_images(page, timeout_ms: int = 15000) -> None:
+    """Make lazy images eager and wait until every image is done, without scrolling
+    (for layout checks and screenshots, where the page must be complete)."""
+    page.evaluate(
+        """async (timeout) => {
+             const imgs = Array.from(document.images);
+             imgs.forEach(img => { if (img.loading === 'lazy') img.loading = 'eager'; });
+             await Promise.race([
+               Promise.all(imgs.map(img => img.complete ? null : new Promise(r => {
+                 img.addEventListener('load', r, {once: true});
+                 img.addEventListener('error', r, {once: true});
+               }))),
+               new Promise(r => setTimeout(r, timeout)),
+             ]);
+           }""", timeout_ms)
+
 
 def open_visit(browser, url: str, label: str, base_url: str, *, viewport=(1280, 800),
-               color_scheme_pref="light", mobile=False) -> Visit:
+               color_scheme_pref="light", mobile=False, reduced_motion="no-preference",
+               all_images=False) -> Visit:
     context = browser.new_context(
         viewport={"width": viewport[0], "height": viewport[1]},
         color_scheme=color_scheme_pref, is_mobile=mobile, has_touch=mobile,
-        service_workers="block", reduced_motion="reduce")
+        service_workers="block", reduced_motion=reduced_motion)
     context.set_default_timeout(15000)
     recorder = Recorder(base_url).attach(context)
     page = context.new_page()
     response = page.goto(url, wait_until="load")
-    scroll_to_end(page, step=0.9, pause_ms=40)
-    try:
-        page.wait_for_load_state("networkidle", timeout=10000)
-    except Exception:
-        pass
-    page.evaluate("window.scrollTo(0, 0)")
+    if all_images:
+        load_all_images(page)
     return Visit(label, url, page, context, recorder, response.status if response else None)
 
 

@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from tests.weight import BUDGET, measure, over_budget, report, scroll_to_end
+from tests.weight import BUDGET, measure, over_budget, report
 
 from . import checks
 
@@ -93,17 +93,25 @@ def _screenshots(page, lang: str, theme: str, artifacts) -> None:
     'Gradient Descent' section, in one theme."""
     page.wait_for_timeout(300)  # Material's colour transition
     if lang == "en":
-        page.screenshot(path=artifacts / f"chapter-{lang}-{theme}.png", full_page=True)
+        page.screenshot(path=artifacts / f"chapter-{lang}-{theme}.jpg", full_page=True,
+                        type="jpeg", quality=85, timeout=120_000)
     page.evaluate("window.scrollTo(0, 0)")
     page.screenshot(path=artifacts / f"chapter-{lang}-{theme}-top.png")
-    page.evaluate(
+    # the whole 'Gradient Descent' section (its formulas and figures), from its h2 to
+    # the next one
+    box = page.evaluate(
         """() => {
-             const h = document.getElementById('gradient-descent')
-                    || document.querySelectorAll('article h2')[2];
-             window.scrollTo(0, h.getBoundingClientRect().top + window.scrollY - 60);
+             const h2s = Array.from(document.querySelectorAll('article h2'));
+             const found = h2s.findIndex(h => h.id === 'gradient-descent');
+             const i = found >= 0 ? found : Math.min(2, h2s.length - 1);  // third h2
+             const top = h2s[i].getBoundingClientRect().top + window.scrollY - 16;
+             const end = h2s[i + 1] ? h2s[i + 1].getBoundingClientRect().top + window.scrollY
+                                    : document.scrollingElement.scrollHeight;
+             return {x: 0, y: Math.max(0, top), width: window.innerWidth,
+                     height: Math.min(6000, end - top)};
            }""")
-    page.wait_for_timeout(200)
-    page.screenshot(path=artifacts / f"chapter-{lang}-{theme}-gradient-descent.png")
+    page.screenshot(path=artifacts / f"chapter-{lang}-{theme}-gradient-descent.png",
+                    full_page=True, clip=box, timeout=120_000)
     page.evaluate("window.scrollTo(0, 0)")
 
 
@@ -113,7 +121,7 @@ def test_light_dark_toggle_and_screenshots(chapters, browser, base_url, artifact
         context, page, _ = _fresh_page(browser, base_url, "light")
         try:
             page.goto(checks.page_url(base_url, p.path), wait_until="load")
-            scroll_to_end(page, step=0.9, pause_ms=40)
+            checks.load_all_images(page)
             page.wait_for_load_state("networkidle")
             seen = [checks.color_scheme(page)]
             _screenshots(page, p.lang, "light", artifacts)

@@ -50,20 +50,20 @@ def test_reports_figure_without_alt(broken):
 
 @pytest.mark.browser
 def test_reports_error_responses(broken):
-    checks.image_facts(broken.page)  # lazy images requested
+    broken.settled()  # lazy images requested
     _has(checks.bad_responses(broken.recorder, LABEL), "HTTP 404", "figures/missing.svg")
 
 
 @pytest.mark.browser
 def test_reports_console_errors_and_exceptions(broken):
-    _has(checks.console_problems(broken.recorder, LABEL),
+    _has(checks.console_problems(broken.settled().recorder, LABEL),
          "console error: fixture: an error logged", "uncaught page error",
          "fixture: an uncaught exception")
 
 
 @pytest.mark.browser
 def test_reports_requests_to_other_hosts(broken):
-    _has(checks.external_requests(broken.recorder, LABEL),
+    _has(checks.external_requests(broken.settled().recorder, LABEL),
          "http://example.invalid/x.png", "http://fonts.example.invalid/css",
          "http://api.example.invalid/track")
 
