@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import gzip
 import http.server
 import os
 import sys
@@ -47,6 +48,29 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
         ".svg": "image/svg+xml", ".webp": "image/webp", ".woff2": "font/woff2",
         ".woff": "font/woff", ".ttf": "font/ttf", ".map": "application/json",
     }
+
+    # Text is sent gzip-compressed when the browser asks for it, as every static host
+    # the site would be published on does (GitHub Pages, Netlify, nginx's gzip_static).
+    COMPRESSED = (".html", ".css", ".js", ".json", ".svg", ".xml", ".ipynb", ".txt", ".map")
+
+    def do_GET(self):  # noqa: N802 - the stdlib's name
+        url_path = self.path.split("?")[0].split("#")[0]
+        path = Path(self.translate_path(self.path))
+        if path.is_dir():
+            if not url_path.endswith("/"):
+                return super().do_GET()  # the stdlib redirects to the folder's URL
+            path = path / "index.html"
+        if ("gzip" not in self.headers.get("Accept-Encoding", "")
+                or path.suffix not in self.COMPRESSED or not path.is_file()):
+            return super().do_GET()
+        body = gzip.compress(path.read_bytes(), mtime=0)
+        self.send_response(200)
+        self.send_header("Content-Type", self.guess_type(str(path)))
+        self.send_header("Content-Encoding", "gzip")
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Vary", "Accept-Encoding")
+        self.end_headers()
+        self.wfile.write(body)
 
     def log_message(self, format, *args):  # noqa: A002 - the stdlib's signature
         pass
@@ -123,9 +147,9 @@ def measure(url: str, browser=None, viewport=(1280, 800)) -> dict:
     """Bytes transferred to show `url` with an empty cache, after scrolling to the end.
 
     Returns {"images": n, "scripts": n, "styles": n, "fonts": n, "documents": n,
-    "other": n, "total": n, "requests": [(kind, bytes, url), ...]}. Sizes are the
-    response bodies (the local server does not compress, so they are what a
-    server without compression sends)."""
+    "other": n, "total": n, "uncompressed": n, "requests": [(kind, bytes, url), ...]}.
+    Sizes are the bodies as transferred (text gzip-compressed by the local server, as
+    by any static host); "uncompressed" is what a server without compression sends."""
     if browser is None:
         from playwright.sync_api import sync_playwright
         with sync_playwright() as pw:
@@ -147,19 +171,30 @@ def measure(url: str, browser=None, viewport=(1280, 800)) -> dict:
         page.wait_for_timeout(300)
         page.wait_for_load_state("networkidle")
         result = {kind: 0 for kind in KINDS}
-        rows = []
+        rows, raw = [], 0
         for response in responses:
             if urlsplit(response.url).scheme not in ("http", "https"):
                 continue  # data: and blob: URLs cost nothing on the wire
-            size = _body_size(response)
+            size = _wire_size(response)
             kind = kind_of(response.request.resource_type)
             result[kind] += size
+            raw += _body_size(response)
             rows.append((kind, size, response.url))
         result["total"] = sum(result[kind] for kind in KINDS)
+        result["uncompressed"] = raw
         result["requests"] = sorted(rows, key=lambda row: -row[1])
         return result
     finally:
         context.close()
+
+
+def _wire_size(response) -> int:
+    """Bytes of the body as sent: compressed where the server compressed it."""
+    try:
+        size = response.request.sizes().get("responseBodySize", -1)
+    except Exception:
+        size = -1
+    return size if size >= 0 else _body_size(response)
 
 
 def _body_size(response) -> int:
@@ -195,6 +230,8 @@ def report(label: str, result: dict) -> str:
         lines.append(f"  {kind:<10} {result[kind]:>12,} B")
     lines.append(f"  {'total':<10} {result['total']:>12,} B"
                  f"   (budget {BUDGET:,} B, {len(result['requests'])} responses)")
+    lines.append(f"  {'without gzip':<10} {result['uncompressed']:>10,} B"
+                 f"   (the same files served uncompressed)")
     lines.append("  heaviest:")
     for kind, size, url in result["requests"][:8]:
         lines.append(f"    {size:>10,} B  {kind:<9} {urlsplit(url).path}")
