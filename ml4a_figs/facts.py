@@ -33,7 +33,7 @@ def line_tex(m: float, b: float) -> str:
 
 def seven_points_table() -> str:
     x, y = data.seven_points()
-    rows = ["| $x$ | $y$ |", "| ---: | ---: |"]
+    rows = ["| *x* | *y* |", "| ---: | ---: |"]  # text headers: screen readers name the columns
     rows += [f"| {float(xi)!r} | {float(yi)!r} |" for xi, yi in zip(x, y)]
     return "\n".join(rows)
 
