@@ -17,6 +17,7 @@ import hashlib
 import html
 import json
 import re
+import shutil
 from pathlib import Path
 
 from mkdocs.config import config_options as c
@@ -257,9 +258,15 @@ class FiguresPlugin(BasePlugin[FiguresConfig]):
         for name, css in getattr(self, "notebook_css", {}).items():
             target = Path(config.site_dir) / name
             target.parent.mkdir(parents=True, exist_ok=True)
-            # only the rules the notebook pages can use
-            target.write_text(notebooks.notebook_stylesheet(css, self.notebook_classes),
-                              encoding="utf-8")
+            # only the rules the notebook pages can use; cutting takes seconds, so the
+            # result is kept by the content it was cut from
+            key = hashlib.sha256("\n".join([css, *sorted(self.notebook_classes)]).encode())
+            cached = self.root / self.config.cache_dir / "notebook-css" / f"{key.hexdigest()}.css"
+            if not cached.is_file():
+                cached.parent.mkdir(parents=True, exist_ok=True)
+                cached.write_text(notebooks.notebook_stylesheet(css, self.notebook_classes),
+                                  encoding="utf-8")
+            shutil.copyfile(cached, target)
         if summary := self.i18n.summary():
             print(summary)
         self.math.close()

@@ -142,7 +142,24 @@ def _parse(path: Path) -> ast.Module:
 
 def _file_digest(path: Path) -> str:
     """Digest of a module's syntax tree: comments and blank lines do not redraw."""
+    st = path.stat()
+    return _digest_cached(path, st.st_mtime_ns, st.st_size)
+
+
+@functools.lru_cache(maxsize=256)
+def _digest_cached(path: Path, mtime_ns: int, size: int) -> str:
     return hashlib.sha256(ast.dump(_parse(path)).encode()).hexdigest()
+
+
+@functools.lru_cache(maxsize=4096)
+def _names_used(node: ast.AST) -> tuple[str, ...]:
+    return tuple({inner.id for inner in ast.walk(node) if isinstance(inner, ast.Name)})
+
+
+@functools.lru_cache(maxsize=4096)
+def _dump(node: ast.AST) -> str:
+    """ast.dump, once per node of a parsed (and cached) tree."""
+    return ast.dump(node)
 
 
 def _module_file(dotted: str) -> Path | None:
@@ -204,8 +221,16 @@ def _module_closure(path: Path, seen: set[Path]) -> None:
     if path in seen:
         return
     seen.add(path)
-    tree = _parse(path)
-    for node in ast.walk(tree):
+    st = path.stat()
+    for target in _direct_imports(path, st.st_mtime_ns, st.st_size):
+        _module_closure(target, seen)
+
+
+@functools.lru_cache(maxsize=256)
+def _direct_imports(path: Path, mtime_ns: int, size: int) -> tuple[Path, ...]:
+    """The ml4a_figs files one module imports anywhere in it (functions included)."""
+    found: list[Path] = []
+    for node in ast.walk(_parse(path)):
         if isinstance(node, ast.Import):
             targets = [_module_file(a.name) for a in node.names]
         elif isinstance(node, ast.ImportFrom):
@@ -213,9 +238,8 @@ def _module_closure(path: Path, seen: set[Path]) -> None:
             targets = [_module_file(f"{base}.{a.name}") or _module_file(base) for a in node.names]
         else:
             continue
-        for target in targets:
-            if target:
-                _module_closure(target, seen)
+        found += [t for t in targets if t and t not in found]
+    return tuple(found)
 
 
 def _top_level_definitions(tree: ast.Module) -> dict[str, ast.AST]:
@@ -232,7 +256,21 @@ def _top_level_definitions(tree: ast.Module) -> dict[str, ast.AST]:
     return defs
 
 
+_REACHABLE: dict[tuple[Path, str], tuple[dict[Path, int], list[str], set[Path]]] = {}
+
+
 def _reachable_code(path: Path, func_name: str) -> tuple[list[str], set[Path]]:
+    """Memoised `_walk_reachable`: valid while none of the files it read has changed
+    (a long `mkdocs serve` sees edits; one build asks for the same helpers many times)."""
+    memo = _REACHABLE.get((path, func_name))
+    if memo and all(p.stat().st_mtime_ns == t for p, t in memo[0].items()):
+        return list(memo[1]), set(memo[2])
+    chunks, files, read = _walk_reachable(path, func_name)
+    _REACHABLE[(path, func_name)] = ({p: p.stat().st_mtime_ns for p in read}, chunks, files)
+    return list(chunks), set(files)
+
+
+def _walk_reachable(path: Path, func_name: str) -> tuple[list[str], set[Path], set[Path]]:
     """The syntax of `func_name` plus the module-level code it reaches, and the
     ml4a_figs files it imports. Only what the function can touch counts, so
     editing one figure's draw function leaves its neighbours in the module cached.
@@ -243,6 +281,7 @@ def _reachable_code(path: Path, func_name: str) -> tuple[list[str], set[Path]]:
 
     chunks: list[str] = []
     files: set[Path] = set()
+    read = {path}
     todo, done = [func_name], set()
     while todo:
         name = todo.pop()
@@ -254,18 +293,20 @@ def _reachable_code(path: Path, func_name: str) -> tuple[list[str], set[Path]]:
                 if symbol is None:
                     _module_closure(target, files)
                 else:  # one definition of another module: follow just that
-                    more_chunks, more_files = _reachable_code(target, symbol)
+                    more_chunks, more_files, more_read = _walk_reachable(target, symbol)
                     chunks += more_chunks
                     files |= more_files
+                    read |= more_read
             continue
         node = defs.get(name)
         if node is None:
             continue  # a builtin, a local variable or a third-party name
-        chunks.append(ast.dump(node))
-        todo += [inner.id for inner in ast.walk(node) if isinstance(inner, ast.Name)]
-    return sorted(chunks), files
+        chunks.append(_dump(node))
+        todo += _names_used(node)
+    return sorted(chunks), files, read
 
 
+@functools.lru_cache(maxsize=1)
 def _library_versions() -> dict[str, str]:
     versions = {"python": f"{sys.version_info.major}.{sys.version_info.minor}"}
     for lib in PINNED_LIBRARIES:

@@ -58,7 +58,7 @@ def main() -> int:
             "def draw_small_nets(nets, n_weights):\n",
             "def draw_small_nets(nets, n_weights):\n    nets = list(nets)\n", 1))
         seconds, out = timed([PY, "-m", "ml4a_figs", "--out", str(cold_out), "build"],
-                             env=dict(ENV, PYTHONPATH=str(pkg)))
+                             cwd=pkg, env=dict(ENV, PYTHONPATH=str(pkg)))
         redrawn = re.findall(r"^\[\s*\d+/\d+\] built\s+(\S+)", out, re.M)
         rows.append(("small_nets' draw function edited", seconds,
                      f"redrawn: {', '.join(redrawn) or 'none'}", None))
