@@ -270,9 +270,10 @@ def draw_digits_curves(runs):
 
 declare("digits_curves", compute=digits_curves_data, draw=draw_digits_curves,
         formats=("svg",),
-        alt="Six small plots of a network learning handwritten digits from 150 examples, "
-            "trained without regularization, with L2 and with dropout. Top row: training and "
-            "validation loss over 50 epochs; bottom row: training and validation accuracy. "
-            "Without regularization the training loss falls towards zero while the validation "
-            "loss turns upward after its best epoch, marked as the early-stopping point; with "
-            "L2 or dropout the two loss curves stay closer together.")
+        alt="Three plots of a network learning handwritten digits from 150 examples, "
+            "trained without regularization, with L2 and with dropout: training and "
+            "validation loss over 50 epochs on a log scale. Without regularization the "
+            "training loss keeps falling while the validation loss levels off; its best "
+            "epoch is marked as the early-stopping point and the epochs after it are shaded. "
+            "With L2 or dropout the two loss curves stay closer together. Each plot gives its "
+            "final training and validation accuracy and its test accuracy.")

@@ -77,18 +77,21 @@ def _grid(surface: losses.Surface, xlim, ylim, n: int = 240):
 # --- opt2a: Beale's function ----------------------------------------------------
 
 
-def beale_race() -> dict:
-    name = "opt2a"
+def _race_data(name: str, surface) -> dict:
+    """What both races share: the finished paths, the surface on the view's grid."""
     xlim, ylim = RACE_VIEW[name]
-    X, Y, Z = _grid(losses.BEALE, xlim, ylim)
+    X, Y, Z = _grid(surface, xlim, ylim)
+    paths = run_race(surface, RACE_START[name], RACE_STEPS[name], RACE_SETTINGS[name])
+    return {"paths": paths, "X": X, "Y": Y, "Z": Z, "start": RACE_START[name],
+            "xlim": xlim, "ylim": ylim}
+
+
+def beale_race() -> dict:
     return {
-        "paths": run_race(losses.BEALE, RACE_START[name], RACE_STEPS[name], RACE_SETTINGS[name]),
-        "X": X, "Y": Y, "Z": Z,
+        **_race_data("opt2a", losses.BEALE),
         # log-spaced: the valley floor is nearly flat, the walls are steep
         "levels": np.logspace(-1.5, 2.5, 11),
         "minimum": losses.BEALE.minima[0],
-        "start": RACE_START[name],
-        "xlim": xlim, "ylim": ylim,
     }
 
 
@@ -112,16 +115,10 @@ declare("opt2a", compute=beale_race, draw=draw_beale_race, formats=("webp", "pos
 
 
 def saddle_race() -> dict:
-    name = "opt1a"
-    xlim, ylim = RACE_VIEW[name]
-    X, Y, Z = _grid(losses.SADDLE, xlim, ylim)
     return {
-        "paths": run_race(losses.SADDLE, RACE_START[name], RACE_STEPS[name], RACE_SETTINGS[name]),
-        "X": X, "Y": Y, "Z": Z,
+        **_race_data("opt1a", losses.SADDLE),
         "levels": np.linspace(-4.5, 4.5, 19),
         "saddle": losses.SADDLE.saddles[0],
-        "start": RACE_START[name],
-        "xlim": xlim, "ylim": ylim,
     }
 
 
