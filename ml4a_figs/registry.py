@@ -51,7 +51,16 @@ class Figure:
         return _dotted_name(self.path)
 
     def output_names(self) -> list[str]:
-        return [f"{self.name}.{fmt}" for fmt in self.formats]
+        """Each format in the light theme, then (pictures only) in the dark one."""
+        return [self.output_name(fmt, theme) for theme in self.themes() for fmt in self.formats
+                if theme == "light" or fmt != "json"]
+
+    def themes(self) -> tuple[str, ...]:
+        """Data (json) has no theme; a picture is drawn for the light and the dark page."""
+        return ("light",) if set(self.formats) == {"json"} else ("light", "dark")
+
+    def output_name(self, fmt: str, theme: str = "light") -> str:
+        return f"{self.name}.{fmt}" if theme == "light" else f"{self.name}.{theme}.{fmt}"
 
     def functions(self) -> tuple[Callable[..., dict], Callable[..., Any]]:
         module = importlib.import_module(self.module)

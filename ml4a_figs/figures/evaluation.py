@@ -99,7 +99,7 @@ def draw_dropout(sizes, kept, p):
         _draw_net(ax, sizes, on)
         ax.set_title(title, fontsize=11)
     fig.supxlabel(f"{n_dropped} of {n_hidden} hidden neurons dropped, with all their connections",
-                  fontsize=10, color="#444444")
+                  fontsize=10, color=style.BLACK)
     return fig
 
 
@@ -124,7 +124,7 @@ def _draw_net(ax, sizes, on):
     ax.add_collection(EllipseCollection(
         2 * NODE_RADIUS, 2 * NODE_RADIUS, 0.0, units="xy", offsets=centres,
         offset_transform=ax.transData, zorder=3, linewidths=1.4,
-        facecolors=[("white" if a else "#BBBBBB") for a in alive],
+        facecolors=[(style.paper() if a else style.faint()) for a in alive],
         edgecolors=[(style.BLACK if a else style.GREY) for a in alive]))
     r = NODE_RADIUS * 0.75
     crosses = [seg for (x, y), a in zip(centres, alive) if not a
@@ -237,7 +237,7 @@ def draw_digits_curves(runs):
             ax.axvspan(run["stop_epoch"] + 1, n_epochs + 0.5, color=style.GREY, alpha=0.12,
                        linewidth=0)
         ax.set_title(f"{run['title']}\ntest accuracy {run['test_accuracy']:.1%}", fontsize=11)
-        for y, text, color in ((0.22, "final accuracy", "#333333"),
+        for y, text, color in ((0.22, "final accuracy", style.BLACK),
                                (0.12, f"training {run['train_accuracy'][-1]:.0%}", style.TRAIN),
                                (0.02, f"validation {run['val_accuracy'][-1]:.0%}",
                                 style.VALIDATION)):
@@ -257,11 +257,11 @@ def draw_digits_curves(runs):
     ax0.set_ylabel("loss (log scale)")
     first = runs[0]
     if first["stop_epoch"] is not None:
-        ax0.text(first["stop_epoch"] + 2, 1.0, "stopped", fontsize=10, color="#444444",
+        ax0.text(first["stop_epoch"] + 2, 1.0, "stopped", fontsize=10, color=style.BLACK,
                  ha="left", va="center")
     ax0.annotate("best\nvalidation",
                  (first["best_epoch"] + 1, first["val_loss"][first["best_epoch"]]),
-                 xytext=(-8, 24), textcoords="offset points", fontsize=10, color="#333333",
+                 xytext=(-8, 24), textcoords="offset points", fontsize=10, color=style.BLACK,
                  ha="right", va="bottom",
                  arrowprops={"arrowstyle": "-", "color": style.GREY, "linewidth": 0.8})
     axes[-1].legend(loc="upper right", frameon=False, fontsize=10)

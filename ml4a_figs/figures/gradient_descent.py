@@ -50,17 +50,17 @@ def draw_descent_and_fit(M, B, Z, levels, best, best_mse, path, lr, path_mse,
     left, right = fig.subplots(1, 2, width_ratios=(1.05, 1))
     # the contour values are labelled in lin_reg_mse; here the path has the stage
     draw_mse_contours(left, M, B, Z, levels, best, label_levels=False)
-    outline = [patheffects.withStroke(linewidth=3.2, foreground="white")]
+    outline = [patheffects.withStroke(linewidth=3.2, foreground=style.paper())]
     left.plot(path[:, 0], path[:, 1], color=style.HIGHLIGHT, linewidth=1.6,
               path_effects=outline, zorder=4)
     left.plot(path[shown, 0], path[shown, 1], "o", color=style.HIGHLIGHT, markersize=4.5,
-              markeredgecolor="white", markeredgewidth=0.8, zorder=6)
+              markeredgecolor=style.paper(), markeredgewidth=0.8, zorder=6)
     left.annotate(f"start {point_label(*path[0], places=1)}", path[0], xytext=(-8, 10),
                   textcoords="offset points", fontsize=10, ha="left",
-                  bbox={"boxstyle": "round,pad=0.25", "fc": "white", "ec": "none"})
+                  bbox={"boxstyle": "round,pad=0.25", "fc": style.paper(), "ec": "none"})
     steps = len(path) - 1
     left.annotate("least squares", best, xytext=(14, -16), textcoords="offset points",
-                  fontsize=10, va="top", bbox={"boxstyle": "round,pad=0.25", "fc": "white",
+                  fontsize=10, va="top", bbox={"boxstyle": "round,pad=0.25", "fc": style.paper(),
                                                "ec": "none"})
     left.set_title(f"Gradient descent: α = {lr:g}, {steps:,} steps", fontsize=11)
 
@@ -184,7 +184,7 @@ CRITICAL_MARKERS = (("*", 16, "global minimum"), ("o", 9, "local minimum"), ("X"
 def draw_critical_points(ax, points, point_loss, z=None):
     for p, value, (marker, size, name) in zip(points, point_loss, CRITICAL_MARKERS):
         coords = (p[0], p[1]) if z is None else (p[0], p[1], value + z)
-        ax.plot(*coords, marker=marker, markersize=size, color="white",
+        ax.plot(*coords, marker=marker, markersize=size, color=style.paper(),
                 markeredgecolor=style.MINIMUM, markeredgewidth=1.2, linestyle="none", zorder=10,
                 label=f"{name}, loss {value:.3f}")
 
@@ -261,7 +261,10 @@ def bumpy_descents(starts=BUMPY_STARTS, lr=BUMPY_LR, steps=BUMPY_STEPS) -> dict:
 
 
 # colour of a path by the minimum it reaches: global, local
-REACHED_COLORS = (style.HIGHLIGHT, style.SKY_BLUE)
+def _reached_colours():
+    """Paths by the minimum they reach: the global one in plain descent's ink, the
+    local trap in the highlight colour."""
+    return (style.BLACK, style.HIGHLIGHT)
 REACHED_NAMES = ("global minimum", "local minimum")
 
 
@@ -269,18 +272,18 @@ def draw_bumpy(W1, W2, L, levels, paths, reached, minima, lr, minima_loss, end_l
     fig = style.new_figure(6.4, 4.6)
     ax = fig.add_subplot()
     draw_loss_contours(ax, W1, W2, L, levels)
-    outline = [patheffects.withStroke(linewidth=3.6, foreground="white")]
+    outline = [patheffects.withStroke(linewidth=3.6, foreground=style.paper())]
     for path, k in zip(paths, reached):
-        ax.plot(path[:, 0], path[:, 1], color=REACHED_COLORS[k], linewidth=2.0,
+        ax.plot(path[:, 0], path[:, 1], color=_reached_colours()[k], linewidth=2.0,
                 path_effects=outline, zorder=4)
-        ax.plot(*path[0], "o", color=REACHED_COLORS[k], markersize=8, markeredgecolor="white",
+        ax.plot(*path[0], "o", color=_reached_colours()[k], markersize=8, markeredgecolor=style.paper(),
                 markeredgewidth=1.2, zorder=5)
     for k, (p, value) in enumerate(zip(minima, minima_loss)):
         marker, size, _ = CRITICAL_MARKERS[k]
         n = int(np.sum(reached == k))
-        ax.plot(*p, marker=marker, markersize=size, color="white", linestyle="none",
+        ax.plot(*p, marker=marker, markersize=size, color=style.paper(), linestyle="none",
                 markeredgecolor=style.MINIMUM, markeredgewidth=1.2, zorder=6)
-        ax.plot([], [], color=REACHED_COLORS[k], linewidth=2.0, marker="o",
+        ax.plot([], [], color=_reached_colours()[k], linewidth=2.0, marker="o",
                 label=f"{n} starts → {REACHED_NAMES[k]} (loss {value:.3f})")
     ax.set(xlabel="θ₀ (weight w₁)", ylabel="θ₁ (weight w₂)")
     ax.set_title(f"Gradient descent from {len(paths)} starts (●): "
@@ -310,9 +313,7 @@ BATCH_LR = 0.15
 # Every mode takes the same number of updates (100) and so sees the data a
 # different number of times: batch 100 epochs, mini-batch 10, stochastic 1.
 BATCH_MODES = (("batch", BATCH_N, 100), ("mini-batch", 10, 10), ("stochastic", 1, 1))
-BATCH_STYLE = {"batch": {"color": style.BLACK, "linestyle": "-", "linewidth": 2.2},
-               "mini-batch": {"color": style.BLUE, "linestyle": "-", "linewidth": 1.4},
-               "stochastic": {"color": style.VERMILLION, "linestyle": "-", "linewidth": 1.0}}
+BATCH_WIDTH = {"batch": 2.2, "mini-batch": 1.4, "stochastic": 1.2}
 
 
 def noisy_line_points(n=BATCH_N, seed=BATCH_SEED):
@@ -351,9 +352,9 @@ def draw_batch_modes(M, B, Z, levels, best, lr, n, names, batch_sizes, epochs, p
     for name, size, ep, path in zip(names, batch_sizes, epochs, paths):
         plural = lambda k, word: f"{k} {word}{'s' if k > 1 else ''}"  # noqa: E731
         label = f"{name}: {plural(size, 'sample')} per step, {plural(ep, 'epoch')}"
-        ax.plot(path[:, 0], path[:, 1], **BATCH_STYLE[name], label=label)
+        ax.plot(path[:, 0], path[:, 1], **style.line(name), linewidth=BATCH_WIDTH[name], label=label)
     ax.plot(*paths[0][0], "o", color=style.BLACK, markersize=7, zorder=5)
-    ax.plot(*best, marker="*", markersize=15, color="white", markeredgecolor=style.MINIMUM,
+    ax.plot(*best, marker="*", markersize=15, color=style.paper(), markeredgecolor=style.MINIMUM,
             markeredgewidth=1.0, linestyle="none", zorder=6, label="least squares")
     ax.set(xlabel="m (slope)", ylabel="b (intercept)")
     ax.set_title(f"{len(paths[0]) - 1} steps each, α = {lr:g}, on {n} points", fontsize=11)

@@ -58,7 +58,7 @@ def draw_mse_contours(ax, M, B, Z, levels, best, label_levels=True):
     lines = ax.contour(M, B, Z, levels=decades, colors="white", linewidths=0.6, alpha=0.8)
     if label_levels:
         ax.clabel(lines, fmt=lambda v: f"{v:g}", fontsize=10, inline_spacing=3)
-    ax.plot(*best, marker="*", markersize=15, color="white", markeredgecolor=style.MINIMUM,
+    ax.plot(*best, marker="*", markersize=15, color=style.paper(), markeredgecolor=style.MINIMUM,
             markeredgewidth=1.0, linestyle="none", zorder=5)
     ax.set(xlabel="m (slope)", ylabel="b (intercept)",
            xlim=(M.min(), M.max()), ylim=(B.min(), B.max()))
@@ -184,7 +184,7 @@ def draw_mse_surface(M, B, Z, levels, best, best_mse, M3, B3, Z3):
     ax.set_title("The same, as log-spaced contours", fontsize=11)
     ax.annotate(f"least squares\n{point_label(*best)}\nMSE = {best_mse:.3f}", best,
                 xytext=(40, 50), textcoords="offset points", fontsize=10,
-                bbox={"boxstyle": "round,pad=0.3", "fc": "white", "ec": "none", "alpha": 0.9},
+                bbox={"boxstyle": "round,pad=0.3", "fc": style.paper(), "ec": "none", "alpha": 0.9},
                 arrowprops={"arrowstyle": "-", "color": "white", "lw": 1.0})
     return fig
 
