@@ -68,27 +68,29 @@ def build_one(fig: Figure, key: str, out_dir: Path) -> Result:
         with threadpool_limits(limits=1):
             arrays = compute(**fig.params)
         text = {}
-        # computed once, drawn once per theme (the dark page gets its own drawing)
-        for theme in fig.themes():
-            with style.theme(theme), threadpool_limits(limits=1):
+        # computed once, drawn once per theme and layout (the dark page and the phone
+        # get drawings of their own)
+        for layout, theme in fig.variants():
+            with style.theme(theme, layout), threadpool_limits(limits=1):
                 drawn = draw(**arrays)
                 for fmt in fig.formats:
-                    if theme == "light" or fmt != "json":
-                        write_output(drawn, out_dir / fig.output_name(fmt, theme), fmt)
-                text[theme] = _text_size(drawn, out_dir, fig, theme)
+                    if (layout, theme) == ("wide", "light") or fmt != "json":
+                        write_output(drawn, out_dir / fig.output_name(fmt, theme, layout), fmt)
+                if theme == "light":
+                    text[layout] = _text_size(drawn, out_dir, fig, layout)
             _close(drawn)
         _remove_orphans(fig, out_dir)
         stamp = {"key": key,
                  "outputs": {f: _sha256(out_dir / f) for f in fig.output_names()},
                  # the phone test turns this into CSS pixels at the size the figure is shown
-                 "text": text["light"]}
+                 "text": text}
         write_output(stamp, _stamp_path(out_dir, fig.name), "json")
         return Result(fig.name, "built", time.perf_counter() - start)
     except Exception:
         return Result(fig.name, "failed", time.perf_counter() - start, traceback.format_exc())
 
 
-def _text_size(drawn, out_dir: Path, fig: Figure, theme: str) -> dict | None:
+def _text_size(drawn, out_dir: Path, fig: Figure, layout: str) -> dict | None:
     """The smallest font size and the width of the file's picture, both in points:
     shown w CSS px wide, the figure's smallest text is pt * w / width_pt px tall."""
     web = [f for f in fig.formats if f in ("svg", "webp", "png")]
@@ -96,7 +98,7 @@ def _text_size(drawn, out_dir: Path, fig: Figure, theme: str) -> dict | None:
         return None
     smallest = (drawn.smallest_text_pt() if hasattr(drawn, "smallest_text_pt")
                 else style.smallest_text_pt(drawn))
-    path = out_dir / fig.output_name(web[0], theme)
+    path = out_dir / fig.output_name(web[0], "light", layout)
     if web[0] == "svg":
         width_pt = float(re.search(rb'<svg[^>]* width="([0-9.]+)pt"', path.read_bytes()).group(1))
     else:

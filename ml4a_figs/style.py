@@ -47,7 +47,7 @@ CONCEPTS = {
     "stochastic": ("#7A7A1A", ":", "stochastic gradient descent (one sample per step)"),
     # roles in the other figures
     "data": ("#4D4D4D", "none", "observed data points"),
-    "fit": ("#994F00", "-", "a fitted or candidate model, and its residuals (dashed)"),
+    "fit": ("#BB2233", "-", "a fitted or candidate model, and its residuals (dashed)"),
     "train": ("#117733", "-", "training loss or accuracy"),
     "validation": ("#882255", "--", "validation loss or accuracy"),
     "highlight": ("#EE3377", "-", "the one weight or step a figure points at"),
@@ -120,6 +120,11 @@ def faint() -> str:
     return FAINT[current]
 
 
+# The Okabe-Ito colours by name, for the notebooks' exploratory plots (several
+# learning rates, several sizes): series that are not one of the concepts above.
+ORANGE, SKY_BLUE, GREEN, YELLOW = "#E69F00", "#56B4E9", "#009E73", "#F0E442"
+BLUE, VERMILLION, PURPLE = "#0072B2", "#D55E00", "#CC79A7"
+
 # A perceptually uniform map for loss surfaces (low = dark, high = light).
 SURFACE_CMAP = "viridis"
 
@@ -141,6 +146,14 @@ _bind_names()
 # One CSS pixel of the page column is about 1/100 inch here; figures are sized
 # for a ~760 px column and written at 2x for sharp screens.
 COLUMN_WIDTH_IN = 7.6
+# Figures are shown at 4/3 CSS px per point (an SVG's own size) and never wider than
+# the column. A 390 px phone has a 358 px column: 10 pt text stays >= 9 CSS px in a
+# figure up to 398 pt (5.5 in) wide. Single-panel figures are drawn that narrow for
+# everyone; figures of side-by-side panels get a phone layout, the panels stacked.
+PHONE_WIDTH_IN = 5.0
+PHONE_PANEL_MAX_IN = 3.6
+LAYOUTS = ("wide", "phone")
+layout = "wide"
 
 matplotlib.rcParams.update({
     # SVG text stays text (smaller files, crisp at any zoom); DejaVu Sans is what
@@ -192,20 +205,41 @@ def _theme_rc(name: str) -> dict:
 
 
 @contextlib.contextmanager
-def theme(name: str):
-    """Draw (and write) inside this to get that theme's colours; restores the light one."""
-    global current
-    if name not in THEMES:
-        raise ValueError(f"unknown theme {name!r}; known: {', '.join(THEMES)}")
-    before = current
-    current = name
+def theme(name: str, layout_name: str = "wide"):
+    """Draw (and write) inside this to get that theme's colours and that layout;
+    restores the light, wide one."""
+    global current, layout
+    if name not in THEMES or layout_name not in LAYOUTS:
+        raise ValueError(f"unknown theme {name!r} or layout {layout_name!r}; known: "
+                         f"{', '.join(THEMES)}; {', '.join(LAYOUTS)}")
+    before = current, layout
+    current, layout = name, layout_name
     _bind_names()
     try:
         with matplotlib.rc_context(_theme_rc(name)):
             yield
     finally:
-        current = before
+        current, layout = before
         _bind_names()
+
+
+def panels(n: int) -> tuple[int, int]:
+    """Rows and columns of n side-by-side panels: a row on the page, a column on a phone."""
+    return (n, 1) if layout == "phone" else (1, n)
+
+
+def phone_break() -> str:
+    """Where a long title may wrap: a new line on the phone, a space on the page."""
+    return "\n" if layout == "phone" else " "
+
+
+def panel_figure(n: int, width: float, height: float) -> Figure:
+    """A figure of n panels, `width` x `height` inches in the page layout; on a phone
+    PHONE_WIDTH_IN wide, each panel keeping its wide aspect ratio."""
+    if layout != "phone":
+        return new_figure(width, height)
+    panel_h = height * PHONE_WIDTH_IN * n / width
+    return new_figure(PHONE_WIDTH_IN, min(panel_h, PHONE_PANEL_MAX_IN) * n)
 
 
 def smallest_text_pt(fig: Figure) -> float:
@@ -216,3 +250,26 @@ def smallest_text_pt(fig: Figure) -> float:
     sizes = [t.get_fontsize() for t in fig.findobj(Text)
              if t.get_visible() and t.get_text().strip()]
     return min(sizes) if sizes else 0.0
+
+
+def css_name(concept: str) -> str:
+    return "--ml4a-" + concept.lower().replace(" ", "-")
+
+
+def css_custom_properties() -> str:
+    """The concept colours as CSS custom properties for each palette: the block
+    docs/assets/site.css carries (tests/test_style.py keeps the two equal)."""
+    def block(selector: str, theme_name: str, indent: str = "") -> str:
+        lines = [f"{indent}  {css_name(c)}: {PALETTES[theme_name][c].lower()};" for c in CONCEPTS]
+        lines.append(f"{indent}  --ml4a-ink: {INK[theme_name].lower()};")
+        return f"{indent}{selector} {{\n" + "\n".join(lines) + f"\n{indent}}}"
+
+    slate = '[data-md-color-scheme="slate"]'
+    return "\n".join([block(':root, [data-md-color-scheme="default"]', "light"),
+                      block(slate, "dark"),
+                      "@media print {  /* print is always light */",
+                      block(slate, "light", "  "), "}"]) + "\n"
+
+
+if __name__ == "__main__":  # python -m ml4a_figs.style: the CSS block, to paste into site.css
+    print(css_custom_properties(), end="")

@@ -46,8 +46,9 @@ def descent_and_fit() -> dict:
 
 def draw_descent_and_fit(M, B, Z, levels, best, best_mse, path, lr, path_mse,
                          x, y, line_x, line_y, shown):
-    fig = style.new_figure(7.6, 3.6)
-    left, right = fig.subplots(1, 2, width_ratios=(1.05, 1))
+    fig = style.panel_figure(2, 7.6, 3.6)
+    rows, cols = style.panels(2)
+    left, right = fig.subplots(rows, cols, **({"width_ratios": (1.05, 1)} if cols == 2 else {}))
     # the contour values are labelled in lin_reg_mse; here the path has the stage
     draw_mse_contours(left, M, B, Z, levels, best, label_levels=False)
     outline = [patheffects.withStroke(linewidth=3.2, foreground=style.paper())]
@@ -83,7 +84,7 @@ def draw_descent_and_fit(M, B, Z, levels, best, best_mse, path, lr, path_mse,
 
 
 declare("lin_reg_mse_gradientdescent", compute=descent_and_fit, draw=draw_descent_and_fit,
-        formats=("webp",),
+        formats=("webp",), phone=True,
         alt="Left: log-spaced contours of the mean squared error over slope m and intercept b, "
             "with the path of gradient descent (learning rate 0.06) from the guess m = -1.2, "
             "b = 5.5: a few small zig-zags across the narrow valley, then a long straight walk "
@@ -122,8 +123,8 @@ def learning_rate_paths(rates=LR_RATES, steps=LR_STEPS) -> dict:
 
 
 def draw_learning_rates(rates, paths, path_loss, top, m, loss, m_best, b_best):
-    fig = style.new_figure(7.6, 3.4)
-    axes = fig.subplots(1, len(rates), sharey=True)
+    fig = style.panel_figure(len(rates), 7.6, 3.4)
+    axes = fig.subplots(*style.panels(len(rates)), sharey=True)
     for ax, lr, verdict, ms, js in zip(axes, rates, LR_VERDICTS, paths, path_loss):
         ax.plot(m, loss, color=style.GREY, linewidth=1.5, zorder=1)
         ax.plot(ms, js, "-o", color=style.HIGHLIGHT, linewidth=1.0, markersize=4, zorder=2)
@@ -134,13 +135,13 @@ def draw_learning_rates(rates, paths, path_loss, top, m, loss, m_best, b_best):
         ax.set(xlabel="m (slope)", ylim=(0, top), xlim=(m.min(), m.max()))
         ax.set_title(f"α = {lr:g}: {verdict}\nMSE {js[0]:.2f} → {js[-1]:.2f}", fontsize=11)
     axes[0].set_ylabel(f"MSE (b fixed at {b_best:.3f})")
-    fig.suptitle(f"{paths.shape[1] - 1} steps of gradient descent from the same start (●) "
-                 f"to the last step (■)", fontsize=11)
+    fig.suptitle(f"{paths.shape[1] - 1} steps of gradient descent from the same start (●)"
+                 f"{style.phone_break()}to the last step (■)", fontsize=11)
     return fig
 
 
 declare("learning_rate", compute=learning_rate_paths, draw=draw_learning_rates,
-        formats=("svg",),
+        formats=("svg",), phone=True,
         alt="Three panels, each the same parabola: the mean squared error of the seven points "
             "as a function of the slope m, with the intercept fixed at its best value. Twenty "
             "steps of gradient descent start at the same point left of the bottom. With learning "
@@ -198,9 +199,10 @@ def draw_loss_contours(ax, W1, W2, L, levels):
 
 def draw_non_convex(W1, W2, L, levels, global_min, local_min, saddle, critical_loss,
                     W1c, W2c, Lc):
-    fig = style.new_figure(7.6, 3.7)
+    fig = style.panel_figure(2, 7.6, 3.7)
     fig.get_layout_engine().set(wspace=0.1)
-    grid = fig.add_gridspec(1, 2, width_ratios=(1.15, 1))
+    rows, cols = style.panels(2)
+    grid = fig.add_gridspec(rows, cols, **({"width_ratios": (1.15, 1)} if cols == 2 else {}))
     points = (global_min, local_min, saddle)
 
     ax3 = fig.add_subplot(grid[0], projection="3d")
@@ -211,7 +213,7 @@ def draw_non_convex(W1, W2, L, levels, global_min, local_min, saddle, critical_l
     ax3.set_ylabel("weight w₂", labelpad=0)
     ax3.set_zlabel("loss", labelpad=-1)
     ax3.set(xticks=[-4, -2, 0, 2, 4], yticks=[-4, -2, 0, 2, 4], zticks=[0, 0.5, 1])
-    ax3.tick_params(labelsize=9, pad=-1)
+    ax3.tick_params(labelsize=10, pad=-1)
     ax3.view_init(elev=38, azim=-50)
     for axis in (ax3.xaxis, ax3.yaxis, ax3.zaxis):
         axis.set_pane_color((1.0, 1.0, 1.0, 0.0))
@@ -221,13 +223,14 @@ def draw_non_convex(W1, W2, L, levels, global_min, local_min, saddle, critical_l
     draw_loss_contours(ax, W1, W2, L, levels)
     draw_critical_points(ax, points, critical_loss)
     ax.set(xlabel="weight w₁", ylabel="weight w₂")
-    fig.legend(*ax.get_legend_handles_labels(), loc="outside lower center", ncols=3,
+    fig.legend(*ax.get_legend_handles_labels(), loc="outside lower center",
+               ncols=1 if style.layout == "phone" else 3,
                fontsize=10, frameon=False, handletextpad=0.3, columnspacing=1.2)
     return fig
 
 
 declare("non_convex_function", compute=non_convex_surface, draw=draw_non_convex,
-        formats=("webp",),
+        formats=("webp",), phone=True,
         alt="Left: a 3-D surface of the loss of a small sigmoid network over two of its weights, "
             "w1 from -4 to 5 and w2 from -4 to 4: high plateaus and two separate low valleys, "
             "not a single bowl. Right: the same surface as filled contours spaced "
@@ -345,7 +348,7 @@ def batch_mode_paths(n_grid: int = 51) -> dict:
 
 
 def draw_batch_modes(M, B, Z, levels, best, lr, n, names, batch_sizes, epochs, paths):
-    fig = style.new_figure(6.4, 4.8)
+    fig = style.new_figure(5.3, 4.6)
     ax = fig.add_subplot()
     ax.contour(M, B, Z, levels=levels, cmap=style.SURFACE_CMAP,
                norm=LogNorm(levels[0], levels[-1]), linewidths=0.9)

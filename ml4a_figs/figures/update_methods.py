@@ -64,8 +64,8 @@ def _vector_colours():
 
 
 def draw_nesterov(x, path, classic, nesterov, X, Y, Z, k):
-    fig = style.new_figure(7.6, 2.8)
-    axes = fig.subplots(1, 2, sharex=True, sharey=True)
+    fig = style.panel_figure(2, 7.6, 2.8)
+    axes = fig.subplots(*style.panels(2), sharex=True, sharey=True)
     levels = np.geomspace(max(Z.min(), 1e-3), np.percentile(Z, 90), 9)
     lookahead = x + nesterov["momentum_step"]
     pieces = [("Momentum update", "gradient taken where we are", x, classic),
@@ -101,8 +101,8 @@ def draw_nesterov(x, path, classic, nesterov, X, Y, Z, k):
         ax.set_yticks([])
         ax.set_xlim(X.min(), X.max())
         ax.set_ylim(Y.min(), Y.max())
-    fig.supxlabel(f"Both from the same point and velocity: step {k + 1} of a Nesterov run on "
-                  "Rosenbrock's valley (grey: the steps so far)", fontsize=10, color=style.BLACK)
+    fig.supxlabel(f"Both from the same point and velocity: step {k + 1} of a Nesterov run on"
+                  f"{style.phone_break()}Rosenbrock's valley (grey: the steps so far)", fontsize=10, color=style.BLACK)
     return fig
 
 
@@ -139,7 +139,7 @@ def _distance(p, a, b):
 
 
 declare("nesterov_acceleration", compute=nesterov_vs_momentum, draw=draw_nesterov,
-        formats=("svg",),
+        formats=("svg",), phone=True,
         alt="Two panels over the contour lines of a curved valley, both starting from the same "
             "point and velocity. Left, the momentum update: a momentum step and a gradient step "
             "taken at the current point are added into the actual step. Right, the Nesterov "

@@ -82,7 +82,7 @@ def two_small_nets() -> dict:
 
 
 def draw_small_nets(nets, n_weights):
-    fig = style.new_figure(6.0, 2.8)
+    fig = style.new_figure(5.0, 2.4)
     for k, (sizes, n) in enumerate(zip(nets, n_weights)):
         ax = fig.add_subplot(1, 2, k + 1)
         draw_network(ax, sizes, edge_color=[[[style.BLACK]] * sizes[0]],
@@ -114,22 +114,23 @@ def sampling_points() -> dict:
 
 
 def draw_sampling(grid_2d, grid_3d):
-    fig = style.new_figure(7.6, 3.7)
-    ax = fig.add_subplot(1, 2, 1)
+    fig = style.panel_figure(2, 7.6, 3.7)
+    rows, cols = style.panels(2)
+    ax = fig.add_subplot(rows, cols, 1)
     ax.scatter(grid_2d[:, 0], grid_2d[:, 1], s=9, color=style.DATA)
     ax.set(xlim=(0, 1), ylim=(0, 1), xlabel="weight 1", ylabel="weight 2",
            title=f"2 weights: {len(grid_2d):,} points")
     ax.set_aspect("equal")
-    ax3 = fig.add_subplot(1, 2, 2, projection="3d")
+    ax3 = fig.add_subplot(rows, cols, 2, projection="3d")
     ax3.scatter(grid_3d[:, 0], grid_3d[:, 1], grid_3d[:, 2], s=2, color=style.DATA,
                 depthshade=True)
     ax3.set(xlim=(0, 1), ylim=(0, 1), zlim=(0, 1), xlabel="weight 1", ylabel="weight 2",
             zlabel="weight 3", title=f"3 weights: {len(grid_3d):,} points")
-    ax3.tick_params(labelsize=8)
+    ax3.tick_params(labelsize=10)
     ax3.set_box_aspect(None, zoom=0.82)
     return fig
 
 
-declare("sampling", compute=sampling_points, draw=draw_sampling, formats=("webp",),
+declare("sampling", compute=sampling_points, draw=draw_sampling, formats=("webp",), phone=True,
         alt="Left: a square filled with a 10 by 10 grid of 100 points. Right: a cube filled "
             "with a 10 by 10 by 10 grid of 1,000 points.")
