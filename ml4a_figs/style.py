@@ -50,7 +50,7 @@ CONCEPTS = {
     "fit": ("#BB2233", "-", "a fitted or candidate model, and its residuals (dashed)"),
     "train": ("#117733", "-", "training loss or accuracy"),
     "validation": ("#882255", "--", "validation loss or accuracy"),
-    "highlight": ("#EE3377", "-", "the one weight or step a figure points at"),
+    "highlight": ("#8E44AD", "-", "the one weight or step a figure points at"),
     "muted": ("#7F7F7F", ":", "context: trends, earlier steps, what happens after a stop"),
 }
 OPTIMIZER_ORDER = ("SGD", "Momentum", "Nesterov", "AdaGrad", "AdaDelta", "RMSprop", "Adam")
@@ -85,9 +85,13 @@ def _for_dark(hex_colour: str, target: float = 4.5) -> str:
     return out
 
 
+# where lightening to 4.5:1 is not enough: data points must stand out from the grey
+# of context on the dark page as they do on the light one
+DARK_OVERRIDES = {"data": "#D9D9D9", "muted": "#8C8C8C"}
 PALETTES = {
     "light": {name: colour for name, (colour, _, _) in CONCEPTS.items()},
-    "dark": {name: _for_dark(colour) for name, (colour, _, _) in CONCEPTS.items()},
+    "dark": {name: DARK_OVERRIDES.get(name) or _for_dark(colour)
+             for name, (colour, _, _) in CONCEPTS.items()},
 }
 THEMES = ("light", "dark")
 current = "light"

@@ -197,6 +197,17 @@ async () => {
   });
   const out = [];
   for (const img of Array.from(document.images)) {
+    if (getComputedStyle(img).display === 'none') {
+      // the other palette's drawing (#only-dark under the light one): never fetched by
+      // the page; decoded off-screen, so a broken one is still found
+      const probe = new Image();
+      probe.src = img.src;
+      await settle(probe);
+      out.push({src: img.getAttribute('src'), current: probe.src, alt: img.getAttribute('alt'),
+                natural: probe.naturalWidth, inPicture: !!img.closest('picture'),
+                inFigure: !!img.closest('figure, .md-content'), decorative: false});
+      continue;
+    }
     img.scrollIntoView({block: 'center'});
     await frame();
     await settle(img);
