@@ -34,7 +34,7 @@ DARK_PAPER = "#1E2029"
 # chapter's visual language; docs/en/translating.md's neighbour, the README, lists it.
 CONCEPTS = {
     # the seven optimizers of the races and the notebooks
-    "SGD": ("#000000", "-", "plain (stochastic) gradient descent, and every plain descent path"),
+    "SGD": ("#000000", "-", "plain gradient descent (the races' SGD), and every plain descent path"),
     "Momentum": ("#E69F00", "-", "momentum"),
     "Nesterov": ("#D55E00", "--", "Nesterov momentum"),
     "AdaGrad": ("#56B4E9", "-", "AdaGrad"),

@@ -82,3 +82,10 @@ def test_phone_panels_stack():
 def test_no_two_concepts_collide_in_any_pair_of_themes():
     for a, b in itertools.combinations(style.CONCEPTS, 2):
         assert style.color(a) != style.color(b)
+
+
+def test_contributor_docs_list_every_concept_colour():
+    readme = (SITE_CSS.parent.parent.parent / "README.md").read_text(encoding="utf-8")
+    for concept, (light, dash, _) in style.CONCEPTS.items():
+        row = f"| {concept} | `{light}` | `{style.PALETTES['dark'][concept]}` | `{dash}` |"
+        assert row in readme, f"README.md's colour table lacks or misstates {concept}: {row}"

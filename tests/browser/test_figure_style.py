@@ -242,3 +242,33 @@ def test_screenshots_light_dark_desktop_phone(chapters, browser, base_url, artif
                                               f"{scheme}-{section}.png")
                 finally:
                     v.context.close()
+
+
+def test_language_menu_lands_on_the_section_being_read(chapters, browser, base_url):
+    problems = []
+    by_lang = {p.lang: p for p in chapters}
+    for here, there in (("en", "ko"), ("ko", "en")):
+        if here not in by_lang or there not in by_lang:
+            continue
+        p = by_lang[here]
+        v = checks.open_visit(browser, checks.page_url(base_url, p.path), p.label, base_url,
+                              viewport=DESKTOP)
+        try:
+            for section in ("n-dimensional-space-is-a-lonely-place", "overfitting"):
+                v.page.goto(checks.page_url(base_url, p.path), wait_until="load")
+                v.page.evaluate(f"window.scrollTo(0, document.getElementById('{section}')"
+                                ".getBoundingClientRect().top + window.scrollY - 10)")
+                with v.page.expect_navigation():
+                    v.page.evaluate(f"document.querySelector('a.md-select__link[hreflang="
+                                    f"\"{there}\"]').click()")
+                url = urlparse(v.page.url)
+                lang = v.page.evaluate("document.documentElement.lang")
+                top = v.page.evaluate(f"(document.getElementById('{section}') || "
+                                      "{getBoundingClientRect: () => ({top: 1e9})})"
+                                      ".getBoundingClientRect().top")
+                if url.fragment != section or lang != there or not -5 <= top <= 120:
+                    problems.append(f"{p.label}: reading #{section}, the {there} link led to "
+                                    f"{v.page.url} (lang {lang!r}, heading at {top:.0f} px)")
+        finally:
+            v.context.close()
+    _fail(problems, "language-menu problems")
