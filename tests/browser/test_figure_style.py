@@ -221,25 +221,26 @@ def test_data_table_beside_its_scatterplot_on_desktop_above_it_on_a_phone(chapte
     _fail(problems, "table layout problems")
 
 
-SECTIONS = ("linear-regression", "overfitting", "adam-and-comparison-of-update-methods",
-            "regularization")
+SHOWN = ("lin_reg_scatter", "learning_rate", "batch_modes", "opt2a", "overfitting",
+         "digits_curves")
 
 
 def test_screenshots_light_dark_desktop_phone(chapters, browser, base_url, artifacts):
-    """Not an assertion: the pictures a reviewer looks at (test-artifacts/style-*.png)."""
+    """Not an assertion: the pictures a reviewer looks at (test-artifacts/style-*.png),
+    each figure centred in the window with its caption."""
     for p in chapters:
         for device, viewport, mobile in (("desktop", DESKTOP, False), ("phone", PHONE, True)):
             for scheme in ("light", "dark"):
                 v = _open(browser, base_url, p, viewport, scheme=scheme, mobile=mobile)
                 try:
-                    for section in SECTIONS:
-                        if v.page.locator(f"#{section}").count():
-                            v.page.locator(f"#{section}").scroll_into_view_if_needed()
-                            v.page.evaluate(f"document.getElementById('{section}')"
-                                            ".scrollIntoView({block: 'start'})")
-                            v.page.wait_for_timeout(150)
-                            v.page.screenshot(path=artifacts / f"style-{p.lang}-{device}-"
-                                              f"{scheme}-{section}.png")
+                    for name in SHOWN:
+                        img = v.page.locator(f'img[src*="figures/{name}."]').filter(visible=True)
+                        if not img.count():
+                            continue
+                        img.first.evaluate("el => el.scrollIntoView({block: 'center'})")
+                        v.page.wait_for_timeout(150)
+                        v.page.screenshot(path=artifacts / f"style-{p.lang}-{device}-"
+                                          f"{scheme}-{name}.png")
                 finally:
                     v.context.close()
 
