@@ -45,8 +45,6 @@ INLINE_MATH = re.compile(r'<span class="arithmatex">\\\((.*?)\\\)</span>', re.S)
 DISPLAY_MATH = re.compile(r'<div class="arithmatex">\\\[(.*?)\\\]</div>', re.S)
 FIGURE_IMG = re.compile(r'<img (alt="[^"]*" )?src="((?:\.\./)*figures/[^"]+)"')
 
-WEB_FORMATS = ("svg", "webp", "png")
-
 
 class FiguresConfig(Config):
     figures_dir = c.Type(str, default="figures")
