@@ -16,11 +16,20 @@ from functools import lru_cache
 from pathlib import Path
 
 STRINGS_FILE = Path(__file__).with_name("download_box.toml")
+# theme overrides for the repository link in the header (see configure_theme)
+REPO_THEME = Path(__file__).with_name("repo_theme")
 FALLBACK = "en"
 KEYS = ("heading", "notebook", "notebook_note", "package", "package_note", "install",
         "source", "source_plain")
 # where the site publishes the wheel, relative to a language's root
 DOWNLOADS = "downloads"
+
+
+def configure_theme(config) -> None:
+    """Material's header link to repo_url, without the script that fetches the
+    repository's stars from the host's API: the site makes no third-party request."""
+    if REPO_THEME not in map(Path, config.theme.dirs):
+        config.theme.dirs.insert(0, str(REPO_THEME))
 
 
 @lru_cache(maxsize=1)
