@@ -109,7 +109,7 @@ class FiguresPlugin(BasePlugin[FiguresConfig]):
         # the package as a wheel, served beside the notebooks (ml4a_figs/package_wheel.py)
         try:
             self.wheel, built = package_wheel.cached(
-                self.root, self.root / self.config.cache_dir / "wheel")
+                package_wheel.PROJECT_ROOT, self.root / self.config.cache_dir / "wheel")
         except package_wheel.WheelError as exc:
             raise PluginError(str(exc)) from None
         if built:

@@ -29,6 +29,9 @@ import tomllib
 from pathlib import Path
 
 PACKAGE = "ml4a_figs"
+# the checkout this package is imported from (through any symlink): its sources are
+# the wheel's, wherever the mkdocs.yml being built lives
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
 # besides the package itself: what pyproject.toml names (readme, license)
 TOP_LEVEL_FILES = ("pyproject.toml", "README.md", "LICENSE")
 # 1980-01-01, the earliest time a zip file can hold
@@ -46,7 +49,8 @@ def source_files(root: Path) -> list[Path]:
     files = [Path(name) for name in TOP_LEVEL_FILES]
     for name in files:
         if not (root / name).is_file():
-            raise WheelError(f"{root / name}: missing; the package is built from it")
+            raise WheelError(f"{root / name}: missing; the wheel is built from a checkout "
+                             f"of the project, which has it")
     for path in sorted((root / PACKAGE).rglob("*")):
         rel = path.relative_to(root)
         if path.is_file() and "__pycache__" not in rel.parts and path.suffix not in SKIPPED_SUFFIXES:
@@ -129,9 +133,8 @@ def cached(root: Path, cache_dir: Path) -> tuple[Path, bool]:
 
 def main(argv: list[str] | None = None) -> int:
     args = sys.argv[1:] if argv is None else argv
-    root = Path(__file__).resolve().parent.parent
     try:
-        path = build(root, Path(args[0]) if args else root / "dist")
+        path = build(PROJECT_ROOT, Path(args[0]) if args else PROJECT_ROOT / "dist")
     except WheelError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
