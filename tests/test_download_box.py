@@ -3,7 +3,6 @@ source link, in the page's language."""
 
 from __future__ import annotations
 
-import re
 import tomllib
 from html.parser import HTMLParser
 
@@ -42,11 +41,11 @@ def _parse(html: str) -> _Links:
     return parser
 
 
-def test_every_language_of_the_site_has_every_string():
+def test_the_languages_have_every_string():
+    """English and Korean have their box; a language added later without a table here
+    gets the English one (below), so adding a language stays one Markdown file."""
     table = download_box.strings()
-    mkdocs = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
-    langs = re.findall(r"lang:\s*([a-z-]+)\s*\}", mkdocs)
-    assert langs and set(langs) <= set(table), (langs, sorted(table))
+    assert {"en", "ko"} <= set(table), sorted(table)
     for lang, words in table.items():
         assert set(words) == set(download_box.KEYS), lang
 
