@@ -298,8 +298,8 @@ def draw_bumpy(W1, W2, L, levels, paths, reached, minima, lr, minima_loss, end_l
 declare("bumpy_gradient_descent", compute=bumpy_descents, draw=draw_bumpy, formats=("webp",),
         alt="Contour map of the small sigmoid network's loss over two parameters, theta 0 and "
             "theta 1, with eight gradient-descent paths drawn on it, each from a dot marking its "
-            "start. The four paths starting in the lower half roll into the global minimum "
-            "(a star at theta 0 = 3, theta 1 = -2, loss 0); the four starting in the upper left "
+            "start. The four paths starting at or below theta 1 = 0 roll into the global "
+            "minimum (a star at theta 0 = 3, theta 1 = -2, loss 0); the four starting above it "
             "roll into a different valley and stop in the local minimum (a circle near "
             "theta 0 = -1, theta 1 = 2.9, loss 0.009).")
 
