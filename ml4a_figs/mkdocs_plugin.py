@@ -28,6 +28,7 @@ from mkdocs.structure.files import File, Files
 
 from . import build as builder
 from . import i18n, notebooks
+from .site import languages
 from .mathrender import KatexRenderer, MathError, katex_dir
 from .registry import Figure, scan
 
@@ -82,8 +83,8 @@ class FiguresPlugin(BasePlugin[FiguresConfig]):
     @event_priority(100)  # before the search plugin reads the language
     def on_config(self, config):
         self.root = Path(config.config_file_path).resolve().parent
-        # ML4A_LANG=ko: docs/ko -> site/ko, Korean theme and search (ml4a_figs/i18n.py)
-        self.i18n = i18n.configure(config, self.root)
+        # ML4A_LANG=ko: docs/ko -> site/ko, Korean theme and search (ml4a_figs/site/languages.py)
+        self.i18n = languages.configure(config, self.root)
         self.figures_dir = self.root / self.config.figures_dir
         self.assets_dir = self.root / self.config.assets_dir
         self.math = KatexRenderer(self.root, self.root / self.config.cache_dir / "katex.json")
@@ -104,6 +105,7 @@ class FiguresPlugin(BasePlugin[FiguresConfig]):
             raise PluginError(f"{len(failed)} figure(s) failed: {', '.join(r.name for r in failed)}")
         self.registry: dict[str, Figure] = scan()
         self.facts = json.loads((self.figures_dir / "facts.json").read_text(encoding="utf-8"))
+        self.i18n.names = (set(self.registry), set(self.facts))
         self._run_notebooks()
 
     def _run_notebooks(self) -> None:
@@ -224,6 +226,8 @@ class FiguresPlugin(BasePlugin[FiguresConfig]):
         if src in self.notebooks:
             return self._notebook_content(content, page)
         content = i18n.page_content(content)  # English sections of a translation: lang="en"
+        # a translation's HTML cleaned by the allowlist before the build adds KaTeX's
+        content = self.i18n.publish(content, page)
         content = DISPLAY_MATH.sub(render(True), content)
         content = INLINE_MATH.sub(render(False), content)
         # Figures below the fold load as the reader reaches them.
