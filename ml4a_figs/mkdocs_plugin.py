@@ -29,6 +29,8 @@ from mkdocs.structure.files import File, Files
 from . import build as builder
 from . import i18n, notebooks
 from .site import languages
+from .i18n.problems import rel
+from .site.unrendered import source_needle, unrendered
 from .mathrender import KatexRenderer, MathError, katex_dir
 from .registry import Figure, scan
 
@@ -212,15 +214,17 @@ class FiguresPlugin(BasePlugin[FiguresConfig]):
 
     def on_page_content(self, content: str, page, config, files):
         src = page.file.src_uri
+        seen: dict[tuple[str, bool], int] = {}
 
         def render(display: bool):
             def replace(match: re.Match) -> str:
                 tex = html.unescape(match.group(1)).strip()
+                seen[tex, display] = seen.get((tex, display), 0) + 1
                 try:
                     return self.math.render(tex, display)
                 except MathError as exc:
-                    raise PluginError(f"{src}:{_line_of(page.file, tex)}: cannot typeset "
-                                      f"{tex!r}: {exc}") from None
+                    where = self._formula_source(page, tex, seen[tex, display])
+                    raise PluginError(f"{where}: cannot typeset {tex!r}: {exc}") from None
             return replace
 
         if src in self.notebooks:
@@ -228,12 +232,45 @@ class FiguresPlugin(BasePlugin[FiguresConfig]):
         content = i18n.page_content(content)  # English sections of a translation: lang="en"
         # a translation's HTML cleaned by the allowlist before the build adds KaTeX's
         content = self.i18n.publish(content, page)
+        left = unrendered(content)
+        if left is not None:
+            needle = source_needle(left)
+            raise PluginError(f"{self._source_of(page, needle)}: {left!r} was left unrendered: "
+                              f"write {{{{ facts.NAME }}}} or ![alt](figure:NAME) with a known "
+                              f"name and nothing else inside")
         content = DISPLAY_MATH.sub(render(True), content)
         content = INLINE_MATH.sub(render(False), content)
         # Figures below the fold load as the reader reaches them.
         content = FIGURE_IMG.sub(lambda m: f'<img loading="lazy" decoding="async" '
                                            f'{m.group(1) or ""}src="{m.group(2)}"', content)
         return content
+
+    def _sources(self, page) -> list[Path]:
+        """The Markdown files a page is made of: a translation's, then the English one
+        its untranslated sections come from."""
+        paths = [Path(page.file.abs_src_path)]
+        english = Path(self.i18n.project.english_docs) / page.file.src_uri
+        if english not in paths and english.is_file():
+            paths.append(english)
+        return paths
+
+    def _source_of(self, page, needle: str, nth: int = 1) -> str:
+        """`path:line` of the nth occurrence of `needle` in the page's sources."""
+        found = []
+        for path in self._sources(page):
+            try:
+                text = path.read_text(encoding="utf-8")
+            except (OSError, UnicodeDecodeError):
+                continue
+            start = text.find(needle)
+            while start >= 0:
+                found.append((path, text.count("\n", 0, start) + 1))
+                start = text.find(needle, start + 1)
+        path, line = found[min(nth, len(found)) - 1] if found else (self._sources(page)[0], 0)
+        return f"{rel(path, self.root)}:{line}"
+
+    def _formula_source(self, page, tex: str, nth: int) -> str:
+        return self._source_of(page, tex, nth)
 
     def _notebook_content(self, content: str, page) -> str:
         """A page mkdocs-jupyter rendered: typeset its math with the chapter's KaTeX,
