@@ -254,18 +254,17 @@ class FiguresPlugin(BasePlugin[FiguresConfig]):
             paths.append(english)
         return paths
 
-    def _source_of(self, page, needle: str, nth: int = 1) -> str:
-        """`path:line` of the nth occurrence of `needle` in the page's sources."""
+    def _source_of(self, page, needle, nth: int = 1) -> str:
+        """`path:line` of the nth occurrence of `needle` (text or a compiled pattern) in
+        the page's sources."""
+        pattern = needle if isinstance(needle, re.Pattern) else re.compile(re.escape(needle))
         found = []
         for path in self._sources(page):
             try:
                 text = path.read_text(encoding="utf-8")
             except (OSError, UnicodeDecodeError):
                 continue
-            start = text.find(needle)
-            while start >= 0:
-                found.append((path, text.count("\n", 0, start) + 1))
-                start = text.find(needle, start + 1)
+            found += [(path, text.count("\n", 0, m.start()) + 1) for m in pattern.finditer(text)]
         path, line = found[min(nth, len(found)) - 1] if found else (self._sources(page)[0], 0)
         return f"{rel(path, self.root)}:{line}"
 
