@@ -274,7 +274,7 @@ class FiguresPlugin(BasePlugin[FiguresConfig]):
     def _notebook_content(self, content: str, page) -> str:
         """A page mkdocs-jupyter rendered: typeset its math with the chapter's KaTeX,
         share its CSS between the notebook pages, offer the .ipynb."""
-        source = notebooks._rel(self.notebooks_dir / f"{Path(page.file.src_uri).stem}.py")
+        source = rel(self.notebooks_dir / f"{Path(page.file.src_uri).stem}.py", self.root)
 
         def render(tex: str, display: bool) -> str:
             try:
