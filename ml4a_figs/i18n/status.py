@@ -155,15 +155,20 @@ class Project:
                            f"has the path of the English page it translates")
         return out
 
-    def check_language(self, code: str, figures=None, facts=None) -> list[str]:
-        """Every problem of a translation: its strings, its pages, pages with no original."""
+    def check_language(self, code: str, figures=None, facts=None,
+                       statuses: dict | None = None) -> list[str]:
+        """Every problem of a translation: its strings, its pages, pages with no original.
+        `statuses`, if given, receives each page's PageStatus (a build reuses them)."""
         problems = self.orphans(code)
         try:
             self.strings(code)
         except TranslationError as exc:
             problems += exc.problems
         for page in self.english_pages():
-            problems += self.page_status(code, page, figures, facts).problems
+            status = self.page_status(code, page, figures, facts)
+            if statuses is not None:
+                statuses[page] = status
+            problems += status.problems
         return problems
 
     def language_problems(self, config_file: Path | None = None) -> list[str]:

@@ -76,6 +76,7 @@ class LanguageBuild:
         self.statuses: dict[str, PageStatus] = {}
         self.fallback_pages: set[str] = set()
         self.names = (None, None)  # figure and fact names, set by the plugin
+        self._checked: dict[str, PageStatus] = {}  # checked before MkDocs reads a page
 
     @property
     def is_original(self) -> bool:
@@ -92,7 +93,7 @@ class LanguageBuild:
             return files
         # every page of the language checked before MkDocs reads any of them (a file
         # that is not UTF-8 is a problem at its line, not MkDocs' decoding error)
-        problems = self.project.check_language(self.code, *self.names)
+        problems = self.project.check_language(self.code, *self.names, statuses=self._checked)
         if problems:
             raise I18nError(problems)
         for page in self.project.english_pages():
@@ -118,7 +119,8 @@ class LanguageBuild:
                                             section_states(None, english), [])
             return assemble(None, english, self.strings, guide=guide, english_url=english_url,
                             original=self.project.original)
-        status = self.project.page_status(self.code, src, figures, facts)
+        status = self._checked.get(src) or self.project.page_status(self.code, src, figures,
+                                                                    facts)
         if status.problems:
             raise I18nError(status.problems)
         self.statuses[src] = status
