@@ -118,9 +118,14 @@ def test_a_math_error_names_the_line_of_that_occurrence(tmp_path):
     class Page:
         file = File()
 
+    english = tmp_path / "docs" / "en" / "index.md"
+    english.parent.mkdir(parents=True)
+    english.write_text("# T\n\n$a$\n\n$b$\n", encoding="utf-8")
     plugin.i18n = Build()
     assert plugin._formula_source(Page(), "a", 2) == "docs/ko/index.md:7"
     assert plugin._formula_source(Page(), "a", 1) == "docs/ko/index.md:3"
+    # a formula of an untranslated section: the English page's line
+    assert plugin._formula_source(Page(), "b", 1) == "docs/en/index.md:5"
 
 
 # --- the KaTeX cache ----------------------------------------------------------------
