@@ -179,6 +179,14 @@ def test_html_in_the_front_matter_title_is_refused(case, line):
                problems), problems
 
 
+def test_front_matter_keys_the_english_page_has_not_are_refused():
+    text = KO.read_text(encoding="utf-8").replace("title: 신경망은 어떻게 훈련되는가",
+                                                  "title: 제목\ntemplate: main.html", 1)
+    problems = i18n.check(i18n.parse(text, "docs/ko/index.md", derive_ids=False), english())
+    assert any(p.startswith("docs/ko/index.md:3: front matter key 'template' is not one of "
+                            "docs/en/index.md's (title)") for p in problems), problems
+
+
 @pytest.mark.parametrize("case, line, key", STRINGS, ids=[c[0] for c in STRINGS])
 def test_html_in_language_yml_is_refused(case, line, key, tmp_path):
     from ml4a_figs.site import languages

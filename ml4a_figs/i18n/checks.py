@@ -39,7 +39,7 @@ def check(doc: Doc, english: Doc, figures=None, facts=None, render: Renderer | N
     problems += _check_headings(doc, english)
     problems += _check_markup(doc, english, figures, facts)
     problems += check_unclosed(doc)
-    problems += check_front_matter(doc)
+    problems += check_front_matter(doc, english)
     problems += check_html(doc, render or default_renderer())
     return sorted(set(problems), key=problem_order)
 
@@ -215,8 +215,16 @@ def check_unclosed(doc: Doc) -> list[str]:
     return problems
 
 
-def check_front_matter(doc: Doc) -> list[str]:
+def check_front_matter(doc: Doc, english: Doc | None = None) -> list[str]:
+    """The front matter holds the English page's keys only (a `template:` or `hide:`
+    would change the page's frame), and its values are plain text."""
     problems = []
+    for key in doc.meta:
+        if english is not None and key not in english.meta:
+            known = ", ".join(map(str, english.meta)) or "none"
+            problems.append(f"{doc.path}:{_meta_line(doc, key)}: front matter key {key!r} is "
+                            f"not one of {english.path}'s ({known}); a translation's front "
+                            f"matter holds only the English page's keys")
     for key, value in doc.meta.items():
         if isinstance(value, str) and (why := sanitize.plain_text_refusal(value)):
             problems.append(f"{doc.path}:{_meta_line(doc, key)}: front matter {key}: {why}")

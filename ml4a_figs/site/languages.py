@@ -135,6 +135,9 @@ class LanguageBuild:
         if self.is_original:
             return content
         page.meta["title"] = plain_text(page.title or "")
+        for key, value in page.meta.items():
+            if isinstance(value, str):
+                page.meta[key] = plain_text(value)
         return sanitize.clean(content, build=True)
 
     def summary(self) -> str:
