@@ -64,6 +64,7 @@ VARIANTS = [
      "href=", REFUSED),
     ("attr-list-onclick", f'A paragraph.\n{{ onclick="{X}" }}', "onclick", REFUSED),
     ("attr-list-style", 'A paragraph.\n{ style="position: fixed; inset: 0" }', "style", REFUSED),
+    ("attr-list-data", 'A paragraph.\n{ data-figure="races" }', "data-figure", REFUSED),
     # footnotes, tables, admonitions, captions
     ("footnote", f"Text.[^evil]\n\n[^evil]: <img src=x onerror={X}>", "onerror", REFUSED),
     ("footnote-link", f"Text.[^ev]\n\n[^ev]: [x](javascript:{X})", "javascript", REFUSED),
@@ -249,3 +250,13 @@ def test_the_translation_package_imports_no_mkdocs():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "[]", out.stdout
+
+
+def test_the_publishing_pass_keeps_the_build_markup():
+    """Figures (<picture>, lazy images) and figure containers with data-* attributes are
+    the build's own: cleaning a translated page keeps them."""
+    built = ('<div class="explorable screen-only" data-figure="races"><picture>'
+             '<source srcset="figures/a.poster.webp" media="(prefers-reduced-motion: reduce)">'
+             '<img src="figures/a.webp" alt="a" loading="lazy" decoding="async"></picture></div>')
+    assert sanitize.judge(built, build=True) is None
+    assert sanitize.clean(built) == built

@@ -36,7 +36,7 @@ TAGS = {
     "summary", "sup", "table", "tbody", "td", "tfoot", "th", "thead", "tr", "u", "ul",
 }
 ATTRIBUTES = {
-    # data-* attributes carry no code; classes and ids only style and anchor
+    # classes and ids only style and anchor
     "*": {"class", "id", "lang", "dir", "title"},
     "a": {"href"},
     "img": {"src", "alt", "width", "height"},
@@ -47,9 +47,11 @@ ATTRIBUTES = {
 }
 STYLE_PROPERTIES = {"text-align"}
 URL_SCHEMES = {"http", "https", "mailto"}  # and relative URLs and #fragments
-DATA_PREFIX = {"data-"}
-# the build's own markup around figures (mkdocs_plugin.py), allowed in the published page
+# the build's own markup around figures (mkdocs_plugin.py), allowed in the published page;
+# data-* attributes are the build's too (figure containers that scripts read): a
+# translator's are refused, as scripts may act on them
 BUILD_TAGS = {"picture", "source"}
+BUILD_DATA_PREFIX = {"data-"}
 BUILD_ATTRIBUTES = {"source": {"srcset", "media", "type"},
                     "img": {"loading", "decoding"}}
 
@@ -62,8 +64,8 @@ def _strict_options(build: bool = False) -> dict:
         for tag, names in BUILD_ATTRIBUTES.items():
             attributes.setdefault(tag, set()).update(names)
     return dict(tags=tags, attributes=attributes, url_schemes=URL_SCHEMES,
-                generic_attribute_prefixes=DATA_PREFIX, filter_style_properties=STYLE_PROPERTIES,
-                link_rel=None, strip_comments=True)
+                generic_attribute_prefixes=BUILD_DATA_PREFIX if build else None,
+                filter_style_properties=STYLE_PROPERTIES, link_rel=None, strip_comments=True)
 
 
 def clean(fragment: str, *, build: bool = True) -> str:
