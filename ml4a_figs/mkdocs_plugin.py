@@ -27,9 +27,9 @@ from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files
 
 from . import build as builder
-from . import i18n, notebooks
-from .site import languages
+from . import download_box, i18n, notebooks, package_wheel
 from .i18n.problems import rel
+from .site import languages
 from .site.unrendered import source_needle, unrendered
 from .mathrender import KatexRenderer, MathError, katex_dir
 from .registry import Figure, scan
@@ -87,6 +87,7 @@ class FiguresPlugin(BasePlugin[FiguresConfig]):
         self.root = Path(config.config_file_path).resolve().parent
         # ML4A_LANG=ko: docs/ko -> site/ko, Korean theme and search (ml4a_figs/site/languages.py)
         self.i18n = languages.configure(config, self.root)
+        download_box.configure_theme(config)  # the header's repo_url link, offline
         self.figures_dir = self.root / self.config.figures_dir
         self.assets_dir = self.root / self.config.assets_dir
         self.math = KatexRenderer(self.root, self.root / self.config.cache_dir / "katex.json")
@@ -109,6 +110,14 @@ class FiguresPlugin(BasePlugin[FiguresConfig]):
         self.facts = json.loads((self.figures_dir / "facts.json").read_text(encoding="utf-8"))
         self.i18n.names = (set(self.registry), set(self.facts))
         self._run_notebooks()
+        # the package as a wheel, served beside the notebooks (ml4a_figs/package_wheel.py)
+        try:
+            self.wheel, built = package_wheel.cached(
+                package_wheel.PROJECT_ROOT, self.root / self.config.cache_dir / "wheel")
+        except package_wheel.WheelError as exc:
+            raise PluginError(str(exc)) from None
+        if built:
+            log.info(f"wheel {self.wheel.name} built")
 
     def _run_notebooks(self) -> None:
         """Execute the stale notebooks (after the figures: they may import the same code)."""
@@ -152,6 +161,7 @@ class FiguresPlugin(BasePlugin[FiguresConfig]):
         publish(katex / "katex.min.css", "assets/katex/katex.min.css")
         for font in sorted((katex / "fonts").glob("*.woff2")):
             publish(font, f"assets/katex/fonts/{font.name}")
+        publish(self.wheel, f"{download_box.DOWNLOADS}/{self.wheel.name}")
         files = self.i18n.files(files, config)  # English pages not translated yet
         return files
 
@@ -228,7 +238,7 @@ class FiguresPlugin(BasePlugin[FiguresConfig]):
             return replace
 
         if src in self.notebooks:
-            return self._notebook_content(content, page)
+            return self._notebook_content(content, page, config)
         content = i18n.page_content(content)  # English sections of a translation: lang="en"
         # a translation's HTML cleaned by the allowlist before the build adds KaTeX's
         content = self.i18n.publish(content, page)
@@ -271,7 +281,7 @@ class FiguresPlugin(BasePlugin[FiguresConfig]):
     def _formula_source(self, page, tex: str, nth: int) -> str:
         return self._source_of(page, tex, nth)
 
-    def _notebook_content(self, content: str, page) -> str:
+    def _notebook_content(self, content: str, page, config) -> str:
         """A page mkdocs-jupyter rendered: typeset its math with the chapter's KaTeX,
         share its CSS between the notebook pages, offer the .ipynb."""
         source = rel(self.notebooks_dir / f"{Path(page.file.src_uri).stem}.py", self.root)
@@ -292,7 +302,7 @@ class FiguresPlugin(BasePlugin[FiguresConfig]):
             content = content.replace("@@NOTEBOOK_CSS@@",
                                       f'<link rel="stylesheet" href="{up}{name}">', 1)
         self.notebook_classes |= notebooks.used_classes(content)
-        return notebooks.add_download_link(content, Path(page.file.src_uri).name, source)
+        return download_box.for_page(content, page, config, source, self.wheel)
 
     def on_post_build(self, config):
         for name, css in getattr(self, "notebook_css", {}).items():
