@@ -198,3 +198,37 @@ def test_finish_gives_the_same_bytes_whatever_chromium_stamped():
         assert str(cell.A.Headers[0]) == str(header.ID)
         with doc.open_outline() as outline:
             assert [str(i.title) for i in outline.root] == ["Title"]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("lang", LANGS)
+def test_pdf_links_lead_somewhere_off_the_build_machine(pdfs, lang):
+    """Outside links keep their URL; none points at the local server or a local file."""
+    with pikepdf.open(pdfs[lang]) as doc:
+        uris = [str(a.A.URI) for page in doc.pages for a in page.obj.get("/Annots", [])
+                if "/A" in a and "/URI" in a.A]
+    assert len(uris) > 50, f"{pdfs[lang].name}: {len(uris)} outside links"
+    local = [u for u in uris if not u.startswith(("http://", "https://", "mailto:"))
+             or "127.0.0.1" in u or "localhost" in u]
+    assert not local, f"{pdfs[lang].name}: links to the build machine: {local[:5]}"
+
+
+def test_a_bad_build_date_is_an_error_naming_it(monkeypatch):
+    from ml4a_figs.print_edition import edition
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "yesterday")
+    with pytest.raises(edition.EditionError, match="SOURCE_DATE_EPOCH"):
+        edition.build_epoch()
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1764460800")
+    assert edition.build_epoch() == 1764460800
+
+
+def test_an_unbuilt_site_is_an_error_naming_the_file(tmp_path):
+    from ml4a_figs.print_edition import edition
+
+    with pytest.raises(edition.EditionError, match=r"index\.html: missing"):
+        edition.languages(tmp_path)
+    (tmp_path / "index.html").write_text(
+        '<html lang="en"><a href="./ko/" hreflang="ko" class="md-select__link">', "utf-8")
+    with pytest.raises(edition.EditionError, match=r"ko/index\.html: the ko chapter is missing"):
+        edition.languages(tmp_path)
