@@ -149,6 +149,28 @@ def test_pdf_outline_is_the_headings_on_their_pages(pdfs, lang):
 
 @pytest.mark.slow
 @pytest.mark.parametrize("lang", LANGS)
+def test_no_heading_is_left_at_the_foot_of_a_page(pdfs, lang):
+    with pikepdf.open(pdfs[lang]) as doc:
+        pages = {p.obj.objgen: i + 1 for i, p in enumerate(doc.pages)}
+        with doc.open_outline() as outline:
+            stack, found = list(outline.root), []
+            while stack:
+                item = stack.pop()
+                found.append((str(item.title), pages[item.destination[0].objgen]))
+                stack.extend(item.children)
+    stranded = []
+    for title, page in found:
+        lines = [_flat(line) for line in _poppler(
+            "pdftotext", "-enc", "UTF-8", "-layout", "-f", str(page), "-l", str(page),
+            str(pdfs[lang]), "-").splitlines() if line.strip()]
+        body = [line for line in lines if not re.fullmatch(r"\d+ / \d+", line)]  # footer
+        if body and body[-1] == _flat(title):
+            stranded.append(f"{title!r} (page {page})")
+    assert not stranded, f"{pdfs[lang].name}: headings alone at the foot of a page: {stranded}"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("lang", LANGS)
 def test_pdf_is_dated_by_the_build(pdfs, lang):
     with pikepdf.open(pdfs[lang]) as doc:
         created = str(doc.docinfo["/CreationDate"])
