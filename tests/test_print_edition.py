@@ -65,6 +65,20 @@ def _headings(lang: str) -> list[str]:
     return [own[0][1]] + [translated.get(hid, text) for hid, text in english[1:]]
 
 
+def _outline(pdf: Path) -> list[tuple[str, int]]:
+    """(title, page) of every bookmark, depth first, read with pikepdf."""
+    with pikepdf.open(pdf) as doc:
+        pages = {p.obj.objgen: i + 1 for i, p in enumerate(doc.pages)}
+        found = []
+        with doc.open_outline() as outline:
+            stack = list(outline.root)[::-1]
+            while stack:
+                item = stack.pop()
+                found.append((str(item.title), pages[item.destination[0].objgen]))
+                stack.extend(list(item.children)[::-1])
+    return found
+
+
 class _Links(HTMLParser):
     def __init__(self):
         super().__init__()
@@ -126,16 +140,7 @@ def test_pdf_fonts_are_embedded(pdfs, lang):
 @pytest.mark.slow
 @pytest.mark.parametrize("lang", LANGS)
 def test_pdf_outline_is_the_headings_on_their_pages(pdfs, lang):
-    data = pdfs[lang].read_bytes()
-    with pikepdf.open(io.BytesIO(data)) as doc:
-        pages = {p.obj.objgen: i + 1 for i, p in enumerate(doc.pages)}
-        found = []
-        with doc.open_outline() as outline:
-            stack = list(outline.root)[::-1]
-            while stack:
-                item = stack.pop()
-                found.append((str(item.title), pages[item.destination[0].objgen]))
-                stack.extend(list(item.children)[::-1])
+    found = _outline(pdfs[lang])
     assert [t for t, _ in found] == _headings(lang)
     numbers = [p for _, p in found]
     assert numbers == sorted(numbers) and numbers[0] > 1, numbers  # after the cover
@@ -150,16 +155,8 @@ def test_pdf_outline_is_the_headings_on_their_pages(pdfs, lang):
 @pytest.mark.slow
 @pytest.mark.parametrize("lang", LANGS)
 def test_no_heading_is_left_at_the_foot_of_a_page(pdfs, lang):
-    with pikepdf.open(pdfs[lang]) as doc:
-        pages = {p.obj.objgen: i + 1 for i, p in enumerate(doc.pages)}
-        with doc.open_outline() as outline:
-            stack, found = list(outline.root), []
-            while stack:
-                item = stack.pop()
-                found.append((str(item.title), pages[item.destination[0].objgen]))
-                stack.extend(item.children)
     stranded = []
-    for title, page in found:
+    for title, page in _outline(pdfs[lang]):
         lines = [_flat(line) for line in _poppler(
             "pdftotext", "-enc", "UTF-8", "-layout", "-f", str(page), "-l", str(page),
             str(pdfs[lang]), "-").splitlines() if line.strip()]
