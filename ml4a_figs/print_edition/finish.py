@@ -52,11 +52,6 @@ def outline_entries(pdf: bytes) -> list[tuple[str, int]]:
         return entries
 
 
-def page_count(pdf: bytes) -> int:
-    with pikepdf.open(io.BytesIO(pdf)) as doc:
-        return len(doc.pages)
-
-
 def _retitle(doc: pikepdf.Pdf, titles: list[str]) -> None:
     """Each bookmark titled with its heading's text, in order (chromium repeats the words
     of some CJK headings in their bookmarks)."""

@@ -71,7 +71,7 @@ def print_page(browser, url: str, lang: str, cover: list[tuple[str, str | None]]
         page.add_script_tag(content=PREPARE_JS)
         try:
             found = page.evaluate("cfg => window.__printEdition.prepare(cfg)",
-                                     {"cover": cover, "contentsTitle": contents_title})
+                                  {"cover": cover, "contentsTitle": contents_title})
         except Exception as exc:  # the page's own message names what is wrong
             raise PrintError(f"{url}: {exc}") from None
         options = dict(format="A4", margin=MARGIN, print_background=True, outline=True,
@@ -82,8 +82,9 @@ def print_page(browser, url: str, lang: str, cover: list[tuple[str, str | None]]
         page.evaluate("pages => window.__printEdition.number(pages)",
                       [pages[i] for i in found["contents"]])
         final = page.pdf(**options)
-        if finish.page_count(final) != finish.page_count(first):
-            raise PrintError(f"{url}: filling in the page numbers changed the page count")
+        if heading_pages(final, found["headings"], url) != pages:
+            raise PrintError(f"{url}: filling in the page numbers moved a heading to "
+                             f"another page")
         if errors:
             raise PrintError(f"{url}: errors in the page: {'; '.join(errors)}")
         return final, found["headings"]
