@@ -53,7 +53,8 @@ URL_SCHEMES = {"http", "https", "mailto"}  # and relative URLs and #fragments
 BUILD_TAGS = {"picture", "source"}
 BUILD_DATA_PREFIX = {"data-"}
 BUILD_ATTRIBUTES = {"source": {"srcset", "media", "type"},
-                    "img": {"loading", "decoding"}}
+                    "img": {"loading", "decoding"},
+                    "a": {"type"}}  # the link to the printable edition (application/pdf)
 
 
 def _strict_options(build: bool = False) -> dict:
