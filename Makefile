@@ -6,14 +6,16 @@ BIN := $(VENV)/bin
 PY := $(BIN)/python
 export NO_MKDOCS_2_WARNING := 1
 export PYTHONHASHSEED := 0
+# the build date MkDocs writes (sitemaps): the last commit's, so two builds agree
+export SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null || echo 0)
 
 # The site's languages are the lines of extra.alternate in mkdocs.yml, the original first;
-# ML4A_LANG=xx builds one (ml4a_figs/i18n.py). `make serve SITE_LANG=ko` previews one.
+# ML4A_LANG=xx builds one (ml4a_figs/site/languages.py). `make serve SITE_LANG=ko` previews one.
 SITE_LANG ?=
 
-.PHONY: site serve figures notebooks test test-fast clean weight bench i18n-status system-deps
+.PHONY: site pdf serve figures notebooks test test-fast clean weight bench i18n-status system-deps
 
-site: $(VENV)/.installed node_modules/.installed
+site: $(VENV)/.installed node_modules/.installed system-deps
 	$(PY) -m ml4a_figs build
 	$(PY) -m ml4a_figs.notebooks
 	@langs=$$($(PY) -m ml4a_figs.i18n languages) || exit 1; \
@@ -21,6 +23,11 @@ site: $(VENV)/.installed node_modules/.installed
 	  echo "mkdocs build ($$lang)"; \
 	  ML4A_LANG=$$lang $(BIN)/mkdocs build --strict --quiet || exit 1; \
 	done
+	$(PY) -m ml4a_figs.print_edition
+
+# the printable edition, site/pdf/<chapter>.<lang>.pdf: `make site` prints it (headless
+# chromium), reusing a PDF whose pages, figures and styles did not change
+pdf: site
 
 serve: $(VENV)/.installed node_modules/.installed
 	ML4A_LANG=$(SITE_LANG) $(BIN)/mkdocs serve --strict -a 127.0.0.1:8000

@@ -21,7 +21,7 @@ from .registry import Figure
 
 WEB_FORMATS = ("svg", "webp", "png")
 PHONE_MEDIA = "(max-width: 40em)"  # Material's phone breakpoint (up to 640 px)
-REDUCED_MOTION = "(prefers-reduced-motion: reduce)"
+REDUCED_MOTION = "(prefers-reduced-motion: reduce), print"  # paper gets the still poster
 PX_PER_PT = 4 / 3
 
 
