@@ -8,10 +8,10 @@ import time
 
 import numpy as np
 
-from .data import load_digits, train_val_test_split
-from .losses import BEALE
-from .nn import MLP, accuracy, train
-from .optim import Adam, descend
+from .core.data import load_digits, train_val_test_split
+from .core.losses import BEALE
+from .core.nn import MLP, accuracy, train
+from .core.optim import Adam, descend
 
 
 def best_time(task, repeats=3):

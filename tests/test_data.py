@@ -6,7 +6,7 @@ import sys
 import numpy as np
 import pytest
 
-from ml4a_figs import data
+from ml4a_figs.core import data
 
 CORE_MODULES = ["data", "losses", "optim", "nn", "bench"]
 PACKAGE_DIR = pathlib.Path(data.__file__).parent

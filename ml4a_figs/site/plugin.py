@@ -1,0 +1,199 @@
+"""MkDocs plugin: the bridge between what the build engine computed and the pages.
+
+- before a build, brings the figures, facts and notebooks up to date (build engine,
+  ml4a_figs.pipeline; a no-op when nothing is stale), once for all languages when
+  ml4a_figs.site.build builds them in one process;
+- publishes figures/, the shared assets and the executed notebooks without copying them
+  into docs/;
+- rewrites each page (site/pages.py): facts, figure references, math typeset by KaTeX;
+- passes over the notebook pages mkdocs-jupyter rendered (site/notebook_pages.py).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+from pathlib import Path
+
+from mkdocs.config import config_options as c
+from mkdocs.config.base import Config
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
+from mkdocs.structure.files import File, Files
+
+from .. import i18n
+from ..mathrender import KatexRenderer, MathError, katex_dir
+from ..notebooks import targets as notebook_targets
+from ..notebooks.source import rel
+from ..pipeline import figures as figure_targets
+from . import notebook_css, notebook_pages, pages
+
+log = get_plugin_logger(__name__)
+
+# Set by site/build.py while it builds every language in one process: what the first
+# language's build computed (figures, facts, notebooks), reused by the others.
+SHARED: dict | None = None
+
+
+class FiguresConfig(Config):
+    figures_dir = c.Type(str, default="figures")
+    assets_dir = c.Type(str, default="docs/assets")
+    jobs = c.Type(int, default=2)
+    cache_dir = c.Type(str, default=".cache")
+    notebooks_dir = c.Type(str, default="docs/notebooks")
+
+
+class FiguresPlugin(BasePlugin[FiguresConfig]):
+    @event_priority(100)  # before the search plugin reads the language
+    def on_config(self, config):
+        self.root = Path(config.config_file_path).resolve().parent
+        # ML4A_LANG=ko: docs/ko -> site/ko, Korean theme and search (ml4a_figs/i18n.py)
+        self.i18n = i18n.configure(config, self.root)
+        self.figures_dir = self.root / self.config.figures_dir
+        self.assets_dir = self.root / self.config.assets_dir
+        self.math = KatexRenderer(self.root, self.root / self.config.cache_dir / "katex.json")
+        self.notebooks_dir = self.root / self.config.notebooks_dir
+        self.notebooks_cache = self.root / self.config.cache_dir / "notebooks"
+        return config
+
+    def on_pre_build(self, config):
+        """Bring what is computed up to date; before every build and `serve` rebuild."""
+        key = (str(self.figures_dir), str(self.notebooks_dir), str(self.notebooks_cache))
+        if SHARED is not None and key in SHARED:
+            self.registry, self.facts, self.notebooks = SHARED[key]
+        else:
+            self.registry, self.facts = self._build_figures()
+            self.notebooks = self._run_notebooks()
+            if SHARED is not None:
+                SHARED[key] = (self.registry, self.facts, self.notebooks)
+        self.notebook_css: dict[str, str] = {}
+        self.notebook_classes: set[str] = set()
+
+    def _build_figures(self):
+        registry = figure_targets.scan()  # once per build: the engine and the pages share it
+        results = figure_targets.build(out_dir=self.figures_dir, jobs=self.config.jobs,
+                                       registry=registry)
+        for r in results:
+            if r.status == "built":
+                log.info(f"figure {r.name} drawn in {r.seconds:.2f} s")
+        failed = [r for r in results if r.status == "failed"]
+        if failed:
+            for r in failed:
+                log.error(f"figure {r.name} failed:\n{r.error}")
+            raise PluginError(f"{len(failed)} figure(s) failed: {', '.join(r.name for r in failed)}")
+        facts = json.loads((self.figures_dir / "facts.json").read_text(encoding="utf-8"))
+        return registry, facts
+
+    def _run_notebooks(self) -> dict:
+        """Execute the stale notebooks (after the figures: they may import the same code)."""
+        results = notebook_targets.run(src_dir=self.notebooks_dir, cache_dir=self.notebooks_cache,
+                                       jobs=self.config.jobs)
+        for r in results:
+            if r.status == "executed":
+                log.info(f"notebook {r.name} executed in {r.seconds:.2f} s")
+        failed = [r for r in results if r.status == "failed"]
+        if failed:
+            raise PluginError(f"{len(failed)} notebook(s) failed:\n"
+                              + "\n\n".join(r.error for r in failed))
+        return {f"notebooks/{r.name}.ipynb": r for r in results}
+
+    # early, so mkdocs-jupyter (which turns notebooks/*.ipynb into pages) sees the notebooks
+    @event_priority(50)
+    def on_files(self, files: Files, config):
+        def publish(src: Path, dest: str) -> None:
+            if files.get_file_from_path(dest) is None:
+                files.append(File.generated(config, dest, abs_src_path=str(src)))
+
+        # One source of truth for every language: docs/notebooks/NAME.py, executed into
+        # .cache/notebooks/NAME.ipynb. A plain File whose src_dir is .cache, not a
+        # File.generated: mkdocs-jupyter's wrapper re-derives abs_src_path from src_dir.
+        for dest in self.notebooks:
+            if files.get_file_from_path(dest) is None:
+                files.append(File(dest, src_dir=str(self.notebooks_cache.parent),
+                                  dest_dir=config.site_dir,
+                                  use_directory_urls=config.use_directory_urls))
+
+        for fig in self.registry.values():
+            for out in fig.output_names():
+                if not out.endswith(".json"):
+                    publish(self.figures_dir / out, f"figures/{out}")
+        for path in sorted(self.assets_dir.rglob("*")):
+            if path.is_file():
+                publish(path, f"assets/{path.relative_to(self.assets_dir).as_posix()}")
+        katex = katex_dir(self.root) / "dist"
+        publish(katex / "katex.min.css", "assets/katex/katex.min.css")
+        for font in sorted((katex / "fonts").glob("*.woff2")):
+            publish(font, f"assets/katex/fonts/{font.name}")
+        return self.i18n.files(files, config)  # English pages not translated yet
+
+    def on_serve(self, server, config, builder):
+        # editing the training or plotting code rebuilds, which redraws what it touched
+        server.watch(str(self.root / "ml4a_figs"))
+        server.watch(str(self.assets_dir))
+        if self.notebooks_dir.is_dir():
+            server.watch(str(self.notebooks_dir))
+        return server
+
+    def on_page_markdown(self, markdown: str, page, config, files):
+        src = page.file.src_uri
+        if src in self.notebooks:
+            return markdown  # the notebook's JSON; mkdocs-jupyter renders it
+        # a translation: checked, then its sections with the English ones it lacks
+        markdown = self.i18n.page_markdown(markdown, page, self.registry, self.facts)
+        source = page.file.abs_src_path
+        markdown = pages.fill_facts(markdown, self.facts, src, source)
+        return pages.link_figures(markdown, self.registry, src, source, page.url)
+
+    def on_page_content(self, content: str, page, config, files):
+        src = page.file.src_uri
+        if src in self.notebooks:
+            return self._notebook_content(content, page)
+        content = i18n.page_content(content)  # English sections of a translation: lang="en"
+        content = pages.typeset_math(content, self.math.render, src, page.file.abs_src_path,
+                                     MathError)
+        return pages.lazy_images(content)
+
+    def _notebook_content(self, content: str, page) -> str:
+        """A page mkdocs-jupyter rendered: typeset its math with the chapter's KaTeX,
+        share its CSS between the notebook pages, offer the .ipynb."""
+        source = rel(self.notebooks_dir / f"{Path(page.file.src_uri).stem}.py")
+
+        def render(tex: str, display: bool) -> str:
+            try:
+                return self.math.render(tex, display)
+            except MathError as exc:
+                raise PluginError(f"{source}: cannot typeset {tex!r}: {exc}") from None
+
+        parts = notebook_pages.rewrite_notebook_page(content, render,
+                                                     Path(page.file.abs_src_path), source)
+        content = parts.html
+        if parts.css:
+            name = f"assets/notebooks/jupyter-{hashlib.sha256(parts.css.encode()).hexdigest()[:12]}.css"
+            self.notebook_css[name] = parts.css
+            up = "../" * page.url.count("/")
+            content = content.replace(notebook_pages.CSS_PLACEHOLDER,
+                                      f'<link rel="stylesheet" href="{up}{name}">', 1)
+        self.notebook_classes |= parts.classes
+        return content
+
+    def on_post_build(self, config):
+        for name, css in getattr(self, "notebook_css", {}).items():
+            target = Path(config.site_dir) / name
+            target.parent.mkdir(parents=True, exist_ok=True)
+            # only the rules the notebook pages can use; cutting takes seconds, so the
+            # result is kept by the content it was cut from
+            key = hashlib.sha256("\n".join([css, *sorted(self.notebook_classes)]).encode())
+            cached = self.root / self.config.cache_dir / "notebook-css" / f"{key.hexdigest()}.css"
+            if not cached.is_file():
+                stylesheet = notebook_css.notebook_stylesheet(css, self.notebook_classes)
+                cached.parent.mkdir(parents=True, exist_ok=True)
+                cached.write_text(stylesheet, encoding="utf-8")
+            shutil.copyfile(cached, target)
+        if summary := self.i18n.summary():
+            print(summary)
+        self.math.close()
+
+    def on_build_error(self, error):
+        if hasattr(self, "math"):
+            self.math.close()
