@@ -7,20 +7,14 @@ PY := $(BIN)/python
 export NO_MKDOCS_2_WARNING := 1
 export PYTHONHASHSEED := 0
 
-# The site's languages are the lines of extra.alternate in mkdocs.yml, the original first;
-# ML4A_LANG=xx builds one (ml4a_figs/i18n.py). `make serve SITE_LANG=ko` previews one.
+# The site's languages are the lines of extra.alternate in mkdocs.yml, the original first,
+# all built in one process (ml4a_figs/site/build.py). `make serve SITE_LANG=ko` previews one.
 SITE_LANG ?=
 
 .PHONY: site serve figures notebooks test test-fast clean weight bench i18n-status system-deps
 
 site: $(VENV)/.installed node_modules/.installed
-	$(PY) -m ml4a_figs build
-	$(PY) -m ml4a_figs.notebooks
-	@langs=$$($(PY) -m ml4a_figs.i18n languages) || exit 1; \
-	for lang in $$langs; do \
-	  echo "mkdocs build ($$lang)"; \
-	  ML4A_LANG=$$lang $(BIN)/mkdocs build --strict --quiet || exit 1; \
-	done
+	$(PY) -m ml4a_figs.site
 
 serve: $(VENV)/.installed node_modules/.installed
 	ML4A_LANG=$(SITE_LANG) $(BIN)/mkdocs serve --strict -a 127.0.0.1:8000
@@ -43,7 +37,7 @@ weight: site system-deps
 	$(PY) -m tests.weight
 
 bench: $(VENV)/.installed
-	$(PY) -m ml4a_figs.bench
+	$(PY) -m ml4a_figs.core.bench
 	$(PY) -m tests.bench_figures
 
 # per language and section: translated, OUTDATED (English changed since) or missing

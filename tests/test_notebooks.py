@@ -86,7 +86,7 @@ def test_dependencies_follow_imports_transitively():
 
 def test_chapter_code_is_included_from_the_package_source():
     chapter = (ROOT / "docs" / "en" / "index.md").read_text(encoding="utf-8")
-    optim = (ROOT / "ml4a_figs" / "optim.py").read_text(encoding="utf-8")
+    optim = (ROOT / "ml4a_figs" / "core" / "optim.py").read_text(encoding="utf-8")
     for section in ("sgd", "descend", "momentum", "nesterov", "adam"):
         assert f'--8<-- "ml4a_figs/core/optim.py:{section}"' in chapter, section
         assert f"# --8<-- [start:{section}]" in optim and f"# --8<-- [end:{section}]" in optim

@@ -1,4 +1,4 @@
-"""How long the expensive figures take to compute: `python -m ml4a_figs.bench`.
+"""How long the expensive figures take to compute: `python -m ml4a_figs.core.bench`.
 
 Best of a few repeats, because the best run is the one least disturbed by
 whatever else the machine was doing.
@@ -8,10 +8,10 @@ import time
 
 import numpy as np
 
-from .core.data import load_digits, train_val_test_split
-from .core.losses import BEALE
-from .core.nn import MLP, accuracy, train
-from .core.optim import Adam, descend
+from .data import load_digits, train_val_test_split
+from .losses import BEALE
+from .nn import MLP, accuracy, train
+from .optim import Adam, descend
 
 
 def best_time(task, repeats=3):
