@@ -11,7 +11,6 @@ again only when its key changes. The key hashes
 from __future__ import annotations
 
 import hashlib
-import importlib.metadata
 import json
 import sys
 from pathlib import Path
@@ -32,16 +31,6 @@ CACHE_FORMAT = 2
 KERNEL_LIBRARIES = ("ipykernel", "ipython", "matplotlib-inline", "nbclient", "nbformat", "jupytext")
 
 
-def _versions() -> dict[str, str]:
-    versions = library_versions()
-    for lib in KERNEL_LIBRARIES:
-        try:
-            versions[lib] = importlib.metadata.version(lib)
-        except importlib.metadata.PackageNotFoundError:
-            versions[lib] = "absent"
-    return versions
-
-
 def cache_key(path: Path, nb=None) -> str:
     nb = read(path) if nb is None else nb
     files = imported_files(nb, path)
@@ -49,7 +38,7 @@ def cache_key(path: Path, nb=None) -> str:
         "format": CACHE_FORMAT,
         "text": hashlib.sha256(Path(path).read_bytes()).hexdigest(),
         "files": {p.relative_to(PACKAGE_DIR).as_posix(): file_digest(p) for p in sorted(files)},
-        "libraries": _versions(),
+        "libraries": library_versions(*KERNEL_LIBRARIES),
         "kernel": [runner.KERNEL_NAME, *runner.KERNEL_ARGUMENTS],
         # the code the kernel runs at start-up (alt text for every figure)
         "startup": reachable_code(Path(__file__).with_name("kernel.py"), "install_alt_text")[0],

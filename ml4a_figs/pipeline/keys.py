@@ -199,12 +199,18 @@ def _walk_reachable(path: Path, func_name: str) -> tuple[list[str], set[Path], s
     return sorted(chunks), files, read
 
 
-@functools.lru_cache(maxsize=1)
-def library_versions() -> dict[str, str]:
-    versions = {"python": f"{sys.version_info.major}.{sys.version_info.minor}"}
-    for lib in PINNED_LIBRARIES:
+def library_versions(*more: str) -> dict[str, str]:
+    """Python's and the pinned libraries' versions (and those of `more`): a new dict each
+    call, so that a caller adding to it cannot change another target's key."""
+    return dict(_versions(PINNED_LIBRARIES + more))
+
+
+@functools.lru_cache(maxsize=8)
+def _versions(libraries: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
+    versions = [("python", f"{sys.version_info.major}.{sys.version_info.minor}")]
+    for lib in libraries:
         try:
-            versions[lib] = importlib.metadata.version(lib)
+            versions.append((lib, importlib.metadata.version(lib)))
         except importlib.metadata.PackageNotFoundError:
-            versions[lib] = "absent"
-    return versions
+            versions.append((lib, "absent"))
+    return tuple(versions)
