@@ -39,6 +39,7 @@ weight: site system-deps
 bench: $(VENV)/.installed
 	$(PY) -m ml4a_figs.core.bench
 	$(PY) -m tests.bench_figures
+	$(PY) -m tests.bench_site
 
 # per language and section: translated, OUTDATED (English changed since) or missing
 i18n-status: $(VENV)/.installed

@@ -48,6 +48,26 @@ def _python_source(cell_source: str) -> str:
 
 def imported_files(nb, path: Path | None = None) -> set[Path]:
     """Every ml4a_figs source file the notebook's code cells import, transitively."""
+    return closure(cell_imports(nb, path))
+
+
+def closure(direct: set[Path]) -> set[Path]:
+    """The files `direct` import, transitively, and the package __init__ files on the way."""
+    files: set[Path] = set()
+    for target in sorted(direct):
+        module_closure(target, files)
+    if files:
+        # importing any submodule runs the __init__ of every package on its way
+        for path_ in list(files):
+            for parent in path_.relative_to(PACKAGE_DIR).parents:
+                init = PACKAGE_DIR / parent / "__init__.py"
+                if init.is_file():
+                    module_closure(init, files)
+    return files
+
+
+def cell_imports(nb, path: Path | None = None) -> set[Path]:
+    """The ml4a_figs files the notebook's code cells import themselves."""
     files: set[Path] = set()
     for index, cell in enumerate(nb.cells):
         if cell.cell_type != "code":
@@ -65,16 +85,7 @@ def imported_files(nb, path: Path | None = None) -> set[Path]:
                            for alias in node.names]
             else:
                 continue
-            for target in targets:
-                if target:
-                    module_closure(target, files)
-    if files:
-        # importing any submodule runs the __init__ of every package on its way
-        for path_ in list(files):
-            for parent in path_.relative_to(PACKAGE_DIR).parents:
-                init = PACKAGE_DIR / parent / "__init__.py"
-                if init.is_file():
-                    module_closure(init, files)
+            files.update(t for t in targets if t)
     return files
 
 

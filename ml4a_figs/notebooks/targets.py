@@ -16,11 +16,11 @@ import sys
 from pathlib import Path
 from typing import Callable, Iterable
 
-from ..pipeline import engine
+from ..pipeline import engine, store
 from ..pipeline.engine import Result, TargetError
 from ..pipeline.keys import PACKAGE_DIR, file_digest, library_versions, reachable_code
 from . import execute as runner
-from .source import DEFAULT_SRC, ROOT, NotebookError, discover, imported_files, read, rel
+from .source import DEFAULT_SRC, ROOT, NotebookError, cell_imports, closure, discover, read, rel
 
 DEFAULT_CACHE = ROOT / ".cache" / "notebooks"
 
@@ -31,12 +31,16 @@ CACHE_FORMAT = 2
 KERNEL_LIBRARIES = ("ipykernel", "ipython", "matplotlib-inline", "nbclient", "nbformat", "jupytext")
 
 
-def cache_key(path: Path, nb=None) -> str:
-    nb = read(path) if nb is None else nb
-    files = imported_files(nb, path)
+def cache_key(path: Path, nb=None, imports: set[Path] | None = None) -> str:
+    """`imports`: the files the cells import, when known (read from the stamp of the same
+    text), so that a warm build need not parse the notebook."""
+    if imports is None:
+        nb = read(path) if nb is None else nb
+        imports = cell_imports(nb, path)
+    files = closure(imports)
     payload = {
         "format": CACHE_FORMAT,
-        "text": hashlib.sha256(Path(path).read_bytes()).hexdigest(),
+        "text": text_digest(path),
         "files": {p.relative_to(PACKAGE_DIR).as_posix(): file_digest(p) for p in sorted(files)},
         "libraries": library_versions(*KERNEL_LIBRARIES),
         "kernel": [runner.KERNEL_NAME, *runner.KERNEL_ARGUMENTS],
@@ -45,6 +49,10 @@ def cache_key(path: Path, nb=None) -> str:
         "env": runner.FIXED_ENV,
     }
     return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
+
+
+def text_digest(path: Path) -> str:
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
 
 
 def output_path(cache_dir: Path, name: str) -> Path:
@@ -64,9 +72,19 @@ class NotebookTarget(engine.Target):
 
     def key(self) -> str:
         try:
-            return cache_key(self.path)
+            return cache_key(self.path, imports=self._known_imports())
         except NotebookError as exc:
             raise TargetError(str(exc)) from None
+
+    def _known_imports(self) -> set[Path] | None:
+        """The cells' imports recorded in the stamp, if it was made from this very text."""
+        stamp = store.read_stamp(self.stamp_path)
+        imports = stamp.get("imports") if stamp else None
+        if (stamp is None or stamp.get("text") != text_digest(self.path)
+                or not isinstance(imports, list) or not all(isinstance(i, str) for i in imports)):
+            return None
+        files = {PACKAGE_DIR / i for i in imports}
+        return files if all(f.is_file() for f in files) else None
 
     def outputs(self) -> dict[str, Path]:
         return {f"{self.name}.ipynb": output_path(self.cache_dir, self.name)}
@@ -75,7 +93,9 @@ class NotebookTarget(engine.Target):
         runner.execute(self.path, output_path(self.cache_dir, self.name))
 
     def stamp_extra(self) -> dict:
-        return {"source": rel(self.path)}
+        imports = cell_imports(read(self.path), self.path)
+        return {"source": rel(self.path), "text": text_digest(self.path),
+                "imports": sorted(p.relative_to(PACKAGE_DIR).as_posix() for p in imports)}
 
     def describe_error(self) -> str:
         exc = sys.exc_info()[1]

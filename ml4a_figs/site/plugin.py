@@ -19,7 +19,7 @@ from pathlib import Path
 from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
+from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files
 
 from .. import i18n
@@ -34,6 +34,39 @@ log = get_plugin_logger(__name__)
 # Set by site/build.py while it builds every language in one process: what the first
 # language's build computed (figures, facts, notebooks), reused by the others.
 SHARED: dict | None = None
+
+
+class _TemplatesInMemory:
+    """Material's templates compiled once per process, not once per language (jinja2's
+    bytecode cache interface, kept in memory: nothing compiled is read back from disk)."""
+
+    def __init__(self):
+        from jinja2 import BytecodeCache
+
+        class Cache(BytecodeCache):
+            store: dict = {}
+
+            def load_bytecode(self, bucket):
+                if bucket.key in self.store:
+                    bucket.bytecode_from_string(self.store[bucket.key])
+
+            def dump_bytecode(self, bucket):
+                self.store[bucket.key] = bucket.bytecode_to_string()
+
+        self.cache = Cache()
+
+
+_TEMPLATES: _TemplatesInMemory | None = None
+
+
+def shared_key(figures_dir: Path, notebooks_dir: Path, notebooks_cache: Path) -> tuple:
+    return tuple(str(Path(p).resolve()) for p in (figures_dir, notebooks_dir, notebooks_cache))
+
+
+def share(key: tuple, registry: dict, facts: dict, notebooks: dict) -> None:
+    """What the build engine brought up to date, for every language built after this."""
+    if SHARED is not None:
+        SHARED[key] = (registry, facts, notebooks)
 
 
 class FiguresConfig(Config):
@@ -59,16 +92,16 @@ class FiguresPlugin(BasePlugin[FiguresConfig]):
 
     def on_pre_build(self, config):
         """Bring what is computed up to date; before every build and `serve` rebuild."""
-        key = (str(self.figures_dir), str(self.notebooks_dir), str(self.notebooks_cache))
+        key = shared_key(self.figures_dir, self.notebooks_dir, self.notebooks_cache)
         if SHARED is not None and key in SHARED:
             self.registry, self.facts, self.notebooks = SHARED[key]
         else:
             self.registry, self.facts = self._build_figures()
             self.notebooks = self._run_notebooks()
-            if SHARED is not None:
-                SHARED[key] = (self.registry, self.facts, self.notebooks)
+            share(key, self.registry, self.facts, self.notebooks)
         self.notebook_css: dict[str, str] = {}
         self.notebook_classes: set[str] = set()
+        self.search_html: dict[str, str] = {}
 
     def _build_figures(self):
         registry = figure_targets.scan()  # once per build: the engine and the pages share it
@@ -97,6 +130,13 @@ class FiguresPlugin(BasePlugin[FiguresConfig]):
             raise PluginError(f"{len(failed)} notebook(s) failed:\n"
                               + "\n\n".join(r.error for r in failed))
         return {f"notebooks/{r.name}.ipynb": r for r in results}
+
+    def on_env(self, env, config, files):
+        global _TEMPLATES
+        if _TEMPLATES is None:
+            _TEMPLATES = _TemplatesInMemory()
+        env.bytecode_cache = _TEMPLATES.cache
+        return env
 
     # early, so mkdocs-jupyter (which turns notebooks/*.ipynb into pages) sees the notebooks
     @event_priority(50)
@@ -150,9 +190,31 @@ class FiguresPlugin(BasePlugin[FiguresConfig]):
         if src in self.notebooks:
             return self._notebook_content(content, page)
         content = i18n.page_content(content)  # English sections of a translation: lang="en"
-        content = pages.typeset_math(content, self.math.render, src, page.file.abs_src_path,
+        formulas = pages.Formulas(self.math.render)
+        content = pages.typeset_math(content, formulas.render, src, page.file.abs_src_path,
                                      MathError)
-        return pages.lazy_images(content)
+        content = pages.lazy_images(content)
+        if "data-search-" not in content:  # else Material's search rewrites the page itself
+            self.search_html[src] = formulas.for_search(content)
+        return formulas.for_reader(content)
+
+    # The search index reads the page's formulas as TeX (pages.Formulas); the reader's
+    # page is put back before the template renders it.
+    @event_priority(100)
+    def _search_reads_tex(self, context, page, config, nav):
+        light = self.search_html.get(page.file.src_uri)
+        if light is not None:
+            self.reader_html = page.content
+            page.content = light
+        return context
+
+    @event_priority(-100)
+    def _reader_gets_katex(self, context, page, config, nav):
+        if self.search_html.pop(page.file.src_uri, None) is not None:
+            page.content = self.reader_html
+        return context
+
+    on_page_context = CombinedEvent(_search_reads_tex, _reader_gets_katex)
 
     def _notebook_content(self, content: str, page) -> str:
         """A page mkdocs-jupyter rendered: typeset its math with the chapter's KaTeX,
@@ -175,6 +237,9 @@ class FiguresPlugin(BasePlugin[FiguresConfig]):
             content = content.replace(notebook_pages.CSS_PLACEHOLDER,
                                       f'<link rel="stylesheet" href="{up}{name}">', 1)
         self.notebook_classes |= parts.classes
+        if "data-search-" not in content:
+            self.search_html[page.file.src_uri] = parts.search_html.replace(
+                notebook_pages.CSS_PLACEHOLDER, "")
         return content
 
     def on_post_build(self, config):
