@@ -120,6 +120,13 @@ def _descendants(pid: int) -> set[int]:
     return found
 
 
+def _cmdline(pid: int) -> bytes:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes()
+    except (FileNotFoundError, ProcessLookupError):
+        return b""
+
+
 def _running(pid: int) -> bool:
     try:
         status = Path(f"/proc/{pid}/status").read_text()
@@ -149,13 +156,16 @@ def test_stopping_a_build_leaves_no_worker_behind(package_copy, tmp_path, how):
     else:  # the terminal sends SIGINT to the whole foreground process group
         os.killpg(proc.pid, signal.SIGINT)
     try:
-        stdout, stderr = proc.communicate(timeout=30)
-    finally:
+        proc.communicate(timeout=30)
+        left = sorted(pid for pid in workers if _running(pid))
+    finally:  # whatever happened, this test leaves nothing running
+        workers |= _descendants(proc.pid)
         if proc.poll() is None:
             os.killpg(proc.pid, signal.SIGKILL)
-    left = sorted(pid for pid in workers if _running(pid))
-    for pid in left:
-        os.kill(pid, signal.SIGKILL)
+            proc.wait()
+        for pid in workers:
+            if _running(pid) and b"ml4a_figs" in _cmdline(pid):  # never a reused pid
+                os.kill(pid, signal.SIGKILL)
     assert not left, f"worker processes still running after the build stopped: {left}"
     assert proc.returncode != 0
 
