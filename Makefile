@@ -11,10 +11,15 @@ export PYTHONHASHSEED := 0
 # all built in one process (ml4a_figs/site/build.py). `make serve SITE_LANG=ko` previews one.
 SITE_LANG ?=
 
-.PHONY: site serve figures notebooks test test-fast clean weight bench i18n-status system-deps
+.PHONY: site pdf serve figures notebooks test test-fast clean weight bench i18n-status system-deps
 
-site: $(VENV)/.installed node_modules/.installed
+site: $(VENV)/.installed node_modules/.installed system-deps
 	$(PY) -m ml4a_figs.site
+	$(PY) -m ml4a_figs.print_edition
+
+# the printable edition, site/pdf/<chapter>.<lang>.pdf: `make site` prints it (headless
+# chromium), reusing a PDF whose pages, figures and styles did not change
+pdf: site
 
 serve: $(VENV)/.installed node_modules/.installed
 	ML4A_LANG=$(SITE_LANG) $(BIN)/mkdocs serve --strict -a 127.0.0.1:8000

@@ -19,7 +19,11 @@ from .engine import Result
 from .keys import PACKAGE_DIR, file_digest, library_versions, module_closure, reachable_code
 from .output import write_output
 
-DEFAULT_OUT = PACKAGE_DIR.parent / "figures"
+_CHECKOUT = PACKAGE_DIR.parent
+# figures/ of the project when run from its checkout; installed from the wheel (no
+# pyproject.toml beside the package), figures/ in the folder it is run from
+DEFAULT_OUT = (_CHECKOUT / "figures" if (_CHECKOUT / "pyproject.toml").is_file()
+               else Path.cwd() / "figures")
 
 # Bump when the way outputs are written changes, so every stamp goes stale.
 CACHE_FORMAT = 1

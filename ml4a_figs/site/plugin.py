@@ -22,7 +22,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files
 
-from .. import i18n
+from .. import download_box, i18n, package_wheel
 from ..mathrender import KatexRenderer, MathError, katex_dir
 from ..notebooks import targets as notebook_targets
 from ..notebooks.source import rel
@@ -83,6 +83,7 @@ class FiguresPlugin(BasePlugin[FiguresConfig]):
         self.root = Path(config.config_file_path).resolve().parent
         # ML4A_LANG=ko: docs/ko -> site/ko, Korean theme and search (ml4a_figs/i18n.py)
         self.i18n = i18n.configure(config, self.root)
+        download_box.configure_theme(config)  # the header's repo_url link, offline
         self.figures_dir = self.root / self.config.figures_dir
         self.assets_dir = self.root / self.config.assets_dir
         self.math = KatexRenderer(self.root, self.root / self.config.cache_dir / "katex.json")
@@ -99,6 +100,13 @@ class FiguresPlugin(BasePlugin[FiguresConfig]):
             self.registry, self.facts = self._build_figures()
             self.notebooks = self._run_notebooks()
             share(key, self.registry, self.facts, self.notebooks)
+        wheel_key = ("wheel", str(self.root))
+        if SHARED is not None and wheel_key in SHARED:
+            self.wheel = SHARED[wheel_key]
+        else:
+            self.wheel = self._build_wheel()
+            if SHARED is not None:
+                SHARED[wheel_key] = self.wheel
         self.notebook_css: dict[str, str] = {}
         self.notebook_classes: set[str] = set()
         self.search_html: dict[str, str] = {}
@@ -117,6 +125,17 @@ class FiguresPlugin(BasePlugin[FiguresConfig]):
             raise PluginError(f"{len(failed)} figure(s) failed: {', '.join(r.name for r in failed)}")
         facts = json.loads((self.figures_dir / "facts.json").read_text(encoding="utf-8"))
         return registry, facts
+
+    def _build_wheel(self) -> Path:
+        """The package as a wheel, served beside the notebooks (ml4a_figs/package_wheel.py)."""
+        try:
+            wheel, built = package_wheel.cached(
+                package_wheel.PROJECT_ROOT, self.root / self.config.cache_dir / "wheel")
+        except package_wheel.WheelError as exc:
+            raise PluginError(str(exc)) from None
+        if built:
+            log.info(f"wheel {wheel.name} built")
+        return wheel
 
     def _run_notebooks(self) -> dict:
         """Execute the stale notebooks (after the figures: they may import the same code)."""
@@ -165,6 +184,7 @@ class FiguresPlugin(BasePlugin[FiguresConfig]):
         publish(katex / "katex.min.css", "assets/katex/katex.min.css")
         for font in sorted((katex / "fonts").glob("*.woff2")):
             publish(font, f"assets/katex/fonts/{font.name}")
+        publish(self.wheel, f"{download_box.DOWNLOADS}/{self.wheel.name}")
         return self.i18n.files(files, config)  # English pages not translated yet
 
     def on_serve(self, server, config, builder):
@@ -188,7 +208,7 @@ class FiguresPlugin(BasePlugin[FiguresConfig]):
     def on_page_content(self, content: str, page, config, files):
         src = page.file.src_uri
         if src in self.notebooks:
-            return self._notebook_content(content, page)
+            return self._notebook_content(content, page, config)
         content = i18n.page_content(content)  # English sections of a translation: lang="en"
         formulas = pages.Formulas(self.math.render)
         content = pages.typeset_math(content, formulas.render, src, page.file.abs_src_path,
@@ -216,9 +236,9 @@ class FiguresPlugin(BasePlugin[FiguresConfig]):
 
     on_page_context = CombinedEvent(_search_reads_tex, _reader_gets_katex)
 
-    def _notebook_content(self, content: str, page) -> str:
+    def _notebook_content(self, content: str, page, config) -> str:
         """A page mkdocs-jupyter rendered: typeset its math with the chapter's KaTeX,
-        share its CSS between the notebook pages, offer the .ipynb."""
+        share its CSS between the notebook pages, offer the .ipynb and the package."""
         source = rel(self.notebooks_dir / f"{Path(page.file.src_uri).stem}.py")
 
         def render(tex: str, display: bool) -> str:
@@ -227,8 +247,7 @@ class FiguresPlugin(BasePlugin[FiguresConfig]):
             except MathError as exc:
                 raise PluginError(f"{source}: cannot typeset {tex!r}: {exc}") from None
 
-        parts = notebook_pages.rewrite_notebook_page(content, render,
-                                                     Path(page.file.abs_src_path), source)
+        parts = notebook_pages.rewrite_notebook_page(content, render, Path(page.file.abs_src_path))
         content = parts.html
         if parts.css:
             name = f"assets/notebooks/jupyter-{hashlib.sha256(parts.css.encode()).hexdigest()[:12]}.css"
@@ -237,6 +256,7 @@ class FiguresPlugin(BasePlugin[FiguresConfig]):
             content = content.replace(notebook_pages.CSS_PLACEHOLDER,
                                       f'<link rel="stylesheet" href="{up}{name}">', 1)
         self.notebook_classes |= parts.classes
+        content = download_box.for_page(content, page, config, source, self.wheel)
         if "data-search-" not in content:
             self.search_html[page.file.src_uri] = parts.search_html.replace(
                 notebook_pages.CSS_PLACEHOLDER, "")
