@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import shutil
 from pathlib import Path
 
@@ -23,11 +24,12 @@ from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority, get_plugin
 from mkdocs.structure.files import File, Files
 
 from .. import download_box, i18n, package_wheel
+from ..i18n.problems import rel
 from ..mathrender import KatexRenderer, MathError, katex_dir
 from ..notebooks import targets as notebook_targets
-from ..notebooks.source import rel
 from ..pipeline import figures as figure_targets
-from . import notebook_css, notebook_pages, pages
+from . import languages, notebook_css, notebook_pages, pages
+from .unrendered import source_needle, unrendered
 
 log = get_plugin_logger(__name__)
 
@@ -81,8 +83,8 @@ class FiguresPlugin(BasePlugin[FiguresConfig]):
     @event_priority(100)  # before the search plugin reads the language
     def on_config(self, config):
         self.root = Path(config.config_file_path).resolve().parent
-        # ML4A_LANG=ko: docs/ko -> site/ko, Korean theme and search (ml4a_figs/i18n.py)
-        self.i18n = i18n.configure(config, self.root)
+        # ML4A_LANG=ko: docs/ko -> site/ko, Korean theme and search (ml4a_figs/site/languages.py)
+        self.i18n = languages.configure(config, self.root)
         download_box.configure_theme(config)  # the header's repo_url link, offline
         self.figures_dir = self.root / self.config.figures_dir
         self.assets_dir = self.root / self.config.assets_dir
@@ -100,6 +102,7 @@ class FiguresPlugin(BasePlugin[FiguresConfig]):
             self.registry, self.facts = self._build_figures()
             self.notebooks = self._run_notebooks()
             share(key, self.registry, self.facts, self.notebooks)
+        self.i18n.names = (set(self.registry), set(self.facts))
         wheel_key = ("wheel", str(self.root))
         if SHARED is not None and wheel_key in SHARED:
             self.wheel = SHARED[wheel_key]
@@ -210,13 +213,53 @@ class FiguresPlugin(BasePlugin[FiguresConfig]):
         if src in self.notebooks:
             return self._notebook_content(content, page, config)
         content = i18n.page_content(content)  # English sections of a translation: lang="en"
-        formulas = pages.Formulas(self.math.render)
-        content = pages.typeset_math(content, formulas.render, src, page.file.abs_src_path,
-                                     MathError)
+        # a translation's HTML cleaned by the allowlist before the build adds KaTeX's
+        content = self.i18n.publish(content, page)
+        left = unrendered(content)
+        if left is not None:
+            needle = source_needle(left)
+            raise PluginError(f"{self._source_of(page, needle)}: {left!r} was left unrendered: "
+                              f"write {{{{ facts.NAME }}}} or ![alt](figure:NAME) with a known "
+                              f"name and nothing else inside")
+        seen: dict[tuple[str, bool], int] = {}
+
+        def render(tex: str, display: bool) -> str:
+            seen[tex, display] = seen.get((tex, display), 0) + 1
+            try:
+                return self.math.render(tex, display)
+            except MathError as exc:
+                where = self._source_of(page, tex, seen[tex, display])
+                raise PluginError(f"{where}: cannot typeset {tex!r}: {exc}") from None
+
+        formulas = pages.Formulas(render)
+        content = pages.typeset_math(content, formulas.render)
         content = pages.lazy_images(content)
         if "data-search-" not in content:  # else Material's search rewrites the page itself
             self.search_html[src] = formulas.for_search(content)
         return formulas.for_reader(content)
+
+    def _sources(self, page) -> list[Path]:
+        """The Markdown files a page is made of: a translation's, then the English one
+        its untranslated sections come from."""
+        paths = [Path(page.file.abs_src_path)]
+        english = Path(self.i18n.project.english_docs) / page.file.src_uri
+        if english not in paths and english.is_file():
+            paths.append(english)
+        return paths
+
+    def _source_of(self, page, needle, nth: int = 1) -> str:
+        """`path:line` of the nth occurrence of `needle` (text or a compiled pattern) in
+        the page's sources."""
+        pattern = needle if isinstance(needle, re.Pattern) else re.compile(re.escape(needle))
+        found = []
+        for path in self._sources(page):
+            try:
+                text = path.read_text(encoding="utf-8")
+            except (OSError, UnicodeDecodeError):
+                continue
+            found += [(path, text.count("\n", 0, m.start()) + 1) for m in pattern.finditer(text)]
+        path, line = found[min(nth, len(found)) - 1] if found else (self._sources(page)[0], 0)
+        return f"{rel(path, self.root)}:{line}"
 
     # The search index reads the page's formulas as TeX (pages.Formulas); the reader's
     # page is put back before the template renders it.
@@ -239,7 +282,7 @@ class FiguresPlugin(BasePlugin[FiguresConfig]):
     def _notebook_content(self, content: str, page, config) -> str:
         """A page mkdocs-jupyter rendered: typeset its math with the chapter's KaTeX,
         share its CSS between the notebook pages, offer the .ipynb and the package."""
-        source = rel(self.notebooks_dir / f"{Path(page.file.src_uri).stem}.py")
+        source = rel(self.notebooks_dir / f"{Path(page.file.src_uri).stem}.py", self.root)
 
         def render(tex: str, display: bool) -> str:
             try:
