@@ -228,7 +228,7 @@ class FiguresPlugin(BasePlugin[FiguresConfig]):
             try:
                 return self.math.render(tex, display)
             except MathError as exc:
-                where = self._source_of(page, tex, seen[tex, display])
+                where = self._formula_source(page, tex, seen[tex, display])
                 raise PluginError(f"{where}: cannot typeset {tex!r}: {exc}") from None
 
         formulas = pages.Formulas(render)
@@ -246,6 +246,9 @@ class FiguresPlugin(BasePlugin[FiguresConfig]):
         if english not in paths and english.is_file():
             paths.append(english)
         return paths
+
+    def _formula_source(self, page, tex: str, nth: int) -> str:
+        return self._source_of(page, tex, nth)
 
     def _source_of(self, page, needle, nth: int = 1) -> str:
         """`path:line` of the nth occurrence of `needle` (text or a compiled pattern) in
