@@ -9,20 +9,15 @@ export PYTHONHASHSEED := 0
 # the build date MkDocs writes (sitemaps): the last commit's, so two builds agree
 export SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null || echo 0)
 
-# The site's languages are the lines of extra.alternate in mkdocs.yml, the original first;
-# ML4A_LANG=xx builds one (ml4a_figs/site/languages.py). `make serve SITE_LANG=ko` previews one.
+# The site's languages are the lines of extra.alternate in mkdocs.yml, the original first,
+# all built in one process (ml4a_figs/site/build.py); ML4A_LANG=xx mkdocs build builds one
+# (ml4a_figs/site/languages.py). `make serve SITE_LANG=ko` previews one.
 SITE_LANG ?=
 
 .PHONY: site pdf serve figures notebooks test test-fast clean weight bench i18n-status system-deps
 
 site: $(VENV)/.installed node_modules/.installed system-deps
-	$(PY) -m ml4a_figs build
-	$(PY) -m ml4a_figs.notebooks
-	@langs=$$($(PY) -m ml4a_figs.i18n languages) || exit 1; \
-	for lang in $$langs; do \
-	  echo "mkdocs build ($$lang)"; \
-	  ML4A_LANG=$$lang $(BIN)/mkdocs build --strict --quiet || exit 1; \
-	done
+	$(PY) -m ml4a_figs.site
 	$(PY) -m ml4a_figs.print_edition
 
 # the printable edition, site/pdf/<chapter>.<lang>.pdf: `make site` prints it (headless
@@ -50,8 +45,9 @@ weight: site system-deps
 	$(PY) -m tests.weight
 
 bench: $(VENV)/.installed
-	$(PY) -m ml4a_figs.bench
+	$(PY) -m ml4a_figs.core.bench
 	$(PY) -m tests.bench_figures
+	$(PY) -m tests.bench_site
 
 # per language and section: translated, OUTDATED (English changed since) or missing
 i18n-status: $(VENV)/.installed

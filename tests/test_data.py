@@ -6,7 +6,7 @@ import sys
 import numpy as np
 import pytest
 
-from ml4a_figs import data
+from ml4a_figs.core import data
 
 CORE_MODULES = ["data", "losses", "optim", "nn", "bench"]
 PACKAGE_DIR = pathlib.Path(data.__file__).parent
@@ -159,7 +159,7 @@ def test_core_sources_do_not_import_matplotlib():
 def test_importing_the_core_loads_neither_matplotlib_nor_sklearn():
     code = (
         "import sys\n"
-        + "".join(f"import ml4a_figs.{name}\n" for name in CORE_MODULES)
+        + "".join(f"import ml4a_figs.core.{name}\n" for name in CORE_MODULES)
         + "print('matplotlib' in sys.modules, 'sklearn' in sys.modules)\n"
     )
     result = subprocess.run(

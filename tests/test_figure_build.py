@@ -10,18 +10,17 @@ from pathlib import Path
 import pytest
 
 from conftest import FIGURES, ROOT, run_cli
-from ml4a_figs import build as builder
-from ml4a_figs.mkdocs_plugin import CODE
-from ml4a_figs.output import write_output
-from ml4a_figs.registry import DeclarationError, cache_key, scan
-
-FIGURE_REF = re.compile(r"\(figure:([A-Za-z0-9_-]+)\)")
+from ml4a_figs.figures.references import figure_names
+from ml4a_figs.figures.registry import DeclarationError, scan
+from ml4a_figs.pipeline import figures as builder
+from ml4a_figs.pipeline.figures import cache_key
+from ml4a_figs.pipeline.output import write_output
 
 
 def referenced_figures() -> dict[str, list[str]]:
     refs: dict[str, list[str]] = {}
     for md in sorted((ROOT / "docs").rglob("*.md")):
-        for name in FIGURE_REF.findall(CODE.sub("", md.read_text(encoding="utf-8"))):
+        for name in figure_names(md.read_text(encoding="utf-8")):
             refs.setdefault(name, []).append(str(md.relative_to(ROOT)))
     return refs
 
@@ -50,7 +49,7 @@ def test_a_declaration_that_is_not_literal_is_an_error(package_copy, tmp_path):
     pkg = tmp_path / "pkg"
     shutil.copytree(package_copy / "ml4a_figs", pkg / "ml4a_figs")
     (pkg / "ml4a_figs" / "figures" / "zz_bad.py").write_text(
-        "from ..registry import declare\n\n"
+        "from .registry import declare\n\n"
         "def f():\n    return {}\n\n"
         "ALT = 'computed'\n"
         "declare('bad', compute=f, draw=f, alt=ALT)\n")
@@ -106,7 +105,7 @@ def test_editing_one_draw_function_redraws_that_figure_alone(package_copy, tmp_p
 
 def test_editing_the_core_redraws_what_uses_it(package_copy, tmp_path):
     pkg, out = _warm_copy(package_copy, tmp_path)
-    nn = pkg / "ml4a_figs" / "nn.py"
+    nn = pkg / "ml4a_figs" / "core" / "nn.py"
     source = nn.read_text()
     # a definition nothing uses: no figure reaches it, so nothing is redrawn
     nn.write_text(source + "\n\nUNUSED_FOR_A_TEST = 1\n")

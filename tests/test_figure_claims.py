@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from ml4a_figs.figures import gradient_descent
-from ml4a_figs.registry import scan
+from ml4a_figs.figures.registry import scan
 
 
 @pytest.fixture(scope="module")

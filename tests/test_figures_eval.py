@@ -8,12 +8,12 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from ml4a_figs import data
-from ml4a_figs.facts import compute_facts
+from ml4a_figs.core import data
+from ml4a_figs.figures.facts import compute_facts
 from ml4a_figs.figures import evaluation, header, update_methods
-from ml4a_figs.losses import ROSENBROCK, SMALL_NET
-from ml4a_figs.nn import MLP, train
-from ml4a_figs.optim import Adam, Nesterov, descend
+from ml4a_figs.core.losses import ROSENBROCK, SMALL_NET
+from ml4a_figs.core.nn import MLP, train
+from ml4a_figs.core.optim import Adam, Nesterov, descend
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -13,10 +13,10 @@ import inspect
 import numpy as np
 import pytest
 
-from ml4a_figs import data, losses
+from ml4a_figs.core import data, losses
 from ml4a_figs.figures import gradient_descent as gd
 from ml4a_figs.figures import linear_regression as lr
-from ml4a_figs.registry import scan
+from ml4a_figs.figures.registry import scan
 
 X7 = np.array([2.4, 2.8, 3.2, 3.6, 4.0, 4.2, 5.0])
 Y7 = np.array([1.7, 1.85, 1.79, 1.95, 2.1, 2.0, 2.7])

@@ -1,9 +1,9 @@
 import numpy as np
 import pytest
 
-from ml4a_figs import losses
-from ml4a_figs.data import seven_points
-from ml4a_figs.optim import SGD, Adam, descend
+from ml4a_figs.core import losses
+from ml4a_figs.core.data import seven_points
+from ml4a_figs.core.optim import SGD, Adam, descend
 
 
 def central_difference(f, p, eps=1e-6):

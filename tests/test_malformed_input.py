@@ -97,7 +97,7 @@ def test_an_unknown_language_line_fails_the_english_build(project, tmp_path):
 
 def test_a_math_error_names_the_line_of_that_occurrence(tmp_path):
     """The second of two identical bad formulas is found at its own line."""
-    from ml4a_figs import mkdocs_plugin
+    from ml4a_figs.site import plugin as mkdocs_plugin
 
     plugin = mkdocs_plugin.FiguresPlugin()
     plugin.root = tmp_path

@@ -1,9 +1,9 @@
 import numpy as np
 import pytest
 
-from ml4a_figs.data import load_digits, train_val_test_split
-from ml4a_figs.nn import MLP, History, accuracy, numerical_gradient, train
-from ml4a_figs.optim import SGD, Adam
+from ml4a_figs.core.data import load_digits, train_val_test_split
+from ml4a_figs.core.nn import MLP, History, accuracy, numerical_gradient, train
+from ml4a_figs.core.optim import SGD, Adam
 
 
 def relative_error(a, b):

@@ -12,9 +12,10 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT, run
-from ml4a_figs import notebooks
+from ml4a_figs.notebooks import source, targets
+from ml4a_figs.site import notebook_css, notebook_pages
 
-SOURCES = notebooks.discover()
+SOURCES = source.discover()
 FIXTURE = ROOT / "tests" / "fixtures" / "failing_notebook.py"
 NAMES = sorted(SOURCES)
 
@@ -48,7 +49,7 @@ def test_no_notebook_json_is_kept_in_the_repository():
 
 @pytest.mark.parametrize("name", NAMES)
 def test_source_is_a_jupytext_percent_notebook_with_a_title(name):
-    nb = notebooks.read(SOURCES[name])
+    nb = source.read(SOURCES[name])
     kinds = [cell.cell_type for cell in nb.cells]
     assert "markdown" in kinds and "code" in kinds
     first = nb.cells[0]
@@ -67,7 +68,7 @@ def test_every_notebook_is_in_the_nav_and_linked_from_the_chapter(name):
 
 @pytest.mark.parametrize("name", NAMES)
 def test_notebooks_use_the_package_and_need_no_network(name):
-    deps = notebooks.dependencies(SOURCES[name])
+    deps = source.dependencies(SOURCES[name])
     assert any(d.startswith("ml4a_figs/") for d in deps), f"{name} imports nothing of ml4a_figs"
     assert "ml4a_figs/style.py" in deps, f"{name}: plots use the shared ml4a_figs.style"
     text = SOURCES[name].read_text(encoding="utf-8")
@@ -76,18 +77,18 @@ def test_notebooks_use_the_package_and_need_no_network(name):
 
 
 def test_dependencies_follow_imports_transitively():
-    deps = notebooks.dependencies(SOURCES["backpropagation"])
-    # the notebook imports ml4a_figs.nn; nn imports optim
-    assert {"ml4a_figs/nn.py", "ml4a_figs/optim.py", "ml4a_figs/__init__.py"} <= set(deps)
+    deps = source.dependencies(SOURCES["backpropagation"])
+    # the notebook imports ml4a_figs.core.nn; nn imports optim
+    assert {"ml4a_figs/core/nn.py", "ml4a_figs/core/optim.py", "ml4a_figs/__init__.py"} <= set(deps)
     assert "ml4a_figs/figures/races.py" not in deps
-    assert "ml4a_figs/figures/races.py" in notebooks.dependencies(SOURCES["update_methods"])
+    assert "ml4a_figs/figures/races.py" in source.dependencies(SOURCES["update_methods"])
 
 
 def test_chapter_code_is_included_from_the_package_source():
     chapter = (ROOT / "docs" / "en" / "index.md").read_text(encoding="utf-8")
-    optim = (ROOT / "ml4a_figs" / "optim.py").read_text(encoding="utf-8")
+    optim = (ROOT / "ml4a_figs" / "core" / "optim.py").read_text(encoding="utf-8")
     for section in ("sgd", "descend", "momentum", "nesterov", "adam"):
-        assert f'--8<-- "ml4a_figs/optim.py:{section}"' in chapter, section
+        assert f'--8<-- "ml4a_figs/core/optim.py:{section}"' in chapter, section
         assert f"# --8<-- [start:{section}]" in optim and f"# --8<-- [end:{section}]" in optim
 
 
@@ -98,7 +99,7 @@ def test_a_failing_cell_names_the_notebook_the_cell_and_the_error(tmp_path):
     src = tmp_path / "nb"
     src.mkdir()
     shutil.copy(FIXTURE, src / FIXTURE.name)
-    (result,) = notebooks.run(src_dir=src, cache_dir=tmp_path / "cache")
+    (result,) = targets.run(src_dir=src, cache_dir=tmp_path / "cache")
     assert result.status == "failed"
     first_line = result.error.splitlines()[0]
     assert f"{FIXTURE.name}:12:" in first_line, first_line  # where the cell's code starts
@@ -111,7 +112,7 @@ def test_unused_css_is_dropped_and_the_rest_kept():
     css = (".jupyter-wrapper{--a:1}\n.jupyter-wrapper .jp-Used, .jp-Unused{color:red}\n"
            ".jupyter-wrapper :root{--icon:url(x)}\n.jp-Cell:not(.jp-mod-gone) p{margin:0}\n"
            "@media (max-width:10px){.jp-Unused{x:y}.jp-Used{x:z}}\n@font-face{font-family:f}")
-    out = notebooks.purge_css(css, {"jupyter-wrapper", "jp-Used", "jp-Cell"})
+    out = notebook_css.purge_css(css, {"jupyter-wrapper", "jp-Used", "jp-Cell"})
     assert ".jupyter-wrapper{--a:1}" in out
     assert ".jupyter-wrapper .jp-Used{color:red}" in out and "jp-Unused" not in out
     assert ":root" not in out
@@ -132,7 +133,7 @@ def test_math_is_typeset_in_markdown_only():
         seen.append((tex, display))
         return f"<K{int(display)}>{tex}</K>"
 
-    out = notebooks.typeset_notebook_html(page, render)
+    out = notebook_pages.typeset_notebook_html(page, render)
     assert seen == [("J = \\frac{1}{n}", True), ("a < b", False), ("y", False), ("x", False)]
     assert "<code>$HOME</code>" in out and "<pre>costs $5 and $6</pre>" in out
     assert "mathjax" not in out.lower()
@@ -152,12 +153,12 @@ def warm_copy(tmp_path_factory):
     """A copy of the package and of the notebooks, and a warm cache for them: the real
     cache, brought up to date first (the keys do not depend on where the package is)."""
     tmp = tmp_path_factory.mktemp("notebooks")
-    _notebooks_cli(ROOT, notebooks.DEFAULT_SRC, notebooks.DEFAULT_CACHE)
+    _notebooks_cli(ROOT, source.DEFAULT_SRC, targets.DEFAULT_CACHE)
     pkg = tmp / "pkg"
     shutil.copytree(ROOT / "ml4a_figs", pkg / "ml4a_figs",
                     ignore=shutil.ignore_patterns("__pycache__"))
-    shutil.copytree(notebooks.DEFAULT_SRC, pkg / "docs" / "notebooks")
-    shutil.copytree(notebooks.DEFAULT_CACHE, tmp / "cache")
+    shutil.copytree(source.DEFAULT_SRC, pkg / "docs" / "notebooks")
+    shutil.copytree(targets.DEFAULT_CACHE, tmp / "cache")
     return pkg, pkg / "docs" / "notebooks", tmp / "cache"
 
 
@@ -171,7 +172,7 @@ def test_a_rebuild_with_nothing_changed_executes_no_notebook(warm_copy):
 @pytest.mark.slow
 def test_a_comment_in_the_package_executes_nothing(warm_copy):
     pkg, src, cache = warm_copy
-    optim = pkg / "ml4a_figs" / "optim.py"
+    optim = pkg / "ml4a_figs" / "core" / "optim.py"
     original = optim.read_text(encoding="utf-8")
     optim.write_text(original + "\n# a comment changes no result\n", encoding="utf-8")
     try:
@@ -186,7 +187,7 @@ def test_changing_a_module_executes_exactly_the_notebooks_that_import_it(warm_co
     races = pkg / "ml4a_figs" / "figures" / "races.py"
     original = races.read_text(encoding="utf-8")
     importers = {n for n in NAMES if "ml4a_figs/figures/races.py" in
-                 notebooks.dependencies(SOURCES[n])}
+                 source.dependencies(SOURCES[n])}
     assert importers and importers != set(NAMES)
     races.write_text(original + "\nCHANGED = True\n", encoding="utf-8")
     try:
@@ -199,9 +200,9 @@ def test_changing_a_module_executes_exactly_the_notebooks_that_import_it(warm_co
 @pytest.mark.slow
 def test_changing_optim_executes_the_notebooks_that_import_it(warm_copy):
     pkg, src, cache = warm_copy
-    optim = pkg / "ml4a_figs" / "optim.py"
+    optim = pkg / "ml4a_figs" / "core" / "optim.py"
     original = optim.read_text(encoding="utf-8")
-    importers = {n for n in NAMES if "ml4a_figs/optim.py" in notebooks.dependencies(SOURCES[n])}
+    importers = {n for n in NAMES if "ml4a_figs/core/optim.py" in source.dependencies(SOURCES[n])}
     assert importers
     optim.write_text(original + "\nCHANGED = True\n", encoding="utf-8")
     try:

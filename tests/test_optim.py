@@ -3,9 +3,9 @@ import math
 import numpy as np
 import pytest
 
-from ml4a_figs import optim
-from ml4a_figs.data import seven_points
-from ml4a_figs.optim import SGD, AdaDelta, AdaGrad, Adam, Momentum, Nesterov, RMSprop, descend
+from ml4a_figs.core import optim
+from ml4a_figs.core.data import seven_points
+from ml4a_figs.core.optim import SGD, AdaDelta, AdaGrad, Adam, Momentum, Nesterov, RMSprop, descend
 
 # f(x) = k * x² in one dimension, gradient 2 k x.  k = 1e-8 makes gradients so
 # small that the placement of eps in each rule changes the numbers.
@@ -290,7 +290,7 @@ def test_first_step_lengths_the_docstrings_state():
     bias correction, lr; without it, lr (1 - b1) / sqrt(1 - b2), larger, not tiny."""
     import numpy as np
 
-    from ml4a_figs import optim as o
+    from ml4a_figs.core import optim as o
 
     g = np.array([3.0, -0.02])
     grad = lambda x: g  # noqa: E731

@@ -75,8 +75,8 @@ def test_the_same_sources_give_the_same_bytes(wheel, tmp_path, monkeypatch):
 def test_a_changed_source_changes_the_key_and_the_wheel(wheel, tmp_path):
     copy = _copy_project(tmp_path / "project")
     assert package_wheel.source_key(copy) == package_wheel.source_key(ROOT)
-    (copy / "ml4a_figs" / "data.py").write_text(
-        (ROOT / "ml4a_figs" / "data.py").read_text(encoding="utf-8") + "\n# edited\n",
+    (copy / "ml4a_figs" / "core" / "data.py").write_text(
+        (ROOT / "ml4a_figs" / "core" / "data.py").read_text(encoding="utf-8") + "\n# edited\n",
         encoding="utf-8")
     assert package_wheel.source_key(copy) != package_wheel.source_key(ROOT)
     assert _sha256(package_wheel.build(copy, tmp_path / "dist")) != _sha256(wheel)

@@ -13,7 +13,7 @@ import re
 import pytest
 
 from conftest import FIGURES, ROOT, run
-from ml4a_figs import data
+from ml4a_figs.core import data
 
 SEVEN = list(zip(data.SEVEN_X, data.SEVEN_Y))
 

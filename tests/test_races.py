@@ -9,7 +9,9 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from ml4a_figs import losses, optim, style
+from ml4a_figs import style
+
+from ml4a_figs.core import losses, optim
 from ml4a_figs.figures import animation, races
 
 BEALE_MIN = np.array(losses.BEALE.minima[0])

@@ -29,8 +29,10 @@ import time
 
 import numpy as np
 
-from ml4a_figs import data, style
-from ml4a_figs.nn import MLP, numerical_gradient
+from ml4a_figs import style
+
+from ml4a_figs.core import data
+from ml4a_figs.core.nn import MLP, numerical_gradient
 
 np.set_printoptions(precision=4, suppress=True)
 

@@ -21,7 +21,9 @@
 # %matplotlib inline
 import numpy as np
 
-from ml4a_figs import data, losses, optim, style
+from ml4a_figs import style
+
+from ml4a_figs.core import data, losses, optim
 from ml4a_figs.figures import gradient_descent, linear_regression
 
 np.set_printoptions(precision=4, suppress=True)
@@ -85,7 +87,7 @@ linear_regression.draw_mse_surface(**linear_regression.mse_surface())
 # parameter by a tiny $\epsilon$ either way and divide the change in $J$ by $2\epsilon$.
 
 # %%
-from ml4a_figs.nn import numerical_gradient
+from ml4a_figs.core.nn import numerical_gradient
 
 point = np.array([-1.2, 5.5])
 analytic = losses.mse_grad(point[0], point[1], x, y)

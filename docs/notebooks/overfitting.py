@@ -26,8 +26,8 @@ import numpy as np
 
 from ml4a_figs import style
 from ml4a_figs.figures import evaluation
-from ml4a_figs.nn import MLP, accuracy, train
-from ml4a_figs.optim import Adam
+from ml4a_figs.core.nn import MLP, accuracy, train
+from ml4a_figs.core.optim import Adam
 
 # %% [markdown]
 # ## Three parts of the data

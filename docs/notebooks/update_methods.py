@@ -14,7 +14,7 @@
 # The chapter's sections on [momentum](../../#momentum),
 # [adaptive methods](../../#adaptive-methods) and
 # [Adam](../../#adam-and-comparison-of-update-methods), run for real: every
-# optimizer of `ml4a_figs.optim` races from the same start, with the settings of the
+# optimizer of `ml4a_figs.core.optim` races from the same start, with the settings of the
 # chapter's animations. Then change a learning rate and watch what happens.
 
 # %%
@@ -23,7 +23,9 @@ import inspect
 
 import numpy as np
 
-from ml4a_figs import losses, optim, style
+from ml4a_figs import style
+
+from ml4a_figs.core import losses, optim
 from ml4a_figs.figures import races
 
 np.set_printoptions(precision=4, suppress=True)

@@ -6,11 +6,11 @@ from __future__ import annotations
 import numpy as np
 
 from .. import style
-from ..data import (load_digits, overfitting_held_out, overfitting_points, overfitting_trend,
-                    train_val_test_split)
-from ..nn import MLP, accuracy, train
-from ..optim import Adam
-from ..registry import declare
+from ..core.data import (load_digits, overfitting_held_out, overfitting_points, overfitting_trend,
+                         train_val_test_split)
+from ..core.nn import MLP, accuracy, train
+from ..core.optim import Adam
+from .registry import declare
 from .diagrams import NODE_RADIUS, layer_positions
 
 # --- overfitting -----------------------------------------------------------------

@@ -9,8 +9,9 @@ from matplotlib import patheffects
 from matplotlib.colors import LogNorm
 from matplotlib.ticker import MultipleLocator
 
-from .. import data, losses, optim, style
-from ..registry import declare
+from .. import style
+from ..core import data, losses, optim
+from .registry import declare
 from .linear_regression import draw_mse_contours, line_label, mse_landscape, point_label
 
 # --- lin_reg_mse_gradientdescent --------------------------------------------------

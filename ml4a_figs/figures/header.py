@@ -10,8 +10,8 @@ from __future__ import annotations
 import numpy as np
 
 from .. import style
-from ..losses import SMALL_NET
-from ..registry import declare
+from ..core.losses import SMALL_NET
+from .registry import declare
 
 HEADER_SIZE = (12.0, 3.2)  # inches: wide and short, cropped by CSS (object-fit: cover)
 STRIP_LENGTH = 13.0  # weight-space units along the line through both minima

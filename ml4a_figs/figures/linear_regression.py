@@ -6,8 +6,9 @@ from __future__ import annotations
 import numpy as np
 from matplotlib.colors import LogNorm
 
-from .. import data, losses, style
-from ..registry import declare
+from .. import style
+from ..core import data, losses
+from .registry import declare
 
 # The window the chapter draws the MSE in: -2 <= m <= 4, -6 <= b <= 8.
 MSE_M_RANGE = (-2.0, 4.0)

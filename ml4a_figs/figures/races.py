@@ -20,8 +20,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from .. import losses, optim
-from ..registry import declare
+from ..core import losses, optim
+from .registry import declare
 from . import animation
 
 # One set of hyperparameters per race: optimizer name (a class in optim) -> keyword

@@ -5,9 +5,9 @@ from __future__ import annotations
 import numpy as np
 
 from .. import style
-from ..losses import ROSENBROCK
-from ..optim import Nesterov, descend, nesterov_step_vectors
-from ..registry import declare
+from ..core.losses import ROSENBROCK
+from ..core.optim import Nesterov, descend, nesterov_step_vectors
+from .registry import declare
 
 # --- nesterov_acceleration -----------------------------------------------------
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 import numpy as np
 
 from .. import style
-from ..nn import MLP
-from ..registry import declare
+from ..core.nn import MLP
+from .registry import declare
 from .diagrams import draw_network
 
 # The chapter's MNIST network: 784 inputs, 15 hidden neurons, 10 outputs.

@@ -41,7 +41,7 @@ def known_names(root: Path) -> tuple[set[str] | None, set[str] | None]:
     when the figures have been built)."""
     import json
 
-    from ..registry import scan
+    from ..figures.registry import scan
 
     figures = set(scan())
     facts_file = Path(root) / "figures" / "facts.json"

@@ -47,7 +47,7 @@ ATTRIBUTES = {
 }
 STYLE_PROPERTIES = {"text-align"}
 URL_SCHEMES = {"http", "https", "mailto"}  # and relative URLs and #fragments
-# the build's own markup around figures (mkdocs_plugin.py), allowed in the published page;
+# the build's own markup around figures (site/pages.py), allowed in the published page;
 # data-* attributes are the build's too (figure containers that scripts read): a
 # translator's are refused, as scripts may act on them
 BUILD_TAGS = {"picture", "source"}

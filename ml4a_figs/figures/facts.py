@@ -7,10 +7,10 @@ figures can never drift apart.
 
 from __future__ import annotations
 
-from . import data, losses
-from .figures.evaluation import overfitting_fits
-from .figures.why_training_is_hard import MNIST_SIZES, sampling_grids
-from .nn import MLP
+from ..core import data, losses
+from .evaluation import overfitting_fits
+from .why_training_is_hard import MNIST_SIZES, sampling_grids
+from ..core.nn import MLP
 from .registry import declare
 
 

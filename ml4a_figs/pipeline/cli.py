@@ -8,27 +8,14 @@ import sys
 import time
 from pathlib import Path
 
-from . import build as builder
-from .registry import DeclarationError, scan
+from ..figures.registry import DeclarationError, scan
+from . import figures as builder
+from .engine import progress_line, summary_table
+from .workers import Terminated
 
 
 def _progress(result: builder.Result, done: int, total: int) -> None:
-    width = len(str(total))
-    line = f"[{done:>{width}}/{total}] {result.status:<6} {result.name}"
-    if result.status != "cached":
-        line += f" ({result.seconds:.2f} s)"
-    print(line, flush=True)
-
-
-def summary_table(results: list[builder.Result]) -> str:
-    width = max([len("figure")] + [len(r.name) for r in results])
-    rows = [f"{'figure':<{width}}  status  seconds", f"{'-' * width}  ------  -------"]
-    for r in results:
-        seconds = f"{r.seconds:7.2f}" if r.status != "cached" else "      -"
-        rows.append(f"{r.name:<{width}}  {r.status:<6}  {seconds}")
-    counts = {s: sum(r.status == s for r in results) for s in ("built", "cached", "failed")}
-    rows.append(", ".join(f"{n} {s}" for s, n in counts.items()))
-    return "\n".join(rows)
+    print(progress_line(result, done, total), flush=True)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -49,17 +36,21 @@ def main(argv: list[str] | None = None) -> int:
     except DeclarationError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    except Terminated:
+        print("stopped (SIGTERM); every worker process has ended", file=sys.stderr)
+        return 143
+    except KeyboardInterrupt:
+        print("interrupted; every worker process has ended", file=sys.stderr)
+        return 130
 
 
 def _run(args) -> int:
     if args.command == "list":
-        from .registry import cache_key
-
         registry = scan()
         width = max(len(n) for n in registry)
         for name in sorted(registry):
             fig = registry[name]
-            fresh = builder.is_fresh(fig, cache_key(fig), args.out)
+            fresh = builder.is_fresh(fig, builder.cache_key(fig), args.out)
             print(f"{name:<{width}}  {'fresh' if fresh else 'stale':<5}  {', '.join(fig.formats)}")
         return 0
 
@@ -78,6 +69,6 @@ def _run(args) -> int:
         if r.status == "failed":
             print(f"\nfigure {r.name!r} failed:\n{r.error}", file=sys.stderr)
     print()
-    print(summary_table(results))
+    print(summary_table(results, "figure"))
     print(f"total {time.perf_counter() - start:.2f} s")
     return 1 if any(r.status == "failed" for r in results) else 0

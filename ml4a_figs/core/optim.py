@@ -13,17 +13,23 @@ chapter's look-ahead form instead.
 """
 
 import math
+from dataclasses import dataclass, fields
 from typing import NamedTuple
 
 import numpy as np
 
 
+@dataclass(eq=False, repr=False)
 class Optimizer:
-    """Base class: holds the state between steps and knows how to clear it."""
+    """Base class: holds the state between steps and knows how to clear it.
+
+    Each optimizer is a dataclass: its fields are its settings (the constructor, the
+    repr and `settings()` come from them); its state is set by `reset`.
+    """
 
     name = "Optimizer"
 
-    def __init__(self):
+    def __post_init__(self):
         self.reset()
 
     def reset(self):
@@ -37,20 +43,16 @@ class Optimizer:
         return f"{type(self).__name__}({settings})"
 
     def settings(self):
-        return {}
+        return {f.name: getattr(self, f.name) for f in fields(self)}
 
 
+@dataclass(eq=False, repr=False)
 class SGD(Optimizer):
     """Plain gradient descent: walk downhill by lr times the slope."""
 
     name = "SGD"
 
-    def __init__(self, lr):
-        self.lr = lr
-        super().__init__()
-
-    def settings(self):
-        return {"lr": self.lr}
+    lr: float
 
     # --8<-- [start:sgd]
     def step(self, x, grad_fn):
@@ -58,6 +60,7 @@ class SGD(Optimizer):
     # --8<-- [end:sgd]
 
 
+@dataclass(eq=False, repr=False)
 class Momentum(Optimizer):
     """A heavy ball: keep part of the last step, so it speeds up on long slopes.
 
@@ -66,13 +69,8 @@ class Momentum(Optimizer):
 
     name = "Momentum"
 
-    def __init__(self, lr, momentum):
-        self.lr = lr
-        self.momentum = momentum
-        super().__init__()
-
-    def settings(self):
-        return {"lr": self.lr, "momentum": self.momentum}
+    lr: float
+    momentum: float
 
     def reset(self):
         self.buf = None
@@ -118,6 +116,7 @@ def nesterov_step_vectors(grad_fn, x, z, lr, momentum):
 # --8<-- [end:nesterov]
 
 
+@dataclass(eq=False, repr=False)
 class Nesterov(Optimizer):
     """Momentum that looks before it leaps: the gradient is taken at the look-ahead point.
 
@@ -126,13 +125,8 @@ class Nesterov(Optimizer):
 
     name = "Nesterov"
 
-    def __init__(self, lr, momentum):
-        self.lr = lr
-        self.momentum = momentum
-        super().__init__()
-
-    def settings(self):
-        return {"lr": self.lr, "momentum": self.momentum}
+    lr: float
+    momentum: float
 
     def reset(self):
         self.z = None
@@ -145,6 +139,7 @@ class Nesterov(Optimizer):
         return x + self.last.step
 
 
+@dataclass(eq=False, repr=False)
 class AdaGrad(Optimizer):
     """Per-coordinate step sizes that shrink where gradients have been large.
 
@@ -153,13 +148,8 @@ class AdaGrad(Optimizer):
 
     name = "AdaGrad"
 
-    def __init__(self, lr=0.01, eps=1e-10):
-        self.lr = lr
-        self.eps = eps
-        super().__init__()
-
-    def settings(self):
-        return {"lr": self.lr, "eps": self.eps}
+    lr: float = 0.01
+    eps: float = 1e-10
 
     def reset(self):
         self.state_sum = None
@@ -174,6 +164,7 @@ class AdaGrad(Optimizer):
     # --8<-- [end:adagrad]
 
 
+@dataclass(eq=False, repr=False)
 class AdaDelta(Optimizer):
     """AdaGrad with a fading memory, and step sizes in the units of x.
 
@@ -185,14 +176,9 @@ class AdaDelta(Optimizer):
 
     name = "AdaDelta"
 
-    def __init__(self, lr=1.0, rho=0.9, eps=1e-6):
-        self.lr = lr
-        self.rho = rho
-        self.eps = eps
-        super().__init__()
-
-    def settings(self):
-        return {"lr": self.lr, "rho": self.rho, "eps": self.eps}
+    lr: float = 1.0
+    rho: float = 0.9
+    eps: float = 1e-6
 
     def reset(self):
         self.square_avg = None
@@ -211,6 +197,7 @@ class AdaDelta(Optimizer):
         return x - self.lr * delta
 
 
+@dataclass(eq=False, repr=False)
 class RMSprop(Optimizer):
     """Divide by a running RMS of recent squared gradients, so that once the average
     has warmed up every coordinate moves about lr.
@@ -224,14 +211,9 @@ class RMSprop(Optimizer):
 
     name = "RMSprop"
 
-    def __init__(self, lr=0.01, alpha=0.99, eps=1e-8):
-        self.lr = lr
-        self.alpha = alpha
-        self.eps = eps
-        super().__init__()
-
-    def settings(self):
-        return {"lr": self.lr, "alpha": self.alpha, "eps": self.eps}
+    lr: float = 0.01
+    alpha: float = 0.99
+    eps: float = 1e-8
 
     def reset(self):
         self.square_avg = None
@@ -244,6 +226,7 @@ class RMSprop(Optimizer):
         return x - self.lr * g / (np.sqrt(self.square_avg) + self.eps)
 
 
+@dataclass(eq=False, repr=False)
 class Adam(Optimizer):
     """RMSprop plus momentum, with both running averages corrected for starting at zero.
 
@@ -258,14 +241,13 @@ class Adam(Optimizer):
 
     name = "Adam"
 
-    def __init__(self, lr=0.001, betas=(0.9, 0.999), eps=1e-8):
-        self.lr = lr
-        self.betas = tuple(betas)
-        self.eps = eps
-        super().__init__()
+    lr: float = 0.001
+    betas: tuple = (0.9, 0.999)
+    eps: float = 1e-8
 
-    def settings(self):
-        return {"lr": self.lr, "betas": self.betas, "eps": self.eps}
+    def __post_init__(self):
+        self.betas = tuple(self.betas)
+        super().__post_init__()
 
     def reset(self):
         self.t = 0

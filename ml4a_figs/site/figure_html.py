@@ -17,7 +17,7 @@ import html
 import json
 from pathlib import Path
 
-from .registry import Figure
+from ..figures.registry import Figure
 
 WEB_FORMATS = ("svg", "webp", "png")
 PHONE_MEDIA = "(max-width: 40em)"  # Material's phone breakpoint (up to 640 px)

@@ -1,20 +1,17 @@
-"""MkDocs plugin: the bridge between the computed figures and the pages.
+"""MkDocs plugin: the bridge between what the build engine computed and the pages.
 
-- before each build, redraws the figures that are stale (a no-op when none is);
-- publishes figures/ and the shared assets without copying them into docs/;
-- replaces `{{ facts.NAME }}` with numbers computed by the same code as the figures;
-- resolves `![alt](figure:NAME)` to the figure's file, failing on unknown names;
-- renders every formula to HTML with KaTeX, so pages carry no math JavaScript;
-- executes the stale notebooks of docs/notebooks/ and publishes them, executed, at
-  notebooks/NAME.ipynb in every language build, for mkdocs-jupyter to render
-  (see ml4a_figs/notebooks.py); their math is typeset like the chapter's.
+- before a build, brings the figures, facts and notebooks up to date (build engine,
+  ml4a_figs.pipeline; a no-op when nothing is stale), once for all languages when
+  ml4a_figs.site.build builds them in one process;
+- publishes figures/, the shared assets and the executed notebooks without copying them
+  into docs/;
+- rewrites each page (site/pages.py): facts, figure references, math typeset by KaTeX;
+- passes over the notebook pages mkdocs-jupyter rendered (site/notebook_pages.py).
 """
 
 from __future__ import annotations
 
-import difflib
 import hashlib
-import html
 import json
 import re
 import shutil
@@ -23,29 +20,55 @@ from pathlib import Path
 from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
+from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files
 
-from . import build as builder
-from . import download_box, figure_html, i18n, notebooks, package_wheel
-from .i18n.problems import rel
-from .site import languages
-from .site.unrendered import source_needle, unrendered
-from .mathrender import KatexRenderer, MathError, katex_dir
-from .registry import Figure, scan
+from .. import download_box, i18n, package_wheel
+from ..i18n.problems import rel
+from ..mathrender import KatexRenderer, MathError, katex_dir
+from ..notebooks import targets as notebook_targets
+from ..pipeline import figures as figure_targets
+from . import languages, notebook_css, notebook_pages, pages
+from .unrendered import source_needle, unrendered
 
 log = get_plugin_logger(__name__)
 
-FACT = re.compile(r"\{\{\s*facts\.([A-Za-z0-9_]+)\s*\}\}")
-STRAY_FACT = re.compile(r"\{\{\s*[A-Za-z_][\w.]*\s*\}\}")
-# fenced blocks and inline code spans (shown as written) and HTML comments (not
-# shown): never substituted, so a guide or a note can mention the syntax
-CODE = re.compile(r"^([ \t]*)(```|~~~).*?^\1\2[ \t]*$|`[^`\n]+`|<!--.*?-->", re.M | re.S)
-# a figure and, optionally, its attribute list: ![alt](figure:NAME){ .class }
-FIGURE_REF = re.compile(r"!\[([^\]]*)\]\(figure:([^)\s]*)\)(\{[^}\n]*\})?")
-INLINE_MATH = re.compile(r'<span class="arithmatex">\\\((.*?)\\\)</span>', re.S)
-DISPLAY_MATH = re.compile(r'<div class="arithmatex">\\\[(.*?)\\\]</div>', re.S)
-FIGURE_IMG = re.compile(r'<img (alt="[^"]*" )?src="((?:\.\./)*figures/[^"]+)"')
+# Set by site/build.py while it builds every language in one process: what the first
+# language's build computed (figures, facts, notebooks), reused by the others.
+SHARED: dict | None = None
+
+
+class _TemplatesInMemory:
+    """Material's templates compiled once per process, not once per language (jinja2's
+    bytecode cache interface, kept in memory: nothing compiled is read back from disk)."""
+
+    def __init__(self):
+        from jinja2 import BytecodeCache
+
+        class Cache(BytecodeCache):
+            store: dict = {}
+
+            def load_bytecode(self, bucket):
+                if bucket.key in self.store:
+                    bucket.bytecode_from_string(self.store[bucket.key])
+
+            def dump_bytecode(self, bucket):
+                self.store[bucket.key] = bucket.bytecode_to_string()
+
+        self.cache = Cache()
+
+
+_TEMPLATES: _TemplatesInMemory | None = None
+
+
+def shared_key(figures_dir: Path, notebooks_dir: Path, notebooks_cache: Path) -> tuple:
+    return tuple(str(Path(p).resolve()) for p in (figures_dir, notebooks_dir, notebooks_cache))
+
+
+def share(key: tuple, registry: dict, facts: dict, notebooks: dict) -> None:
+    """What the build engine brought up to date, for every language built after this."""
+    if SHARED is not None:
+        SHARED[key] = (registry, facts, notebooks)
 
 
 class FiguresConfig(Config):
@@ -54,30 +77,6 @@ class FiguresConfig(Config):
     jobs = c.Type(int, default=2)
     cache_dir = c.Type(str, default=".cache")
     notebooks_dir = c.Type(str, default="docs/notebooks")
-
-
-def _line_of(page_file: File, needle: str) -> int:
-    """Line of `needle` in the page's source file (front matter included)."""
-    try:
-        text = Path(page_file.abs_src_path).read_text(encoding="utf-8")
-    except (OSError, TypeError):
-        return 0
-    index = text.find(needle)
-    return text.count("\n", 0, index) + 1 if index >= 0 else 0
-
-
-def _outside_code(markdown: str, substitute) -> str:
-    """Apply `substitute` to the Markdown but not to code, so a guide can show the syntax."""
-    pieces, last = [], 0
-    for match in CODE.finditer(markdown):
-        pieces += [substitute(markdown[last:match.start()]), match.group(0)]
-        last = match.end()
-    return "".join(pieces + [substitute(markdown[last:])])
-
-
-def _closest(name: str, known) -> str:
-    close = difflib.get_close_matches(name, sorted(known), n=3, cutoff=0.5)
-    return f"; did you mean {', '.join(close)}?" if close else ""
 
 
 class FiguresPlugin(BasePlugin[FiguresConfig]):
@@ -95,33 +94,56 @@ class FiguresPlugin(BasePlugin[FiguresConfig]):
         return config
 
     def on_pre_build(self, config):
-        """Redraw what is stale; runs before every build and every `serve` rebuild."""
-        results = builder.build(out_dir=self.figures_dir, jobs=self.config.jobs)
-        built = [r for r in results if r.status == "built"]
+        """Bring what is computed up to date; before every build and `serve` rebuild."""
+        key = shared_key(self.figures_dir, self.notebooks_dir, self.notebooks_cache)
+        if SHARED is not None and key in SHARED:
+            self.registry, self.facts, self.notebooks = SHARED[key]
+        else:
+            self.registry, self.facts = self._build_figures()
+            self.notebooks = self._run_notebooks()
+            share(key, self.registry, self.facts, self.notebooks)
+        self.i18n.names = (set(self.registry), set(self.facts))
+        wheel_key = ("wheel", str(self.root))
+        if SHARED is not None and wheel_key in SHARED:
+            self.wheel = SHARED[wheel_key]
+        else:
+            self.wheel = self._build_wheel()
+            if SHARED is not None:
+                SHARED[wheel_key] = self.wheel
+        self.notebook_css: dict[str, str] = {}
+        self.notebook_classes: set[str] = set()
+        self.search_html: dict[str, str] = {}
+
+    def _build_figures(self):
+        registry = figure_targets.scan()  # once per build: the engine and the pages share it
+        results = figure_targets.build(out_dir=self.figures_dir, jobs=self.config.jobs,
+                                       registry=registry)
+        for r in results:
+            if r.status == "built":
+                log.info(f"figure {r.name} drawn in {r.seconds:.2f} s")
         failed = [r for r in results if r.status == "failed"]
-        for r in built:
-            log.info(f"figure {r.name} drawn in {r.seconds:.2f} s")
         if failed:
             for r in failed:
                 log.error(f"figure {r.name} failed:\n{r.error}")
             raise PluginError(f"{len(failed)} figure(s) failed: {', '.join(r.name for r in failed)}")
-        self.registry: dict[str, Figure] = scan()
-        self.facts = json.loads((self.figures_dir / "facts.json").read_text(encoding="utf-8"))
-        self.i18n.names = (set(self.registry), set(self.facts))
-        self._run_notebooks()
-        # the package as a wheel, served beside the notebooks (ml4a_figs/package_wheel.py)
+        facts = json.loads((self.figures_dir / "facts.json").read_text(encoding="utf-8"))
+        return registry, facts
+
+    def _build_wheel(self) -> Path:
+        """The package as a wheel, served beside the notebooks (ml4a_figs/package_wheel.py)."""
         try:
-            self.wheel, built = package_wheel.cached(
+            wheel, built = package_wheel.cached(
                 package_wheel.PROJECT_ROOT, self.root / self.config.cache_dir / "wheel")
         except package_wheel.WheelError as exc:
             raise PluginError(str(exc)) from None
         if built:
-            log.info(f"wheel {self.wheel.name} built")
+            log.info(f"wheel {wheel.name} built")
+        return wheel
 
-    def _run_notebooks(self) -> None:
+    def _run_notebooks(self) -> dict:
         """Execute the stale notebooks (after the figures: they may import the same code)."""
-        results = notebooks.run(src_dir=self.notebooks_dir, cache_dir=self.notebooks_cache,
-                                jobs=self.config.jobs)
+        results = notebook_targets.run(src_dir=self.notebooks_dir, cache_dir=self.notebooks_cache,
+                                       jobs=self.config.jobs)
         for r in results:
             if r.status == "executed":
                 log.info(f"notebook {r.name} executed in {r.seconds:.2f} s")
@@ -129,9 +151,14 @@ class FiguresPlugin(BasePlugin[FiguresConfig]):
         if failed:
             raise PluginError(f"{len(failed)} notebook(s) failed:\n"
                               + "\n\n".join(r.error for r in failed))
-        self.notebooks = {f"notebooks/{r.name}.ipynb": r for r in results}
-        self.notebook_css: dict[str, str] = {}
-        self.notebook_classes: set[str] = set()
+        return {f"notebooks/{r.name}.ipynb": r for r in results}
+
+    def on_env(self, env, config, files):
+        global _TEMPLATES
+        if _TEMPLATES is None:
+            _TEMPLATES = _TemplatesInMemory()
+        env.bytecode_cache = _TEMPLATES.cache
+        return env
 
     # early, so mkdocs-jupyter (which turns notebooks/*.ipynb into pages) sees the notebooks
     @event_priority(50)
@@ -143,7 +170,7 @@ class FiguresPlugin(BasePlugin[FiguresConfig]):
         # One source of truth for every language: docs/notebooks/NAME.py, executed into
         # .cache/notebooks/NAME.ipynb. A plain File whose src_dir is .cache, not a
         # File.generated: mkdocs-jupyter's wrapper re-derives abs_src_path from src_dir.
-        for dest, result in self.notebooks.items():
+        for dest in self.notebooks:
             if files.get_file_from_path(dest) is None:
                 files.append(File(dest, src_dir=str(self.notebooks_cache.parent),
                                   dest_dir=config.site_dir,
@@ -161,8 +188,7 @@ class FiguresPlugin(BasePlugin[FiguresConfig]):
         for font in sorted((katex / "fonts").glob("*.woff2")):
             publish(font, f"assets/katex/fonts/{font.name}")
         publish(self.wheel, f"{download_box.DOWNLOADS}/{self.wheel.name}")
-        files = self.i18n.files(files, config)  # English pages not translated yet
-        return files
+        return self.i18n.files(files, config)  # English pages not translated yet
 
     def on_serve(self, server, config, builder):
         # editing the training or plotting code rebuilds, which redraws what it touched
@@ -172,62 +198,19 @@ class FiguresPlugin(BasePlugin[FiguresConfig]):
             server.watch(str(self.notebooks_dir))
         return server
 
-    # --- Markdown -------------------------------------------------------------
-
     def on_page_markdown(self, markdown: str, page, config, files):
         src = page.file.src_uri
         if src in self.notebooks:
             return markdown  # the notebook's JSON; mkdocs-jupyter renders it
         # a translation: checked, then its sections with the English ones it lacks
         markdown = self.i18n.page_markdown(markdown, page, self.registry, self.facts)
-
-        def fact(match: re.Match) -> str:
-            name = match.group(1)
-            if name not in self.facts:
-                raise PluginError(f"{src}:{_line_of(page.file, match.group(0))}: unknown fact "
-                                  f"{name!r}{_closest(name, self.facts)}")
-            return str(self.facts[name])
-
-        markdown = _outside_code(markdown, lambda text: FACT.sub(fact, text))
-        stray = STRAY_FACT.search(CODE.sub("", markdown))
-        if stray:
-            raise PluginError(f"{src}:{_line_of(page.file, stray.group(0))}: "
-                              f"{stray.group(0)!r} is not a fact; write {{{{ facts.NAME }}}}")
-
-        def figure(match: re.Match) -> str:
-            alt, name = match.group(1), match.group(2)
-            fig = self.registry.get(name)
-            if fig is None:
-                raise PluginError(f"{src}:{_line_of(page.file, match.group(0))}: unknown figure "
-                                  f"{name!r}{_closest(name, self.registry)}")
-            # Raw HTML is not rewritten by MkDocs, so its URLs are relative to the page URL.
-            up = "../" * page.url.count("/")
-            classes = tuple(re.findall(r"\.([\w-]+)", match.group(3) or ""))
-            try:
-                return figure_html.picture_markup(fig, alt or fig.alt, up, self.figures_dir,
-                                                  classes)
-            except ValueError as exc:
-                raise PluginError(f"{src}: {exc}") from None
-
-        return _outside_code(markdown, lambda text: FIGURE_REF.sub(figure, text))
-
-    # --- HTML -----------------------------------------------------------------
+        source = page.file.abs_src_path
+        markdown = pages.fill_facts(markdown, self.facts, src, source)
+        return pages.link_figures(markdown, self.registry, src, source, page.url,
+                                  self.figures_dir)
 
     def on_page_content(self, content: str, page, config, files):
         src = page.file.src_uri
-        seen: dict[tuple[str, bool], int] = {}
-
-        def render(display: bool):
-            def replace(match: re.Match) -> str:
-                tex = html.unescape(match.group(1)).strip()
-                seen[tex, display] = seen.get((tex, display), 0) + 1
-                try:
-                    return self.math.render(tex, display)
-                except MathError as exc:
-                    where = self._formula_source(page, tex, seen[tex, display])
-                    raise PluginError(f"{where}: cannot typeset {tex!r}: {exc}") from None
-            return replace
-
         if src in self.notebooks:
             return self._notebook_content(content, page, config)
         content = i18n.page_content(content)  # English sections of a translation: lang="en"
@@ -239,12 +222,22 @@ class FiguresPlugin(BasePlugin[FiguresConfig]):
             raise PluginError(f"{self._source_of(page, needle)}: {left!r} was left unrendered: "
                               f"write {{{{ facts.NAME }}}} or ![alt](figure:NAME) with a known "
                               f"name and nothing else inside")
-        content = DISPLAY_MATH.sub(render(True), content)
-        content = INLINE_MATH.sub(render(False), content)
-        # Figures below the fold load as the reader reaches them.
-        content = FIGURE_IMG.sub(lambda m: f'<img loading="lazy" decoding="async" '
-                                           f'{m.group(1) or ""}src="{m.group(2)}"', content)
-        return content
+        seen: dict[tuple[str, bool], int] = {}
+
+        def render(tex: str, display: bool) -> str:
+            seen[tex, display] = seen.get((tex, display), 0) + 1
+            try:
+                return self.math.render(tex, display)
+            except MathError as exc:
+                where = self._formula_source(page, tex, seen[tex, display])
+                raise PluginError(f"{where}: cannot typeset {tex!r}: {exc}") from None
+
+        formulas = pages.Formulas(render)
+        content = pages.typeset_math(content, formulas.render)
+        content = pages.lazy_images(content)
+        if "data-search-" not in content:  # else Material's search rewrites the page itself
+            self.search_html[src] = formulas.for_search(content)
+        return formulas.for_reader(content)
 
     def _sources(self, page) -> list[Path]:
         """The Markdown files a page is made of: a translation's, then the English one
@@ -254,6 +247,9 @@ class FiguresPlugin(BasePlugin[FiguresConfig]):
         if english not in paths and english.is_file():
             paths.append(english)
         return paths
+
+    def _formula_source(self, page, tex: str, nth: int) -> str:
+        return self._source_of(page, tex, nth)
 
     def _source_of(self, page, needle, nth: int = 1) -> str:
         """`path:line` of the nth occurrence of `needle` (text or a compiled pattern) in
@@ -269,12 +265,27 @@ class FiguresPlugin(BasePlugin[FiguresConfig]):
         path, line = found[min(nth, len(found)) - 1] if found else (self._sources(page)[0], 0)
         return f"{rel(path, self.root)}:{line}"
 
-    def _formula_source(self, page, tex: str, nth: int) -> str:
-        return self._source_of(page, tex, nth)
+    # The search index reads the page's formulas as TeX (pages.Formulas); the reader's
+    # page is put back before the template renders it.
+    @event_priority(100)
+    def _search_reads_tex(self, context, page, config, nav):
+        light = self.search_html.get(page.file.src_uri)
+        if light is not None:
+            self.reader_html = page.content
+            page.content = light
+        return context
+
+    @event_priority(-100)
+    def _reader_gets_katex(self, context, page, config, nav):
+        if self.search_html.pop(page.file.src_uri, None) is not None:
+            page.content = self.reader_html
+        return context
+
+    on_page_context = CombinedEvent(_search_reads_tex, _reader_gets_katex)
 
     def _notebook_content(self, content: str, page, config) -> str:
         """A page mkdocs-jupyter rendered: typeset its math with the chapter's KaTeX,
-        share its CSS between the notebook pages, offer the .ipynb."""
+        share its CSS between the notebook pages, offer the .ipynb and the package."""
         source = rel(self.notebooks_dir / f"{Path(page.file.src_uri).stem}.py", self.root)
 
         def render(tex: str, display: bool) -> str:
@@ -283,17 +294,20 @@ class FiguresPlugin(BasePlugin[FiguresConfig]):
             except MathError as exc:
                 raise PluginError(f"{source}: cannot typeset {tex!r}: {exc}") from None
 
-        content = notebooks.typeset_notebook_html(content, render)
-        content = notebooks.add_alt_text(content, Path(page.file.abs_src_path))
-        content, css = notebooks.extract_styles(content)
-        if css:
-            name = f"assets/notebooks/jupyter-{hashlib.sha256(css.encode()).hexdigest()[:12]}.css"
-            self.notebook_css[name] = css
+        parts = notebook_pages.rewrite_notebook_page(content, render, Path(page.file.abs_src_path))
+        content = parts.html
+        if parts.css:
+            name = f"assets/notebooks/jupyter-{hashlib.sha256(parts.css.encode()).hexdigest()[:12]}.css"
+            self.notebook_css[name] = parts.css
             up = "../" * page.url.count("/")
-            content = content.replace("@@NOTEBOOK_CSS@@",
+            content = content.replace(notebook_pages.CSS_PLACEHOLDER,
                                       f'<link rel="stylesheet" href="{up}{name}">', 1)
-        self.notebook_classes |= notebooks.used_classes(content)
-        return download_box.for_page(content, page, config, source, self.wheel)
+        self.notebook_classes |= parts.classes
+        content = download_box.for_page(content, page, config, source, self.wheel)
+        if "data-search-" not in content:
+            self.search_html[page.file.src_uri] = parts.search_html.replace(
+                notebook_pages.CSS_PLACEHOLDER, "")
+        return content
 
     def on_post_build(self, config):
         for name, css in getattr(self, "notebook_css", {}).items():
@@ -304,9 +318,9 @@ class FiguresPlugin(BasePlugin[FiguresConfig]):
             key = hashlib.sha256("\n".join([css, *sorted(self.notebook_classes)]).encode())
             cached = self.root / self.config.cache_dir / "notebook-css" / f"{key.hexdigest()}.css"
             if not cached.is_file():
+                stylesheet = notebook_css.notebook_stylesheet(css, self.notebook_classes)
                 cached.parent.mkdir(parents=True, exist_ok=True)
-                cached.write_text(notebooks.notebook_stylesheet(css, self.notebook_classes),
-                                  encoding="utf-8")
+                cached.write_text(stylesheet, encoding="utf-8")
             shutil.copyfile(cached, target)
         if summary := self.i18n.summary():
             print(summary)

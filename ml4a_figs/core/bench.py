@@ -1,4 +1,4 @@
-"""How long the expensive figures take to compute: `python -m ml4a_figs.bench`.
+"""How long the expensive figures take to compute: `python -m ml4a_figs.core.bench`.
 
 Best of a few repeats, because the best run is the one least disturbed by
 whatever else the machine was doing.

@@ -1,17 +1,16 @@
-"""Writing a figure's outputs: byte-for-byte repeatable, and never half-written.
-
-Every file is written under a temporary name and renamed into place, so a run
-killed halfway leaves either the old file or the new one, never a truncated one.
+"""Writing a figure's outputs: byte-for-byte repeatable, and never half-written
+(each file is written under a temporary name and renamed into place: store.atomic_write).
 """
 
 from __future__ import annotations
 
 import io
 import json
-import os
 import re
 from pathlib import Path
 from typing import Any
+
+from .store import atomic_write
 
 # Metadata that would otherwise stamp the date or the library into the bytes.
 _FIXED_METADATA = {
@@ -39,12 +38,7 @@ def _round_svg_coordinates(svg: bytes) -> bytes:
 
 
 def write_output(obj: Any, path: Path, fmt: str) -> None:
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        _write(obj, tmp, fmt)
-        os.replace(tmp, path)
-    finally:
-        tmp.unlink(missing_ok=True)
+    atomic_write(path, lambda tmp: _write(obj, tmp, fmt))
 
 
 def _write(obj: Any, path: Path, fmt: str) -> None:

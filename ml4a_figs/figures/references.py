@@ -1,0 +1,35 @@
+"""How a page refers to what the build computes, matched here and nowhere else:
+`![alt](figure:NAME)` for a figure and `{{ facts.NAME }}` for a number of facts.py.
+
+Code (fenced blocks, inline spans) and HTML comments are shown or hidden as written, never
+substituted, so a guide can show the syntax.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Callable
+
+# a figure and, optionally, its attribute list: ![alt](figure:NAME){ .class }
+FIGURE_REF = re.compile(r"!\[([^\]]*)\]\(figure:([^)\s]*)\)(\{[^}\n]*\})?")
+FACT = re.compile(r"\{\{\s*facts\.([A-Za-z0-9_]+)\s*\}\}")
+STRAY_FACT = re.compile(r"\{\{\s*[A-Za-z_][\w.]*\s*\}\}")
+CODE = re.compile(r"^([ \t]*)(```|~~~).*?^\1\2[ \t]*$|`[^`\n]+`|<!--.*?-->", re.M | re.S)
+
+
+def outside_code(markdown: str, substitute: Callable[[str], str]) -> str:
+    """Apply `substitute` to the Markdown but not to code or comments."""
+    pieces, last = [], 0
+    for match in CODE.finditer(markdown):
+        pieces += [substitute(markdown[last:match.start()]), match.group(0)]
+        last = match.end()
+    return "".join(pieces + [substitute(markdown[last:])])
+
+
+def figure_names(markdown: str) -> list[str]:
+    """The figures a page refers to, in order (code and comments left out)."""
+    return [m.group(2) for m in FIGURE_REF.finditer(CODE.sub("", markdown))]
+
+
+def fact_names(markdown: str) -> list[str]:
+    return [m.group(1) for m in FACT.finditer(CODE.sub("", markdown))]

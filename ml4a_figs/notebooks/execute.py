@@ -1,0 +1,125 @@
+"""Running a notebook strictly, in a fresh kernel, with a fixed environment.
+
+The first cell that raises stops the run, and the error names the source file, the line
+where the cell starts, the cell's number and first line, and the exception. Nothing is
+ever published from a notebook that did not run to the end.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tempfile
+import time
+from pathlib import Path
+
+from ..pipeline.store import atomic_write
+from .source import ROOT, NotebookError, cell_lines, read, rel
+
+KERNEL_NAME = "python3"
+CELL_TIMEOUT = 300  # seconds; a notebook is meant to run in a few
+# Inline figures as PNG at the figure's own dpi (style.py sizes figures for the column),
+# each with a text description for its alt text (kernel.install_alt_text).
+KERNEL_ARGUMENTS = (
+    "--InlineBackend.figure_formats=png",
+    "--IPKernelApp.exec_lines=__import__('ml4a_figs.notebooks.kernel')"
+    ".notebooks.kernel.install_alt_text()",
+)
+# A fixed environment, so outputs do not depend on who builds: same hash seed,
+# one BLAS thread (sums in the same order; two kernels do not fight over 2 cores),
+# UTC, UTF-8, and the package imported from this checkout.
+FIXED_ENV = {
+    "PYTHONHASHSEED": "0",
+    "OPENBLAS_NUM_THREADS": "1",
+    "OMP_NUM_THREADS": "1",
+    "MKL_NUM_THREADS": "1",
+    "TZ": "UTC",
+    "LANG": "C.UTF-8",
+    "LC_ALL": "C.UTF-8",
+    "MPLBACKEND": "module://matplotlib_inline.backend_inline",
+    "PYDEVD_DISABLE_FILE_VALIDATION": "1",  # no debugger warning on stderr
+    "JUPYTER_PLATFORM_DIRS": "1",
+}
+# Taken from the caller, never part of the key: where programs and caches are.
+PASSED_ENV = ("PATH", "HOME", "TMPDIR", "MPLCONFIGDIR", "XDG_CACHE_HOME", "VIRTUAL_ENV")
+
+ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
+
+
+def _kernel_env() -> dict[str, str]:
+    env = {k: os.environ[k] for k in PASSED_ENV if k in os.environ}
+    env.update(FIXED_ENV)
+    # the kernel imports the same ml4a_figs as the code that computed the key
+    env["PYTHONPATH"] = os.pathsep.join([str(ROOT), *filter(None, [os.environ.get("PYTHONPATH")])])
+    return env
+
+
+def _first_line(source: str) -> str:
+    for line in source.splitlines():
+        if line.strip():
+            return line.strip()
+    return "(empty)"
+
+
+def execute(path: Path, out: Path) -> float:
+    """Run every cell of the notebook at `path` in a fresh kernel; write it to `out`.
+
+    Returns the seconds it took. Raises NotebookError naming the cell that failed.
+    """
+    import nbformat
+    from nbclient import NotebookClient
+    from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
+
+    class Client(NotebookClient):
+        current = -1
+
+        async def async_execute_cell(self, cell, cell_index, *args, **kwargs):
+            self.current = cell_index
+            return await super().async_execute_cell(cell, cell_index, *args, **kwargs)
+
+    start = time.perf_counter()
+    nb = read(path)
+    nb.metadata.pop("jupytext", None)
+    nb.metadata["kernelspec"] = {"name": KERNEL_NAME, "display_name": "Python 3 (ipykernel)",
+                                 "language": "python"}
+    for index, cell in enumerate(nb.cells):
+        cell["id"] = f"cell-{index + 1}"  # stable ids: same notebook, same bytes
+    client = Client(nb, kernel_name=KERNEL_NAME, timeout=CELL_TIMEOUT, allow_errors=False,
+                    record_timing=False, coalesce_streams=True,
+                    extra_arguments=list(KERNEL_ARGUMENTS),
+                    resources={"metadata": {"path": str(ROOT)}})
+    # the kernel's own log (warnings about its transport, a crash report) goes to a
+    # file, and into the error message if the kernel dies
+    with tempfile.TemporaryFile("w+", encoding="utf-8", errors="replace") as kernel_log:
+        try:
+            client.execute(env=_kernel_env(), stderr=kernel_log)
+        except (CellExecutionError, CellTimeoutError, DeadKernelError) as exc:
+            kernel_log.seek(0)
+            _raise_cell_error(path, nb, client.current, exc, kernel_log.read())
+    atomic_write(out, lambda tmp: nbformat.write(nb, str(tmp)))
+    return time.perf_counter() - start
+
+
+def _raise_cell_error(path: Path, nb, index: int, exc: Exception, kernel_log: str) -> None:
+    """NotebookError naming the source file, the line its failing cell starts at, the
+    cell's number and first line, and what it raised."""
+    from nbclient.exceptions import CellExecutionError
+
+    cell = nb.cells[index] if 0 <= index < len(nb.cells) else None
+    line = cell_lines(path, len(nb.cells))[index] if cell is not None else None
+    where = f"{rel(path)}:{line}" if line else rel(path)
+    if isinstance(exc, CellExecutionError):
+        what = f"{exc.ename}: {exc.evalue}"
+        # nbclient's report: the cell's code, its printed output, then the traceback
+        detail = ANSI.sub("", exc.traceback).split("------------------", 2)[-1].strip()
+    else:  # a timeout or a dead kernel: what the kernel said is the best clue
+        lines = ANSI.sub("", str(exc)).strip().splitlines() or [""]
+        what = f"{type(exc).__name__}: {lines[0]}"
+        detail = kernel_log.strip()[-2000:]
+    if cell is not None:
+        n_code = sum(c.cell_type == "code" for c in nb.cells[: index + 1])
+        cell_desc = f"cell {index + 1} (code cell {n_code}, In[{n_code}]: {_first_line(cell.source)!r})"
+    else:
+        cell_desc = "a cell"
+    message = f"{where}: {cell_desc} raised {what}"
+    raise NotebookError(message + (f"\n{detail}" if detail else "")) from None

@@ -1,0 +1,108 @@
+"""Reading the notebooks: jupytext "percent" scripts in docs/notebooks/ (diff-friendly
+text, no outputs in git), and the ml4a_figs files their code cells import."""
+
+from __future__ import annotations
+
+import ast
+import re
+from pathlib import Path
+
+from ..pipeline.keys import PACKAGE_DIR, module_closure, module_file
+
+ROOT = PACKAGE_DIR.parent
+DEFAULT_SRC = ROOT / "docs" / "notebooks"
+CELL_MARKER = re.compile(r"^# %%")
+
+
+class NotebookError(RuntimeError):
+    """A notebook that cannot be read or did not run to the end."""
+
+
+def discover(src_dir: Path = DEFAULT_SRC) -> dict[str, Path]:
+    """Every notebook source under src_dir, by name (files starting with _ are helpers)."""
+    return {p.stem: p for p in sorted(Path(src_dir).glob("[!_]*.py"))}
+
+
+def read(path: Path):
+    import jupytext
+
+    try:
+        return jupytext.read(path, fmt="py:percent")
+    except Exception as exc:  # jupytext raises many kinds
+        raise NotebookError(f"{rel(path)}: not a readable jupytext percent notebook: {exc}") from None
+
+
+def rel(path: Path) -> str:
+    try:
+        return str(Path(path).resolve().relative_to(ROOT))
+    except ValueError:
+        return str(path)
+
+
+def _python_source(cell_source: str) -> str:
+    """A code cell as plain Python: IPython magics become function calls."""
+    from IPython.core.inputtransformer2 import TransformerManager
+
+    return TransformerManager().transform_cell(cell_source)
+
+
+def imported_files(nb, path: Path | None = None) -> set[Path]:
+    """Every ml4a_figs source file the notebook's code cells import, transitively."""
+    return closure(cell_imports(nb, path))
+
+
+def closure(direct: set[Path]) -> set[Path]:
+    """The files `direct` import, transitively, and the package __init__ files on the way."""
+    files: set[Path] = set()
+    for target in sorted(direct):
+        module_closure(target, files)
+    if files:
+        # importing any submodule runs the __init__ of every package on its way
+        for path_ in list(files):
+            for parent in path_.relative_to(PACKAGE_DIR).parents:
+                init = PACKAGE_DIR / parent / "__init__.py"
+                if init.is_file():
+                    module_closure(init, files)
+    return files
+
+
+def cell_imports(nb, path: Path | None = None) -> set[Path]:
+    """The ml4a_figs files the notebook's code cells import themselves."""
+    files: set[Path] = set()
+    for index, cell in enumerate(nb.cells):
+        if cell.cell_type != "code":
+            continue
+        try:
+            tree = ast.parse(_python_source(cell.source))
+        except SyntaxError as exc:
+            where = f"{rel(path)}: " if path else ""
+            raise NotebookError(f"{where}cell {index + 1} is not valid Python: {exc}") from None
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Import):
+                targets = [module_file(alias.name) for alias in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                targets = [module_file(f"{node.module}.{alias.name}") or module_file(node.module)
+                           for alias in node.names]
+            else:
+                continue
+            files.update(t for t in targets if t)
+    return files
+
+
+def dependencies(path: Path) -> list[str]:
+    """The package files a notebook depends on, relative to the project (for reports)."""
+    return sorted(str(p.relative_to(ROOT)) for p in imported_files(read(path), path))
+
+
+def cell_lines(path: Path, n_cells: int) -> list[int | None]:
+    """The line of the source file where each cell's content starts (after its `# %%`)."""
+    lines = Path(path).read_text(encoding="utf-8").splitlines()
+    markers = [i + 2 for i, line in enumerate(lines) if CELL_MARKER.match(line)]
+    if len(markers) == n_cells:
+        return markers
+    if len(markers) == n_cells - 1:  # a first cell without a marker, after the header
+        first = 1
+        if lines and lines[0].startswith("# ---"):
+            first = next((i + 2 for i, line in enumerate(lines[1:], 1) if line.startswith("# ---")), 1)
+        return [first, *markers]
+    return [None] * n_cells

@@ -1,0 +1,124 @@
+"""The notebooks as targets of the build engine: `.cache/notebooks/NAME.ipynb` is executed
+again only when its key changes. The key hashes
+
+- the notebook's text,
+- every ml4a_figs module its code cells import, followed transitively (the same
+  whole-file digests as the figures': comments do not count),
+- the versions of the libraries that compute and draw, and of the kernel stack,
+- the execution settings (kernel, environment, figure format) and the kernel start-up code.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sys
+from pathlib import Path
+from typing import Callable, Iterable
+
+from ..pipeline import engine, store
+from ..pipeline.engine import Result, TargetError
+from ..pipeline.keys import PACKAGE_DIR, file_digest, library_versions, reachable_code
+from . import execute as runner
+from .source import DEFAULT_SRC, ROOT, NotebookError, cell_imports, closure, discover, read, rel
+
+DEFAULT_CACHE = ROOT / ".cache" / "notebooks"
+
+# Bump when the way notebooks are executed or written changes: every one re-runs.
+CACHE_FORMAT = 2
+
+# The kernel stack: a new version may change what a notebook shows.
+KERNEL_LIBRARIES = ("ipykernel", "ipython", "matplotlib-inline", "nbclient", "nbformat", "jupytext")
+
+
+def cache_key(path: Path, nb=None, imports: set[Path] | None = None) -> str:
+    """`imports`: the files the cells import, when known (read from the stamp of the same
+    text), so that a warm build need not parse the notebook."""
+    if imports is None:
+        nb = read(path) if nb is None else nb
+        imports = cell_imports(nb, path)
+    files = closure(imports)
+    payload = {
+        "format": CACHE_FORMAT,
+        "text": text_digest(path),
+        "files": {p.relative_to(PACKAGE_DIR).as_posix(): file_digest(p) for p in sorted(files)},
+        "libraries": library_versions(*KERNEL_LIBRARIES),
+        "kernel": [runner.KERNEL_NAME, *runner.KERNEL_ARGUMENTS],
+        # the code the kernel runs at start-up (alt text for every figure)
+        "startup": reachable_code(Path(__file__).with_name("kernel.py"), "install_alt_text")[0],
+        "env": runner.FIXED_ENV,
+    }
+    return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
+
+
+def text_digest(path: Path) -> str:
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
+def output_path(cache_dir: Path, name: str) -> Path:
+    return Path(cache_dir) / f"{name}.ipynb"
+
+
+class NotebookTarget(engine.Target):
+    kind = "notebook"
+    built = "executed"
+    isolation = "thread"  # the work happens in the kernel, a process of its own
+
+    def __init__(self, name: str, path: Path, cache_dir: Path):
+        self.name = name
+        self.path = Path(path)
+        self.cache_dir = Path(cache_dir)
+        self.stamp_path = self.cache_dir / f"{name}.json"
+
+    def key(self) -> str:
+        try:
+            return cache_key(self.path, imports=self._known_imports())
+        except NotebookError as exc:
+            raise TargetError(str(exc)) from None
+
+    def _known_imports(self) -> set[Path] | None:
+        """The cells' imports recorded in the stamp, if it was made from this very text."""
+        stamp = store.read_stamp(self.stamp_path)
+        imports = stamp.get("imports") if stamp else None
+        if (stamp is None or stamp.get("text") != text_digest(self.path)
+                or not isinstance(imports, list) or not all(isinstance(i, str) for i in imports)):
+            return None
+        files = {PACKAGE_DIR / i for i in imports}
+        return files if all(f.is_file() for f in files) else None
+
+    def outputs(self) -> dict[str, Path]:
+        return {f"{self.name}.ipynb": output_path(self.cache_dir, self.name)}
+
+    def build(self, key: str) -> None:
+        runner.execute(self.path, output_path(self.cache_dir, self.name))
+
+    def stamp_extra(self) -> dict:
+        imports = cell_imports(read(self.path), self.path)
+        return {"source": rel(self.path), "text": text_digest(self.path),
+                "imports": sorted(p.relative_to(PACKAGE_DIR).as_posix() for p in imports)}
+
+    def describe_error(self) -> str:
+        exc = sys.exc_info()[1]
+        if isinstance(exc, NotebookError):
+            return str(exc)
+        # the kernel would not start, the file cannot be written...
+        return f"{rel(self.path)}: {type(exc).__name__}: {exc}"
+
+
+def run(names: Iterable[str] | None = None, src_dir: Path = DEFAULT_SRC,
+        cache_dir: Path = DEFAULT_CACHE, force: bool = False, jobs: int = 1,
+        progress: Callable[[Result, int, int], None] | None = None) -> list[Result]:
+    """Execute the stale notebooks (all, or those named), `jobs` kernels at a time.
+
+    Never raises for a failing notebook: its Result has status "failed" and the error.
+    """
+    sources = discover(src_dir)
+    if names:
+        unknown = [n for n in names if n not in sources]
+        if unknown:
+            raise KeyError(f"unknown notebook(s): {', '.join(unknown)}; "
+                           f"known: {', '.join(sources) or 'none'}")
+        sources = {n: sources[n] for n in names}
+    Path(cache_dir).mkdir(parents=True, exist_ok=True)
+    targets = [NotebookTarget(name, path, cache_dir) for name, path in sources.items()]
+    return engine.run(targets, force=force, jobs=jobs, progress=progress)

@@ -1,0 +1,97 @@
+"""Files the engine writes: never half-written, stamps that are trusted only in shape.
+
+Every file is written under a temporary name (`.NAME.PID.tmp`, beside it) and renamed
+into place, so a run killed halfway leaves the old file or the new one, never a
+truncated one. A run killed during a write leaves its temporary file behind; the next
+run removes those whose writer is no longer alive (`sweep_temporary_files`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+from pathlib import Path
+from typing import Callable
+
+_TEMPORARY = re.compile(r"^\..+\.(\d+)\.tmp$")
+
+
+def sha256(path: Path) -> str:
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
+def temporary_path(path: Path) -> Path:
+    return path.with_name(f".{path.name}.{os.getpid()}.tmp")
+
+
+def atomic_write(path: Path, write: Callable[[Path], None]) -> None:
+    """Call `write(tmp)`, then rename tmp to `path`; on any error (or Ctrl-C) remove tmp."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = temporary_path(path)
+    try:
+        write(tmp)
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def write_json(path: Path, data) -> None:
+    text = json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    atomic_write(path, lambda tmp: tmp.write_text(text, encoding="utf-8"))
+
+
+def _alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def sweep_temporary_files(folder: Path) -> list[Path]:
+    """Remove the temporary files of writes whose process is gone (killed mid-write)."""
+    removed = []
+    folder = Path(folder)
+    if not folder.is_dir():
+        return removed
+    for path in folder.rglob(".*.tmp"):
+        match = _TEMPORARY.match(path.name)
+        if match and path.is_file() and not _alive(int(match.group(1))):
+            path.unlink(missing_ok=True)
+            removed.append(path)
+    return removed
+
+
+# --- stamps -------------------------------------------------------------------------
+
+
+def read_stamp(path: Path) -> dict | None:
+    """The stamp at `path`, or None when it is missing, unreadable or not of the shape the
+    engine writes ({"key": str, "outputs": {file name: sha256}}): such a target is stale.
+    A cache file is input like any other; a damaged one means rebuild, never a crash."""
+    try:
+        stamp = json.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(stamp, dict) or not isinstance(stamp.get("key"), str):
+        return None
+    outputs = stamp.get("outputs")
+    if not isinstance(outputs, dict) or not all(
+            isinstance(k, str) and isinstance(v, str) for k, v in outputs.items()):
+        return None
+    return stamp
+
+
+def stamp_matches(stamp: dict | None, key: str, outputs: dict[str, Path]) -> bool:
+    """True when the stamp holds `key` and the sha256 of every output, all still on disk."""
+    if stamp is None or stamp["key"] != key or sorted(stamp["outputs"]) != sorted(outputs):
+        return False
+    return all(path.is_file() and sha256(path) == stamp["outputs"][name]
+               for name, path in outputs.items())
