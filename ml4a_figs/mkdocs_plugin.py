@@ -27,7 +27,7 @@ from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files
 
 from . import build as builder
-from . import i18n, notebooks
+from . import explore_page, i18n, notebooks
 from .mathrender import KatexRenderer, MathError, katex_dir
 from .registry import Figure, scan
 
@@ -139,7 +139,7 @@ class FiguresPlugin(BasePlugin[FiguresConfig]):
 
         for fig in self.registry.values():
             for out in fig.output_names():
-                if not out.endswith(".json"):
+                if not out.endswith(".json") or out.endswith(explore_page.SUFFIX):
                     publish(self.figures_dir / out, f"figures/{out}")
         for path in sorted(self.assets_dir.rglob("*")):
             if path.is_file():
@@ -183,6 +183,13 @@ class FiguresPlugin(BasePlugin[FiguresConfig]):
 
         depth = src.count("/")
         prefix = "../" * depth
+        try:  # explorable figures: static figure, interactive box, print breakout
+            markdown = _outside_code(markdown, lambda text: explore_page.expand(
+                text, lang=config.theme["language"], figures_dir=self.figures_dir,
+                known=set(self.registry), up="../" * page.url.count("/"),
+                where=lambda needle: f"{src}:{_line_of(page.file, needle)}"))
+        except explore_page.ExploreError as exc:
+            raise PluginError(str(exc)) from None
 
         def figure(match: re.Match) -> str:
             alt, name = match.groups()

@@ -15,14 +15,22 @@ from ml4a_figs.mkdocs_plugin import CODE
 from ml4a_figs.output import write_output
 from ml4a_figs.registry import DeclarationError, cache_key, scan
 
-FIGURE_REF = re.compile(r"\(figure:([A-Za-z0-9_-]+)\)")
+FIGURE_REF = re.compile(r"\((?:figure|explore):([A-Za-z0-9_-]+)\)")
+EXPLORE_REF = re.compile(r"\(explore:([A-Za-z0-9_-]+)\)")
 
 
 def referenced_figures() -> dict[str, list[str]]:
+    """Figures named on a page, and those an explorable figure shows (static, print)."""
     refs: dict[str, list[str]] = {}
     for md in sorted((ROOT / "docs").rglob("*.md")):
-        for name in FIGURE_REF.findall(CODE.sub("", md.read_text(encoding="utf-8"))):
+        text = CODE.sub("", md.read_text(encoding="utf-8"))
+        for name in FIGURE_REF.findall(text):
             refs.setdefault(name, []).append(str(md.relative_to(ROOT)))
+        for name in EXPLORE_REF.findall(text):
+            header = json.loads((FIGURES / f"{name}.explore.json").read_text(encoding="utf-8"))
+            for shown in (header["static"], header["print"]):
+                if shown:
+                    refs.setdefault(shown, []).append(f"{md.relative_to(ROOT)} ({name})")
     return refs
 
 

@@ -1,0 +1,99 @@
+"""Explorable figures: a background drawn once by matplotlib, plus the states a
+page overlays on it, every one of them computed here at build time.
+
+A figure's `draw` returns an `Explorable`: a dict (the data the page reads,
+written compactly as NAME.explore.json) that also holds the matplotlib figure
+(written as NAME.svg). The dict records where each axes sits in the SVG and its
+data limits, so the page's script maps data to pixels the way matplotlib did,
+and never computes a loss or a step itself (docs/assets/explore.js).
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import math
+from pathlib import Path
+
+import numpy as np
+
+from ..output import _FIXED_METADATA, _PIL_OPTIONS, RASTER_DPI, _round_svg_coordinates
+
+# Coordinates are kept to about 1/2000 of what their axis shows: finer than a
+# pixel of the widest drawing, and a few characters each.
+RESOLUTION = 2000
+# Losses and other read-out numbers: significant digits kept.
+SIGNIFICANT = 3
+
+FORMATS = ("svg", "explore.json")
+# Filled contour maps are smaller as pictures than as vectors.
+RASTER_FORMATS = ("webp", "explore.json")
+
+
+def decimals_for(span: float) -> int:
+    """Decimal places that resolve 1/RESOLUTION of `span`."""
+    return max(0, math.ceil(-math.log10(abs(span) / RESOLUTION)))
+
+
+def rounded(values, places: int) -> list:
+    """A flat list of floats rounded to `places`; NaN and infinities become None."""
+    flat = np.asarray(values, dtype=float).ravel()
+    return [round(float(v), places) if math.isfinite(v) else None for v in flat]
+
+
+def significant(value: float, digits: int = SIGNIFICANT):
+    """One number to `digits` significant digits (None when not finite)."""
+    value = float(value)
+    if not math.isfinite(value):
+        return None
+    if value == 0:
+        return 0.0
+    return round(value, digits - 1 - math.floor(math.log10(abs(value))))
+
+
+def axes_box(fig, ax) -> dict:
+    """Where `ax` sits in the saved SVG (pixels from the top left) and what it shows."""
+    width, height = fig.get_size_inches() * 72.0
+    pos = ax.get_position()
+    return {
+        "box": [round(pos.x0 * width, 2), round((1 - pos.y1) * height, 2),
+                round(pos.x1 * width, 2), round((1 - pos.y0) * height, 2)],
+        "x": [float(v) for v in ax.get_xlim()],
+        "y": [float(v) for v in ax.get_ylim()],
+        "xlog": ax.get_xscale() == "log",
+        "ylog": ax.get_yscale() == "log",
+    }
+
+
+class Explorable(dict):
+    """The page's data (this dict) and its background (`self.background`).
+
+    The layout is computed once here and then frozen, so the SVG written later has
+    its axes exactly where the recorded boxes say.
+    """
+
+    def __init__(self, background, axes: list, **data):
+        background.draw_without_rendering()
+        background.set_layout_engine("none")
+        width, height = background.get_size_inches() * 72.0
+        super().__init__(data, size=[round(width, 2), round(height, 2)],
+                         axes=[axes_box(background, ax) for ax in axes])
+        self.background = background
+
+    def save(self, path: Path, fmt: str) -> None:
+        if fmt == "svg":
+            buffer = io.BytesIO()
+            # no tight bounding box: the recorded axes boxes are in the full canvas
+            self.background.savefig(buffer, format="svg", bbox_inches=None,
+                                    metadata=_FIXED_METADATA["svg"])
+            Path(path).write_bytes(_round_svg_coordinates(buffer.getvalue()))
+        elif fmt == "webp":
+            self.background.savefig(path, format="webp", bbox_inches=None, dpi=RASTER_DPI,
+                                    pil_kwargs=_PIL_OPTIONS["webp"])
+        elif fmt == "explore.json":
+            Path(path).write_text(json.dumps(dict(self), separators=(",", ":"),
+                                             ensure_ascii=False, allow_nan=False) + "\n",
+                                  encoding="utf-8")
+        else:
+            raise ValueError(f"an explorable figure is written as svg or webp and explore.json, "
+                             f"not {fmt!r}")
