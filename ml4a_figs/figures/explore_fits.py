@@ -128,23 +128,32 @@ def draw_degree_fits(x, y, xh, yh, xs, curves, train, held) -> overlay.Explorabl
              ylabel="y")
     left.legend(loc="lower center", frameon=False, fontsize=9)
     degrees = np.array(DEGREES)
+    # a fit through every point has a training error of 0 (to rounding), which a
+    # log axis cannot show: those are drawn on the floor and labelled
+    raw_train, floor = train, held.min() / 100
+    exact = train < floor
+    train = np.maximum(train, floor)
+    for d in degrees[exact]:
+        right.annotate("0", (d, floor), xytext=(0, 5), textcoords="offset points",
+                       ha="center", fontsize=9, color=style.TRAIN)
     right.plot(degrees, train, "-o", color=style.TRAIN, markersize=4, label="training error")
     right.plot(degrees, held, "--D", color=style.VALIDATION, markersize=4,
                label="held-out error")
     right.set(yscale="log", xlabel="polynomial degree", ylabel="MSE", xticks=degrees,
               xlim=(0.5, degrees[-1] + 0.5))
-    right.set_ylim(max(train.min(), 1e-6) / 3, held.max() * 3)
-    right.legend(loc="upper left", frameon=False, fontsize=9)
+    right.set_ylim(floor / 2, held.max() * 3)
+    right.legend(loc="lower left", frameon=False, fontsize=9)
     places = overlay.decimals_for(xs.max() - xs.min())
     states = []
-    for d, curve, tr, he in zip(degrees, curves, train, held):
+    for d, curve, tr, he, raw in zip(degrees, curves, train, held, raw_train):
         states.append({"shapes": [
             {"ax": 0, "t": "line", "c": "fit", "p": overlay.rounded(np.column_stack([xs, curve]),
                                                                     places)},
             {"ax": 1, "t": "dots", "c": "train",
-             "p": [int(d), overlay.significant(max(tr, right.get_ylim()[0]))]},
+             "p": [int(d), overlay.significant(tr)]},
             {"ax": 1, "t": "dots", "c": "held", "p": [int(d), overlay.significant(he)]}],
-            "vals": {"degree": str(d), "train": f"{tr:.3g}", "held": f"{he:.3g}"}})
+            "vals": {"degree": str(d), "train": f"{raw:.3g}" if raw >= floor else "0",
+                     "held": f"{he:.3g}"}})
     best = int(np.argmin(held))
     return overlay.Explorable(
         fig, [left, right], kind="states", figure="degree", static="overfitting",

@@ -15,6 +15,7 @@ import json
 import math
 from pathlib import Path
 
+import matplotlib
 import numpy as np
 
 from ..output import _FIXED_METADATA, _PIL_OPTIONS, RASTER_DPI, _round_svg_coordinates
@@ -81,14 +82,17 @@ class Explorable(dict):
         self.background = background
 
     def save(self, path: Path, fmt: str) -> None:
+        # the whole canvas, not the shared style's tight crop: the recorded boxes are in it
+        with matplotlib.rc_context({"savefig.bbox": "standard"}):
+            self._save(path, fmt)
+
+    def _save(self, path: Path, fmt: str) -> None:
         if fmt == "svg":
             buffer = io.BytesIO()
-            # no tight bounding box: the recorded axes boxes are in the full canvas
-            self.background.savefig(buffer, format="svg", bbox_inches=None,
-                                    metadata=_FIXED_METADATA["svg"])
+            self.background.savefig(buffer, format="svg", metadata=_FIXED_METADATA["svg"])
             Path(path).write_bytes(_round_svg_coordinates(buffer.getvalue()))
         elif fmt == "webp":
-            self.background.savefig(path, format="webp", bbox_inches=None, dpi=RASTER_DPI,
+            self.background.savefig(path, format="webp", dpi=RASTER_DPI,
                                     pil_kwargs=_PIL_OPTIONS["webp"])
         elif fmt == "explore.json":
             Path(path).write_text(json.dumps(dict(self), separators=(",", ":"),
