@@ -19,7 +19,7 @@ from .linear_regression import draw_mse_contours, mse_landscape
 LR_COUNT = 12
 LR_SPAN = 200.0  # largest rate / smallest rate
 LR_PAST_LIMIT = 1.2  # the largest rate, as a multiple of the divergence limit
-SWEEP_STEPS = 100
+SWEEP_STEPS = 300
 # The print breakout: the smallest rate, the one that gets lowest, the largest.
 # Momentum on the same bowl (a long, narrow valley) at one small learning rate.
 MOMENTUM_LR = 0.02
@@ -126,8 +126,8 @@ def draw_breakout(M, B, Z, levels, best, steps, key, values, paths, path_loss):
     axes = fig.subplots(1, len(values))
     for ax, value, path, loss in zip(axes, values, paths, path_loss):
         draw_mse_contours(ax, M, B, Z, levels, best, label_levels=False)
-        ax.plot(path[:, 0], path[:, 1], "-o", color=style.HIGHLIGHT, linewidth=1.2,
-                markersize=2.5, markeredgecolor="white", markeredgewidth=0.4)
+        ax.plot(path[:, 0], path[:, 1], "-", color=style.HIGHLIGHT, linewidth=1.8)
+        ax.plot(*path[-1], "o", color=style.HIGHLIGHT, markersize=6, markeredgecolor="white")
         ax.set(xlim=(M.min(), M.max()), ylim=(B.min(), B.max()))
         ending = (f"MSE {loss[-1]:.3g} after {steps}" if len(path) > steps
                   else f"diverges: off the chart at step {len(path)}")
@@ -150,14 +150,14 @@ declare("momentum_explore", compute=sweep, draw=draw_sweep,
             "with momentum for the chosen β.")
 declare("learning_rate_bowl", compute=breakout, draw=draw_breakout, formats=("webp",),
         params={"key": "lr"},
-        alt="Three contour maps of the seven points' mean squared error with 100 steps of "
+        alt="Three contour maps of the seven points' mean squared error with 300 steps of "
             "gradient descent from the same start: with the smallest learning rate the path "
             "has barely moved; with a good one it reaches the valley floor and walks along it; "
             "with the largest it bounces across the valley, further each time, and leaves the "
             "chart.")
 declare("momentum_bowl", compute=breakout, draw=draw_breakout, formats=("webp",),
         params={"key": "beta"},
-        alt="Three contour maps of the seven points' mean squared error with 100 steps of "
+        alt="Three contour maps of the seven points' mean squared error with 300 steps of "
             "descent with momentum from the same start and learning rate: without momentum "
             "(β = 0) the path creeps; with the β that ends lowest it runs along the valley "
             "floor; with the largest β it overshoots and swings round the minimum.")
