@@ -69,9 +69,11 @@ def expand(markdown: str, *, lang: str, figures_dir: Path, known: set, up: str,
             raise ExploreError(f"{where(match.group(0))}: unknown explorable figure {name!r}")
         head = header(figures_dir, name)
         strings = strings_for(lang, head["figure"])
-        background = next(f for f in sorted(Path(figures_dir).glob(f"{name}.*"))
-                          if f.suffix in (".svg", ".webp"))
-        width, height = head["size"]
+        backgrounds = {f.name[len(name) + 1:]: f.name
+                       for f in Path(figures_dir).glob(f"{name}.*")
+                       if f.suffix in (".svg", ".webp")}
+        background = next(v for k, v in backgrounds.items() if "." not in k)
+        phone = next((v for k, v in backgrounds.items() if k.startswith("phone.")), None)
         static_class = "explore-static screen-only" if head["print"] else "explore-static"
         parts = ['<div class="explore" markdown>',
                  f'<div class="{static_class}" markdown>', "",
@@ -79,8 +81,8 @@ def expand(markdown: str, *, lang: str, figures_dir: Path, known: set, up: str,
                  f'<div class="explore-widget screen-only" hidden role="group" '
                  f'aria-label="{html.escape(strings["label"])}" '
                  f'data-explore="{up}figures/{name}{SUFFIX}" '
-                 f'data-background="{up}figures/{background.name}" '
-                 f'data-aspect="{width:g} / {height:g}" '
+                 f'data-background="{up}figures/{background}" '
+                 + (f'data-phone="{up}figures/{phone}" ' if phone else "") +
                  f'data-strings="{html.escape(json.dumps(strings, ensure_ascii=False))}">'
                  f'</div>']
         if head["print"]:

@@ -51,14 +51,21 @@
     return out.join(" ");
   }
 
+  // A narrow column gets the phone background (same axes, stacked, larger text).
+  var PHONE_BELOW = 600;
+
   function stage(widget, data) {
+    var phone = data.phone && widget.dataset.phone && widget.clientWidth < PHONE_BELOW;
+    var layout = phone ? data.phone : data;
     var box = make("div", { "class": "explore-stage" }, widget);
-    box.style.aspectRatio = data.size[0] + " / " + data.size[1];
-    make("img", { src: widget.dataset.background, alt: "", "class": "explore-bg" }, box);
-    var root = svg("svg", { viewBox: "0 0 " + data.size.join(" "), "class": "explore-overlay",
+    box.style.aspectRatio = layout.size[0] + " / " + layout.size[1];
+    make("img", { src: phone ? widget.dataset.phone : widget.dataset.background, alt: "",
+                  "class": "explore-bg" }, box);
+    widget.setAttribute("data-layout", phone ? "phone" : "wide");
+    var root = svg("svg", { viewBox: "0 0 " + layout.size.join(" "), "class": "explore-overlay",
                             "aria-hidden": "true", focusable: "false" }, box);
     var defs = svg("defs", {}, root), id = "explore-clip-" + (++uid);
-    return data.axes.map(function (ax, i) {
+    return layout.axes.map(function (ax, i) {
       var clip = svg("clipPath", { id: id + "-" + i }, defs), b = ax.box;
       svg("rect", { x: b[0], y: b[1], width: b[2] - b[0], height: b[3] - b[1] }, clip);
       return { g: svg("g", { "clip-path": "url(#" + id + "-" + i + ")", "data-axes": i }, root),

@@ -70,13 +70,19 @@ def sweep(key: str) -> dict:
     return {**_runs(optimizers), "key": key, "values": values}
 
 
-def _sweep_axes(fig, M, B, Z, levels, best, steps, wide=True):
-    left, right = fig.subplots(1, 2, width_ratios=(1.15, 1))
+def _sweep_figure(M, B, Z, levels, best, steps, phone=False):
+    """Contours beside (or, on a phone, above) an empty chart of the loss per step."""
+    if phone:
+        fig = style.new_figure(overlay.PHONE_WIDTH_IN, 6.4)
+        left, right = fig.subplots(2, 1, height_ratios=(1.25, 1))
+    else:
+        fig = style.new_figure(7.6, 3.4)
+        left, right = fig.subplots(1, 2, width_ratios=(1.15, 1))
     draw_mse_contours(left, M, B, Z, levels, best, label_levels=False)
     right.set(xlim=(0, steps), ylim=(levels[0] / 3, LOSS_TOP), yscale="log",
               xlabel="step", ylabel="MSE")
     right.grid(True, which="major", color="#dddddd", linewidth=0.6)
-    return left, right
+    return fig, [left, right]
 
 
 STATIC = {"lr": "learning_rate_bowl", "beta": "momentum_bowl"}
@@ -85,8 +91,6 @@ SYMBOL = {"lr": "α", "beta": "β"}
 
 def draw_sweep(M, B, Z, levels, best, best_mse, paths, path_loss, steps, key,
                values) -> overlay.Explorable:
-    fig = style.new_figure(7.6, 3.4)
-    left, right = _sweep_axes(fig, M, B, Z, levels, best, steps)
     places = overlay.decimals_for(M.max() - M.min())
     states = []
     for value, path, loss in zip(values, paths, path_loss):
@@ -102,7 +106,9 @@ def draw_sweep(M, B, Z, levels, best, best_mse, paths, path_loss, steps, key,
             "steps": str(steps), "diverged": diverged}})
     default = int(np.argmin([l[-1] if len(l) > steps else np.inf for l in path_loss]))
     return overlay.Explorable(
-        fig, [left, right], kind="states", figure=f"{key}_sweep", static=STATIC[key],
+        *_sweep_figure(M, B, Z, levels, best, steps),
+        phone=_sweep_figure(M, B, Z, levels, best, steps, phone=True),
+        kind="states", figure=f"{key}_sweep", static=STATIC[key],
         controls=[{"key": key, "n": len(values),
                    "labels": [f"{overlay.significant(v):g}" for v in values],
                    "default": default}],
@@ -139,12 +145,12 @@ def draw_breakout(M, B, Z, levels, best, steps, key, values, paths, path_loss):
 
 
 declare("learning_rate_explore", compute=sweep, draw=draw_sweep,
-        formats=("webp", "explore.json"), params={"key": "lr"},
+        formats=("webp", "phone.webp", "explore.json"), params={"key": "lr"},
         alt="Contours of the seven points' mean squared error over slope and intercept, and an "
             "empty log-scale chart of the error per step, on which the page draws gradient "
             "descent for the chosen learning rate.")
 declare("momentum_explore", compute=sweep, draw=draw_sweep,
-        formats=("webp", "explore.json"), params={"key": "beta"},
+        formats=("webp", "phone.webp", "explore.json"), params={"key": "beta"},
         alt="Contours of the seven points' mean squared error, a long narrow valley, and an "
             "empty log-scale chart of the error per step, on which the page draws descent "
             "with momentum for the chosen β.")

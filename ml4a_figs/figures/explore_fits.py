@@ -45,18 +45,29 @@ def line_grid() -> dict:
             "best": (m_best, b_best)}
 
 
-def draw_line_grid(x, y, slopes, intercepts, mse, curve_m, curves, best) -> overlay.Explorable:
-    fig = style.new_figure(7.6, 3.4)
-    left, bar, right = fig.subplots(1, 3, width_ratios=(1.0, 0.12, 0.95))
+def _line_figure(x, y, slopes, best, phone=False):
+    """The points, a bar for the total error and the error against the slope: in a
+    row, or on a phone the error curve below the other two."""
+    if phone:
+        fig = style.new_figure(overlay.PHONE_WIDTH_IN, 6.0)
+        grid = fig.subplot_mosaic([["l", "bar"], ["r", "r"]], width_ratios=(1.0, 0.16))
+        left, bar, right = grid["l"], grid["bar"], grid["r"]
+    else:
+        fig = style.new_figure(7.6, 3.4)
+        left, bar, right = fig.subplots(1, 3, width_ratios=(1.0, 0.12, 0.95))
     xlim, ylim = _data_window(x, y)
     left.plot(x, y, "o", color=style.DATA, markersize=7, zorder=5)
     left.set(xlim=xlim, ylim=ylim, xlabel="x", ylabel="y")
-    top = MSE_TOP
-    bar.set(xlim=(0, 1), ylim=(0, top), xticks=[], title="MSE")
+    bar.set(xlim=(0, 1), ylim=(0, MSE_TOP), xticks=[], title="MSE")
     bar.title.set_fontsize(10)
-    right.set(xlim=(slopes[0], slopes[-1]), ylim=(0, top), xlabel="m (slope)",
+    right.set(xlim=(slopes[0], slopes[-1]), ylim=(0, MSE_TOP), xlabel="m (slope)",
               ylabel="MSE (mean squared error)")
     right.axvline(best[0], color=style.GREY, linewidth=0.8, linestyle=":")
+    return fig, [left, bar, right]
+
+
+def draw_line_grid(x, y, slopes, intercepts, mse, curve_m, curves, best) -> overlay.Explorable:
+    xlim, _ = _data_window(x, y)
     places = overlay.decimals_for(xlim[1] - xlim[0])
     ends = np.array(xlim)
     shared = {f"b{j}": {"ax": 2, "t": "line", "c": "curve",
@@ -77,7 +88,8 @@ def draw_line_grid(x, y, slopes, intercepts, mse, curve_m, curves, best) -> over
                  "p": overlay.rounded([m, mse[i, j]], places)}],
                 "vals": {"m": f"{m:.2f}", "b": f"{b:.2f}", "mse": f"{mse[i, j]:.3f}"}})
     return overlay.Explorable(
-        fig, [left, bar, right], kind="states", figure="line_fit", static="lin_reg_error",
+        *_line_figure(x, y, slopes, best), phone=_line_figure(x, y, slopes, best, phone=True),
+        kind="states", figure="line_fit", static="lin_reg_error",
         shared=shared, states=states,
         controls=[{"key": "m", "n": len(slopes), "default": -SLOPE_STEPS[0],
                    "labels": [f"{m:.2f}" for m in slopes]},
@@ -86,7 +98,7 @@ def draw_line_grid(x, y, slopes, intercepts, mse, curve_m, curves, best) -> over
 
 
 declare("line_fit_explore", compute=line_grid, draw=draw_line_grid,
-        formats=("svg", "explore.json"),
+        formats=("svg", "phone.svg", "explore.json"),
         alt="The seven points beside an empty bar and an empty chart of the mean squared error "
             "against the slope, on which the page draws the chosen line, its errors, their "
             "total and the point of the chosen slope on the error curve.")
@@ -117,9 +129,20 @@ def degree_fits() -> dict:
             "held": np.array([np.mean((f(xh) - yh) ** 2) for f in fits])}
 
 
-def draw_degree_fits(x, y, xh, yh, xs, curves, train, held) -> overlay.Explorable:
-    fig = style.new_figure(7.6, 3.4)
-    left, right = fig.subplots(1, 2, width_ratios=(1.1, 1))
+def error_floor(held: np.ndarray) -> float:
+    """Where the error axis stops: a fit through every point has a training error of 0
+    (to rounding), which a log axis cannot show; it is drawn here and labelled 0."""
+    return float(held.min()) / 100
+
+
+def _degree_figure(x, y, xh, yh, xs, train, held, phone=False):
+    """The points beside (on a phone, above) the two errors against the degree."""
+    if phone:
+        fig = style.new_figure(overlay.PHONE_WIDTH_IN, 6.2)
+        left, right = fig.subplots(2, 1)
+    else:
+        fig = style.new_figure(7.6, 3.4)
+        left, right = fig.subplots(1, 2, width_ratios=(1.1, 1))
     left.plot(x, y, "o", color=style.TRAIN, markersize=6.5, zorder=5, label="training points")
     left.plot(xh, yh, "D", color=style.VALIDATION, markersize=5.5, markerfacecolor="white",
               markeredgewidth=1.6, zorder=5, label="held-out points")
@@ -128,9 +151,7 @@ def draw_degree_fits(x, y, xh, yh, xs, curves, train, held) -> overlay.Explorabl
              ylabel="y")
     left.legend(loc="lower center", frameon=False, fontsize=9)
     degrees = np.array(DEGREES)
-    # a fit through every point has a training error of 0 (to rounding), which a
-    # log axis cannot show: those are drawn on the floor and labelled
-    raw_train, floor = train, held.min() / 100
+    floor = error_floor(held)
     exact = train < floor
     train = np.maximum(train, floor)
     for d in degrees[exact]:
@@ -143,6 +164,13 @@ def draw_degree_fits(x, y, xh, yh, xs, curves, train, held) -> overlay.Explorabl
               xlim=(0.5, degrees[-1] + 0.5))
     right.set_ylim(floor / 2, held.max() * 3)
     right.legend(loc="lower left", frameon=False, fontsize=9)
+    return fig, [left, right]
+
+
+def draw_degree_fits(x, y, xh, yh, xs, curves, train, held) -> overlay.Explorable:
+    raw_train, floor = train, error_floor(held)
+    train = np.maximum(train, floor)
+    degrees = np.array(DEGREES)
     places = overlay.decimals_for(xs.max() - xs.min())
     states = []
     for d, curve, tr, he, raw in zip(degrees, curves, train, held, raw_train):
@@ -156,14 +184,16 @@ def draw_degree_fits(x, y, xh, yh, xs, curves, train, held) -> overlay.Explorabl
                      "held": f"{he:.3g}"}})
     best = int(np.argmin(held))
     return overlay.Explorable(
-        fig, [left, right], kind="states", figure="degree", static="overfitting",
+        *_degree_figure(x, y, xh, yh, xs, raw_train, held),
+        phone=_degree_figure(x, y, xh, yh, xs, raw_train, held, phone=True),
+        kind="states", figure="degree", static="overfitting",
         states=states, best=int(degrees[best]),
         controls=[{"key": "degree", "n": len(degrees), "default": 0,
                    "labels": [str(d) for d in degrees]}])
 
 
 declare("overfitting_explore", compute=degree_fits, draw=draw_degree_fits,
-        formats=("svg", "explore.json"),
+        formats=("svg", "phone.svg", "explore.json"),
         alt="The eleven training points and ten held-out points, beside the training and "
             "held-out error of polynomial fits of degree 1 to 10; the page draws the fit of "
             "the chosen degree and marks its two errors.")

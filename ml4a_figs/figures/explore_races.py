@@ -95,12 +95,18 @@ def explore_race(name: str) -> dict:
     return {"name": name, **race_states(name, look["surface"])}
 
 
-def draw_explore_race(name, runs, xlim, ylim) -> overlay.Explorable:
+def _race_figure(name: str, width: float):
+    """The contour map alone, `width` inches wide at the view's true aspect ratio."""
     look = RACE_LOOK[name]
-    surface = look["surface"]
-    fig = style.new_figure(6.0, 6.0 * (ylim[1] - ylim[0]) / (xlim[1] - xlim[0]) + 0.7)
+    xlim, ylim = RACE_VIEW[name]
+    fig = style.new_figure(width, width * (ylim[1] - ylim[0]) / (xlim[1] - xlim[0]) + 0.7)
     ax = fig.add_subplot()
-    _race_background(ax, name, surface, look["levels"], look["log"], look["marks"])
+    _race_background(ax, name, look["surface"], look["levels"], look["log"], look["marks"])
+    return fig, [ax]
+
+
+def draw_explore_race(name, runs, xlim, ylim) -> overlay.Explorable:
+    surface = RACE_LOOK[name]["surface"]
     places = overlay.decimals_for(max(xlim[1] - xlim[0], ylim[1] - ylim[0]))
     names = list(runs[0])
     data = []
@@ -109,7 +115,8 @@ def draw_explore_race(name, runs, xlim, ylim) -> overlay.Explorable:
                          "loss": [overlay.significant(v) for v in surface(p[:, 0], p[:, 1])],
                          "arrive": arrival_step(name, p, surface)} for k, p in paths.items()})
     return overlay.Explorable(
-        fig, [ax], kind="race", figure=name, static=name, print=f"{name}_steps",
+        *_race_figure(name, 6.0), phone=_race_figure(name, overlay.PHONE_WIDTH_IN),
+        kind="race", figure=name, static=name, print=f"{name}_steps",
         names=names, scales=list(SCALES), scale=SCALES.index(1.0), steps=RACE_STEPS[name],
         radius=ARRIVAL_RADIUS if name == "opt2a" else ESCAPE_LOSS, runs=data)
 
@@ -141,11 +148,11 @@ def draw_race_breakout(name, paths, steps):
 
 
 declare("opt2a_explore", compute=explore_race, draw=draw_explore_race,
-        formats=("svg", "explore.json"), params={"name": "opt2a"},
+        formats=("svg", "phone.svg", "explore.json"), params={"name": "opt2a"},
         alt="The contour map of Beale's function, on which the page draws the seven "
             "optimizers' paths up to the chosen step.")
 declare("opt1a_explore", compute=explore_race, draw=draw_explore_race,
-        formats=("svg", "explore.json"), params={"name": "opt1a"},
+        formats=("svg", "phone.svg", "explore.json"), params={"name": "opt1a"},
         alt="The contour map of the saddle x² − y², on which the page draws the seven "
             "optimizers' paths up to the chosen step.")
 declare("opt2a_steps", compute=race_breakout, draw=draw_race_breakout, formats=("svg",),

@@ -26,9 +26,9 @@ RESOLUTION = 2000
 # Losses and other read-out numbers: significant digits kept.
 SIGNIFICANT = 3
 
-FORMATS = ("svg", "explore.json")
-# Filled contour maps are smaller as pictures than as vectors.
-RASTER_FORMATS = ("webp", "explore.json")
+# A phone background is drawn this wide: a 390 px phone shows it at about 1.3 CSS px
+# per point, so the shared style's 8-10 pt text reads at 10-13 px.
+PHONE_WIDTH_IN = 3.9
 
 
 def decimals_for(span: float) -> int:
@@ -66,20 +66,28 @@ def axes_box(fig, ax) -> dict:
     }
 
 
-class Explorable(dict):
-    """The page's data (this dict) and its background (`self.background`).
+def frozen_layout(background, axes: list) -> dict:
+    """Settle the layout once and keep it, so the file written later has its axes
+    exactly where the recorded boxes say."""
+    background.draw_without_rendering()
+    background.set_layout_engine("none")
+    width, height = background.get_size_inches() * 72.0
+    return {"size": [round(width, 2), round(height, 2)],
+            "axes": [axes_box(background, ax) for ax in axes]}
 
-    The layout is computed once here and then frozen, so the SVG written later has
-    its axes exactly where the recorded boxes say.
+
+class Explorable(dict):
+    """The page's data (this dict) and its backgrounds: `background` for the column,
+    and optionally `phone`, the same axes laid out for a narrow screen (stacked,
+    at a width where the text stays readable), written as NAME.phone.svg/webp.
     """
 
-    def __init__(self, background, axes: list, **data):
-        background.draw_without_rendering()
-        background.set_layout_engine("none")
-        width, height = background.get_size_inches() * 72.0
-        super().__init__(data, size=[round(width, 2), round(height, 2)],
-                         axes=[axes_box(background, ax) for ax in axes])
-        self.background = background
+    def __init__(self, background, axes: list, phone: tuple | None = None, **data):
+        super().__init__(data, **frozen_layout(background, axes))
+        self.backgrounds = {"": background}
+        if phone is not None:
+            self["phone"] = frozen_layout(*phone)
+            self.backgrounds["phone."] = phone[0]
 
     def save(self, path: Path, fmt: str) -> None:
         # the whole canvas, not the shared style's tight crop: the recorded boxes are in it
@@ -87,17 +95,22 @@ class Explorable(dict):
             self._save(path, fmt)
 
     def _save(self, path: Path, fmt: str) -> None:
-        if fmt == "svg":
-            buffer = io.BytesIO()
-            self.background.savefig(buffer, format="svg", metadata=_FIXED_METADATA["svg"])
-            Path(path).write_bytes(_round_svg_coordinates(buffer.getvalue()))
-        elif fmt == "webp":
-            self.background.savefig(path, format="webp", dpi=RASTER_DPI,
-                                    pil_kwargs=_PIL_OPTIONS["webp"])
-        elif fmt == "explore.json":
+        variant = "phone." if fmt.startswith("phone.") else ""
+        base = fmt[len(variant):]
+        if fmt == "explore.json":
             Path(path).write_text(json.dumps(dict(self), separators=(",", ":"),
                                              ensure_ascii=False, allow_nan=False) + "\n",
                                   encoding="utf-8")
+        elif variant not in self.backgrounds:
+            raise ValueError(f"{fmt!r}: this explorable has no phone background")
+        elif base == "svg":
+            buffer = io.BytesIO()
+            self.backgrounds[variant].savefig(buffer, format="svg",
+                                              metadata=_FIXED_METADATA["svg"])
+            Path(path).write_bytes(_round_svg_coordinates(buffer.getvalue()))
+        elif base == "webp":
+            self.backgrounds[variant].savefig(path, format="webp", dpi=RASTER_DPI,
+                                              pil_kwargs=_PIL_OPTIONS["webp"])
         else:
-            raise ValueError(f"an explorable figure is written as svg or webp and explore.json, "
-                             f"not {fmt!r}")
+            raise ValueError(f"an explorable figure is written as [phone.]svg or [phone.]webp "
+                             f"and explore.json, not {fmt!r}")

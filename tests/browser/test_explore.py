@@ -234,3 +234,27 @@ def test_the_explorable_script_is_small():
     size = len(gzip.compress((ROOT / "site" / "assets" / "explore.js").read_bytes(), 9))
     print(f"explore.js: {size} bytes gzip")
     assert size <= JS_BUDGET
+
+
+def test_on_a_phone_the_stacked_background_maps_to_the_same_answer(browser, base_url):
+    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True,
+                                  has_touch=True, reduced_motion="reduce")
+    page = context.new_page()
+    page.goto(base_url + "/")
+    w = widget(page, "learning_rate_explore")
+    assert w.get_attribute("data-layout") == "phone"
+    assert w.locator("img.explore-bg").get_attribute("src").endswith(".phone.webp")
+    ax = saved("learning_rate_explore")["phone"]["axes"][0]
+    rates = explore_descent.learning_rates()
+    slider = w.locator('input[type="range"]')
+    slider.focus()
+    page.keyboard.press("Home")
+    x, y = data.seven_points()
+    core = optim.descend(lambda p: losses.mse_grad(p[0], p[1], x, y), explore_descent.GD_START,
+                         optim.SGD(lr=float(rates[0])), explore_descent.SWEEP_STEPS)
+    path = to_data(ax, w.locator("polyline.x-descent").get_attribute("points"))
+    np.testing.assert_allclose(path, core, atol=float(pixel(ax).max()))
+    # every control a finger uses is at least 44 px tall
+    for control in w.locator("input, button").all():
+        assert control.bounding_box()["height"] >= 44
+    context.close()
