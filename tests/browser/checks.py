@@ -197,6 +197,9 @@ async () => {
   });
   const out = [];
   for (const img of Array.from(document.images)) {
+    // an image not shown now (a static figure an explorable stands in for, a print
+    // breakout) would never load lazily: load it anyway, it must still be there
+    if (!img.getClientRects().length) img.loading = 'eager';
     img.scrollIntoView({block: 'center'});
     await frame();
     await settle(img);
