@@ -22,7 +22,11 @@ from threadpoolctl import threadpool_limits
 from .output import write_output
 from .registry import Figure, cache_key, scan
 
-DEFAULT_OUT = Path(__file__).resolve().parent.parent / "figures"
+_CHECKOUT = Path(__file__).resolve().parent.parent
+# figures/ of the project when run from its checkout; installed from the wheel (no
+# pyproject.toml beside the package), figures/ in the folder it is run from
+DEFAULT_OUT = (_CHECKOUT / "figures" if (_CHECKOUT / "pyproject.toml").is_file()
+               else Path.cwd() / "figures")
 
 
 @dataclass

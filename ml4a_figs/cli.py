@@ -35,7 +35,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m ml4a_figs",
                                      description="Compute and draw the chapter's figures.")
     parser.add_argument("--out", type=Path, default=builder.DEFAULT_OUT,
-                        help="output folder (default: figures/)")
+                        help="output folder (default: the project's figures/; installed, ./figures)")
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser("list", help="every declared figure, its formats and whether it is fresh")
     b = sub.add_parser("build", help="redraw stale figures (all, or the NAMES given)")

@@ -27,7 +27,7 @@ from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files
 
 from . import build as builder
-from . import explore_page, i18n, notebooks
+from . import download_box, explore_page, i18n, notebooks, package_wheel
 from .mathrender import KatexRenderer, MathError, katex_dir
 from .registry import Figure, scan
 
@@ -84,6 +84,7 @@ class FiguresPlugin(BasePlugin[FiguresConfig]):
         self.root = Path(config.config_file_path).resolve().parent
         # ML4A_LANG=ko: docs/ko -> site/ko, Korean theme and search (ml4a_figs/i18n.py)
         self.i18n = i18n.configure(config, self.root)
+        download_box.configure_theme(config)  # the header's repo_url link, offline
         self.figures_dir = self.root / self.config.figures_dir
         self.assets_dir = self.root / self.config.assets_dir
         self.math = KatexRenderer(self.root, self.root / self.config.cache_dir / "katex.json")
@@ -105,6 +106,14 @@ class FiguresPlugin(BasePlugin[FiguresConfig]):
         self.registry: dict[str, Figure] = scan()
         self.facts = json.loads((self.figures_dir / "facts.json").read_text(encoding="utf-8"))
         self._run_notebooks()
+        # the package as a wheel, served beside the notebooks (ml4a_figs/package_wheel.py)
+        try:
+            self.wheel, built = package_wheel.cached(
+                package_wheel.PROJECT_ROOT, self.root / self.config.cache_dir / "wheel")
+        except package_wheel.WheelError as exc:
+            raise PluginError(str(exc)) from None
+        if built:
+            log.info(f"wheel {self.wheel.name} built")
 
     def _run_notebooks(self) -> None:
         """Execute the stale notebooks (after the figures: they may import the same code)."""
@@ -148,6 +157,7 @@ class FiguresPlugin(BasePlugin[FiguresConfig]):
         publish(katex / "katex.min.css", "assets/katex/katex.min.css")
         for font in sorted((katex / "fonts").glob("*.woff2")):
             publish(font, f"assets/katex/fonts/{font.name}")
+        publish(self.wheel, f"{download_box.DOWNLOADS}/{self.wheel.name}")
         files = self.i18n.files(files, config)  # English pages not translated yet
         return files
 
@@ -229,7 +239,7 @@ class FiguresPlugin(BasePlugin[FiguresConfig]):
             return replace
 
         if src in self.notebooks:
-            return self._notebook_content(content, page)
+            return self._notebook_content(content, page, config)
         content = i18n.page_content(content)  # English sections of a translation: lang="en"
         content = DISPLAY_MATH.sub(render(True), content)
         content = INLINE_MATH.sub(render(False), content)
@@ -238,7 +248,7 @@ class FiguresPlugin(BasePlugin[FiguresConfig]):
                                            f'{m.group(1) or ""}src="{m.group(2)}"', content)
         return content
 
-    def _notebook_content(self, content: str, page) -> str:
+    def _notebook_content(self, content: str, page, config) -> str:
         """A page mkdocs-jupyter rendered: typeset its math with the chapter's KaTeX,
         share its CSS between the notebook pages, offer the .ipynb."""
         source = notebooks._rel(self.notebooks_dir / f"{Path(page.file.src_uri).stem}.py")
@@ -259,7 +269,7 @@ class FiguresPlugin(BasePlugin[FiguresConfig]):
             content = content.replace("@@NOTEBOOK_CSS@@",
                                       f'<link rel="stylesheet" href="{up}{name}">', 1)
         self.notebook_classes |= notebooks.used_classes(content)
-        return notebooks.add_download_link(content, Path(page.file.src_uri).name, source)
+        return download_box.for_page(content, page, config, source, self.wheel)
 
     def on_post_build(self, config):
         for name, css in getattr(self, "notebook_css", {}).items():

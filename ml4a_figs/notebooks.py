@@ -680,18 +680,6 @@ def _css_text(block: str) -> str:
     return block
 
 
-def add_download_link(content: str, filename: str, source: str) -> str:
-    """A line under the notebook's title offering the executed .ipynb."""
-    link = (f'<p class="notebook-download"><a href="{html.escape(filename)}" download>'
-            f'Download this notebook ({html.escape(filename)})</a>, executed when this site '
-            f'was built. Its source is <code>{html.escape(source)}</code> in the project.</p>')
-    end = content.find("</h1>")
-    if end < 0:
-        return link + content
-    end += len("</h1>")
-    return content[:end] + link + content[end:]
-
-
 # --- command line ---------------------------------------------------------------------
 
 
