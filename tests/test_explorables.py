@@ -117,13 +117,17 @@ def test_background_canvas_matches_the_recorded_boxes():
         if "explore.json" not in fig.formats:
             continue
         saved = explorable(name)
-        width, height = saved["size"]
-        for ax in saved["axes"]:
-            x0, y0, x1, y1 = ax["box"]
-            assert 0 <= x0 < x1 <= width and 0 <= y0 < y1 <= height, name
-        if "svg" in fig.formats:
-            svg = (FIGURES / f"{name}.svg").read_text(encoding="utf-8")
-            assert f'viewBox="0 0 {width:g} ' in svg, name
+        layouts = [("", saved)] + ([("phone.", saved["phone"])] if "phone" in saved else [])
+        assert any(f.startswith("phone.") for f in fig.formats) == ("phone" in saved), name
+        for variant, layout in layouts:
+            width, height = layout["size"]
+            assert len(layout["axes"]) == len(saved["axes"]), name
+            for ax in layout["axes"]:
+                x0, y0, x1, y1 = ax["box"]
+                assert 0 <= x0 < x1 <= width and 0 <= y0 < y1 <= height, name
+            if f"{variant}svg" in fig.formats:
+                svg = (FIGURES / f"{name}.{variant}svg").read_text(encoding="utf-8")
+                assert f'viewBox="0 0 {width:g} ' in svg, (name, variant)
 
 
 def test_an_optimizer_edit_reaches_exactly_the_data_that_uses_it():

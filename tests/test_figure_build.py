@@ -50,7 +50,8 @@ def test_declarations_resolve_to_functions_with_alt_text():
     for name, fig in scan().items():
         compute, draw = fig.functions()
         assert callable(compute) and callable(draw), name
-        assert set(fig.formats) <= {"svg", "png", "webp", "json", "poster.webp", "explore.json"}, name
+        assert set(fig.formats) <= {"svg", "png", "webp", "json", "poster.webp", "explore.json",
+                                    "phone.svg", "phone.webp"}, name
         assert len(fig.alt) >= 20, f"{name}: alt text too short to describe the figure"
 
 
