@@ -258,3 +258,22 @@ def test_on_a_phone_the_stacked_background_maps_to_the_same_answer(browser, base
     for control in w.locator("input, button").all():
         assert control.bounding_box()["height"] >= 44
     context.close()
+
+
+def test_play_and_pause_from_the_keyboard(chapter):
+    page, errors = chapter
+    w = widget(page, "opt1a_explore")
+    play, slider = w.locator("button"), w.locator('input[type="range"]')
+    slider.focus()
+    page.keyboard.press("Home")
+    play.focus()
+    page.keyboard.press("Enter")  # a reader's own request plays, reduced motion or not
+    assert play.get_attribute("aria-pressed") == "true"
+    page.wait_for_function("s => +s.value > 5", arg=slider.element_handle(), timeout=5000)
+    page.keyboard.press("Enter")
+    assert play.get_attribute("aria-pressed") == "false"
+    paused_at = slider.input_value()
+    page.wait_for_timeout(400)
+    assert slider.input_value() == paused_at
+    assert paused_at in w.locator(".explore-readout").inner_text()  # the step, stated in text
+    assert not errors
