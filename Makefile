@@ -11,9 +11,9 @@ export PYTHONHASHSEED := 0
 # ML4A_LANG=xx builds one (ml4a_figs/i18n.py). `make serve SITE_LANG=ko` previews one.
 SITE_LANG ?=
 
-.PHONY: site serve figures notebooks test test-fast clean weight bench i18n-status system-deps
+.PHONY: site pdf serve figures notebooks test test-fast clean weight bench i18n-status system-deps
 
-site: $(VENV)/.installed node_modules/.installed
+site: $(VENV)/.installed node_modules/.installed system-deps
 	$(PY) -m ml4a_figs build
 	$(PY) -m ml4a_figs.notebooks
 	@langs=$$($(PY) -m ml4a_figs.i18n languages) || exit 1; \
@@ -21,6 +21,11 @@ site: $(VENV)/.installed node_modules/.installed
 	  echo "mkdocs build ($$lang)"; \
 	  ML4A_LANG=$$lang $(BIN)/mkdocs build --strict --quiet || exit 1; \
 	done
+	$(PY) -m ml4a_figs.print_edition
+
+# the printable edition, site/pdf/<chapter>.<lang>.pdf: `make site` prints it (headless
+# chromium), reusing a PDF whose pages, figures and styles did not change
+pdf: site
 
 serve: $(VENV)/.installed node_modules/.installed
 	ML4A_LANG=$(SITE_LANG) $(BIN)/mkdocs serve --strict -a 127.0.0.1:8000

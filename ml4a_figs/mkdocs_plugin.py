@@ -213,11 +213,11 @@ class FiguresPlugin(BasePlugin[FiguresConfig]):
             posters = [f for f in fig.formats if f.startswith("poster.")]
             if not posters:
                 return f"![{alt or fig.alt}]({prefix}figures/{name}.{web[0]})"
-            # An animation: readers who ask for reduced motion get the still poster.
+            # An animation: readers who ask for reduced motion, and paper, get the still poster.
             # Raw HTML is not rewritten by MkDocs, so its URLs are relative to the page URL.
             up = "../" * page.url.count("/")
             return (f'<picture><source srcset="{up}figures/{name}.{posters[0]}" '
-                    f'media="(prefers-reduced-motion: reduce)">'
+                    f'media="(prefers-reduced-motion: reduce), print">'
                     f'<img src="{up}figures/{name}.{web[0]}" '
                     f'alt="{html.escape(alt or fig.alt)}"></picture>')
 

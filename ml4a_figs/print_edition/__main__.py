@@ -1,0 +1,5 @@
+import sys
+
+from .edition import main
+
+sys.exit(main())

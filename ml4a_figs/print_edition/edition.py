@@ -1,0 +1,192 @@
+"""Print every language's chapter from the built site into site/pdf/, reusing a PDF
+whose inputs did not change.
+
+The languages are the ones the built chapter's language menu offers. A PDF is kept in
+.cache/print-edition/ under a key of everything it is printed from: the files of that
+language's built site (pages, CSS, figures, fonts), this package's code, the build date
+and the chromium binary. A warm `make site` therefore only hashes and copies.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import hashlib
+import html
+import http.server
+import os
+import re
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+from urllib.parse import urljoin
+
+from . import PDF_DIR, finish, pdf_name, printer, words
+
+ROOT = Path(__file__).resolve().parents[2]
+CACHE = ROOT / ".cache" / "print-edition"
+CODE = sorted(Path(__file__).parent.glob("*.py")) + sorted(Path(__file__).parent.glob("*.js"))
+CHROMIUM_BINARY = Path("/usr/lib/chromium/chromium")
+NOT_PRINTED = {PDF_DIR, "search"}  # folders of a built language the chapter does not use
+MENU_LINK = re.compile(r"<a\b[^>]*\bclass=\"md-select__link\"[^>]*>")
+ATTR = re.compile(r'\b(href|hreflang)="([^"]*)"')
+HTML_LANG = re.compile(r"<html\b[^>]*\blang=\"([^\"]+)\"")
+
+
+class EditionError(RuntimeError):
+    """What is wrong with the built site or the build date, naming the file."""
+
+
+def build_epoch() -> int:
+    """SOURCE_DATE_EPOCH, else the time of the last commit: never the clock."""
+    value = os.environ.get("SOURCE_DATE_EPOCH")
+    if value:
+        if not value.isdigit():
+            raise EditionError(f"SOURCE_DATE_EPOCH={value!r}: not a number of seconds")
+        return int(value)
+    try:
+        out = subprocess.run(["git", "log", "-1", "--format=%ct"], cwd=ROOT, text=True,
+                             capture_output=True, check=True).stdout.strip()
+        return int(out)
+    except (OSError, subprocess.CalledProcessError, ValueError):
+        raise EditionError("no build date: set SOURCE_DATE_EPOCH (seconds since 1970) "
+                           "outside a git checkout") from None
+
+
+def languages(site: Path) -> dict[str, str]:
+    """{language: its chapter page's path in the site}, from the chapter's language menu."""
+    index = site / "index.html"
+    if not index.is_file():
+        raise EditionError(f"{index}: missing; build the site first (make site)")
+    text = index.read_text(encoding="utf-8")
+    found: dict[str, str] = {}
+    for tag in MENU_LINK.findall(text):
+        attrs = dict(ATTR.findall(tag))
+        if "hreflang" in attrs and "href" in attrs:
+            path = urljoin("/", html.unescape(attrs["href"])).lstrip("/")
+            found[attrs["hreflang"]] = path
+    if not found:  # a site with one language has no menu
+        lang = HTML_LANG.search(text)
+        found[lang.group(1) if lang else "en"] = ""
+    for lang, path in found.items():
+        if not (site / path / "index.html").is_file():
+            raise EditionError(f"{site / path / 'index.html'}: the {lang} chapter is missing")
+    return found
+
+
+def _key(site: Path, path: str, others: list[str], lang: str, epoch: int) -> str:
+    digest = hashlib.sha256(f"{lang}\n{epoch}\n".encode())
+    for code in CODE:
+        digest.update(code.name.encode() + b"\0" + code.read_bytes())
+    if CHROMIUM_BINARY.exists():
+        st = CHROMIUM_BINARY.stat()
+        digest.update(f"chromium {st.st_size} {st.st_mtime_ns}".encode())
+    root = site / path
+    skip = {root / name for name in NOT_PRINTED} | {site / o for o in others if o}
+    for file in sorted(root.rglob("*")):
+        if file.is_file() and not any(s == file or s in file.parents for s in skip) \
+                and not file.name.startswith("sitemap"):
+            digest.update(file.relative_to(site).as_posix().encode() + b"\0")
+            digest.update(hashlib.sha256(file.read_bytes()).digest())
+    return digest.hexdigest()
+
+
+class _Quiet(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format, *args):  # noqa: A002 - the stdlib's signature
+        pass
+
+
+@contextlib.contextmanager
+def _served(site: Path):
+    handler = functools.partial(_Quiet, directory=str(site))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    server.daemon_threads = True
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def _write(target: Path, data: bytes) -> None:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_name(target.name + ".tmp")
+    tmp.write_bytes(data)
+    os.replace(tmp, target)  # never a half-written PDF
+
+
+def _cover(lang: str, epoch: int) -> list[tuple[str, str | None]]:
+    w = words(lang)
+    date = time.strftime("%Y-%m-%d", time.gmtime(epoch))
+    # None: the page's own copyright line (the footer's), so the license is said once
+    return [("author", w["author"]), ("book", w["book"]), ("license", None),
+            ("figures", w["figures"]), ("date", w["date"].format(date=date))]
+
+
+def build(site: Path, force: bool = False) -> list[tuple[str, Path, str, float]]:
+    """Print (or reuse) every language's PDF: [(lang, path, 'printed'/'cached', seconds)]."""
+    site = site.resolve()
+    epoch = build_epoch()
+    langs = languages(site)
+    others = list(langs.values())
+    todo, results = {}, []
+    for lang, path in langs.items():
+        key = _key(site, path, [o for o in others if o != path], lang, epoch)
+        cached = CACHE / f"{lang}-{key[:20]}.pdf"
+        target = site / PDF_DIR / pdf_name(lang)
+        if cached.is_file() and not force:
+            _write(target, cached.read_bytes())
+            results.append((lang, target, "cached", 0.0))
+        else:
+            todo[lang] = (path, cached, target)
+    if not todo:
+        return results
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw, _served(site) as url:
+        browser = printer.launch(pw)
+        try:
+            for lang, (path, cached, target) in todo.items():
+                start = time.perf_counter()
+                raw, headings = printer.print_page(browser, url + path, lang, _cover(lang, epoch),
+                                         words(lang)["contents"])
+                title = _chapter_title(site / path / "index.html")
+                data = finish.finish(raw, title=title, author="Gene Kogan",
+                                     subject=words(lang)["book"], lang=lang, epoch=epoch,
+                                     headings=headings)
+                for old in CACHE.glob(f"{lang}-*.pdf"):
+                    old.unlink()
+                _write(cached, data)
+                _write(target, data)
+                results.append((lang, target, "printed", time.perf_counter() - start))
+        finally:
+            browser.close()
+    return results
+
+
+def _chapter_title(index: Path) -> str:
+    match = re.search(r"<h1\b[^>]*>(.*?)</h1>", index.read_text(encoding="utf-8"), re.S)
+    if not match:
+        raise EditionError(f"{index}: the chapter has no <h1> title")
+    return html.unescape(re.sub(r"<[^>]+>", "", match.group(1))).replace("¶", "").strip()
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = list(sys.argv[1:] if argv is None else argv)
+    force = "--force" in args
+    args = [a for a in args if a != "--force"]
+    site = Path(args[0]) if args else ROOT / "site"
+    try:
+        results = build(site, force=force)
+    except (EditionError, printer.PrintError) as exc:
+        print(f"print edition: error: {exc}", file=sys.stderr)
+        return 1
+    for lang, path, status, seconds in results:
+        size = path.stat().st_size
+        print(f"pdf {lang}: {status} {path.relative_to(site.resolve().parent)} "
+              f"({size / 1e6:.2f} MB, {seconds:.1f} s)")
+    return 0

@@ -1,0 +1,31 @@
+"""MkDocs plugin: a link from each language's chapter page to its printable edition.
+
+`make site` prints the edition right after the pages (`python -m ml4a_figs.print_edition`),
+so the link always points at a PDF of the same build.
+"""
+
+from __future__ import annotations
+
+import html
+
+from mkdocs.plugins import BasePlugin
+
+from . import PDF_DIR, pdf_name, words
+
+
+class PrintLinkPlugin(BasePlugin):
+    def on_page_content(self, content: str, page, config, files):
+        if page.file.src_uri != "index.md":  # the chapter is each language's home page
+            return content
+        lang = config.theme["language"] if "language" in config.theme else "en"
+        label, title = words(lang)["link"], words(lang)["link_title"]
+        i18n = (config.extra or {}).get("i18n") or {}
+        up = i18n.get("up", "") if isinstance(i18n, dict) else getattr(i18n, "up", "")
+        href = f"{up}{PDF_DIR}/{pdf_name(lang)}"
+        link = (f'<p class="print-edition screen-only"><a href="{html.escape(href)}" '
+                f'type="application/pdf" title="{html.escape(title)}">{html.escape(label)}</a></p>\n')
+        heading_end = content.find("</h1>")  # under the chapter's title
+        if heading_end < 0:
+            return link + content
+        heading_end += len("</h1>")
+        return content[:heading_end] + "\n" + link + content[heading_end:]

@@ -1,0 +1,92 @@
+"""Print one built chapter page to PDF with Debian's headless chromium (Playwright).
+
+Two printings: the first places every heading on a page (read back from the PDF's
+outline), the second carries those page numbers in the table of contents. The numbers
+are drawn in slots as wide as three digits, so filling them in moves nothing.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from . import finish
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]
+PREPARE_JS = (Path(__file__).parent / "prepare.js").read_text(encoding="utf-8")
+
+# the same margins as print.css's @page, so a browser's Print and the edition agree
+MARGIN = {"top": "16mm", "bottom": "18mm", "left": "16mm", "right": "16mm"}
+FOOTER = ('<div style="width:100%;text-align:center;font-size:8px;color:#444;'
+          'font-family:sans-serif"><span class="pageNumber"></span> / '
+          '<span class="totalPages"></span></div>')
+
+
+class PrintError(RuntimeError):
+    """The page could not be printed as an edition (what and where is in the message)."""
+
+
+def launch(playwright):
+    """Debian's chromium, never a browser Playwright downloads."""
+    if not Path(CHROMIUM).is_file():
+        raise PrintError(f"{CHROMIUM} is missing: run `make system-deps` (apt-get install chromium)")
+    return playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+
+
+def _normal(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def heading_pages(pdf: bytes, headings: list[str], where: str) -> list[int]:
+    """The page of each heading, read from the PDF's outline (one bookmark per heading,
+    in order; chromium sometimes repeats a title's words, so a title need only hold them)."""
+    outline = finish.outline_entries(pdf)
+    if len(outline) != len(headings):
+        raise PrintError(f"{where}: the PDF's outline has {len(outline)} bookmarks for "
+                         f"{len(headings)} headings")
+    for text, (title, _) in zip(headings, outline):
+        if text not in _normal(title):
+            raise PrintError(f"{where}: bookmark {title!r} is not the heading {text!r}")
+    return [page for _, page in outline]
+
+
+def print_page(browser, url: str, lang: str, cover: list[tuple[str, str | None]],
+               contents_title: str) -> tuple[bytes, list[str]]:
+    """The chapter at `url`, printed (A4, light palette, still posters for animations),
+    and the text of its headings, one per bookmark."""
+    context = browser.new_context(color_scheme="light", reduced_motion="reduce", locale=lang,
+                                  viewport={"width": 1000, "height": 1400})
+    try:
+        page = context.new_page()
+        errors: list[str] = []
+        page.on("pageerror", lambda exc: errors.append(str(exc)))
+        response = page.goto(url, wait_until="load")
+        if response is None or not response.ok:
+            raise PrintError(f"{url}: {response.status if response else 'no response'}")
+        page.emulate_media(media="print", color_scheme="light", reduced_motion="reduce")
+        page.add_script_tag(content=PREPARE_JS)
+        try:
+            found = page.evaluate("cfg => window.__printEdition.prepare(cfg)",
+                                  {"cover": cover, "contentsTitle": contents_title})
+        except Exception as exc:  # the page's own message names what is wrong
+            raise PrintError(f"{url}: {exc}") from None
+        options = dict(format="A4", margin=MARGIN, print_background=True, outline=True,
+                       tagged=True, display_header_footer=True,
+                       header_template="<span></span>", footer_template=FOOTER)
+        first = page.pdf(**options)
+        pages = heading_pages(first, found["headings"], url)
+        page.evaluate("pages => window.__printEdition.number(pages)",
+                      [pages[i] for i in found["contents"]])
+        final = page.pdf(**options)
+        if heading_pages(final, found["headings"], url) != pages:
+            raise PrintError(f"{url}: filling in the page numbers moved a heading to "
+                             f"another page")
+        if errors:
+            raise PrintError(f"{url}: errors in the page: {'; '.join(errors)}")
+        return final, found["headings"]
+    finally:
+        context.close()
