@@ -6,9 +6,11 @@ BIN := $(VENV)/bin
 PY := $(BIN)/python
 export NO_MKDOCS_2_WARNING := 1
 export PYTHONHASHSEED := 0
+# the build date MkDocs writes (sitemaps): the last commit's, so two builds agree
+export SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null || echo 0)
 
 # The site's languages are the lines of extra.alternate in mkdocs.yml, the original first;
-# ML4A_LANG=xx builds one (ml4a_figs/i18n.py). `make serve SITE_LANG=ko` previews one.
+# ML4A_LANG=xx builds one (ml4a_figs/site/languages.py). `make serve SITE_LANG=ko` previews one.
 SITE_LANG ?=
 
 .PHONY: site pdf serve figures notebooks test test-fast clean weight bench i18n-status system-deps

@@ -2,7 +2,10 @@
 JavaScript: only KaTeX's stylesheet and the fonts a page actually uses.
 
 KaTeX comes from the npm registry (package.json, installed by `make`); node is
-started once per build and every rendering is cached on disk by its TeX.
+started once per build and every rendering is cached on disk by its TeX. The cache is
+never trusted blindly: a file of the wrong shape is stale, and a cached rendering is used
+only if it holds nothing but KaTeX's own markup (no script, no on… attribute, no URL);
+otherwise it is rendered again.
 """
 
 from __future__ import annotations
@@ -14,11 +17,46 @@ import shutil
 import subprocess
 from pathlib import Path
 
+import nh3
+
 SCRIPT = Path(__file__).with_name("katex_render.js")
 
 
 class MathError(ValueError):
     pass
+
+
+# every element KaTeX writes (HTML, MathML, the SVG of stretchy symbols)
+KATEX_TAGS = {
+    "span", "math", "semantics", "annotation", "mrow", "mi", "mo", "mn", "ms", "mtext",
+    "mspace", "msup", "msub", "msubsup", "mfrac", "msqrt", "mroot", "mover", "munder",
+    "munderover", "mtable", "mtr", "mtd", "mstyle", "mpadded", "mphantom", "menclose",
+    "mlabeledtr", "svg", "path", "line", "rect", "g",
+}
+_URL_ATTRIBUTES = {"href", "src", "xlink:href", "action", "formaction", "srcdoc", "srcset"}
+
+
+def _katex_attribute(element: str, attribute: str, value: str) -> str | None:
+    name = attribute.lower()
+    return None if name.startswith("on") or name in _URL_ATTRIBUTES else value
+
+
+def is_katex_output(html: str) -> bool:
+    """True if this HTML holds only what KaTeX writes: its elements, no event handler,
+    no URL. A tampered cache entry fails (nh3 parses it as a browser would)."""
+    if not isinstance(html, str):
+        return False
+    common = dict(clean_content_tags=set(), attributes={}, generic_attribute_prefixes={""},
+                  link_rel=None, strip_comments=True)
+    strict = nh3.clean(html, tags=KATEX_TAGS, attribute_filter=_katex_attribute, **common)
+    return strict == html or strict == nh3.clean(html, tags=KATEX_TAGS | _tags_in(html),
+                                                 **common)
+
+
+def _tags_in(html: str) -> set[str]:
+    import re
+
+    return {m.group(1).lower() for m in re.finditer(r"<\s*/?\s*([A-Za-z][^\s/>]*)", html)}
 
 
 def katex_dir(project_dir: Path) -> Path:
@@ -40,14 +78,12 @@ class KatexRenderer:
         self.cache_file = cache_file
         self._proc: subprocess.Popen | None = None
         self._dirty = False
-        try:
-            stored = json.loads(cache_file.read_text(encoding="utf-8"))
-            self._cache = stored["renderings"] if stored.get("katex") == self.version else {}
-        except (OSError, ValueError, KeyError):
-            self._cache = {}
+        self._cache = _read_cache(cache_file, self.version)
 
     def render(self, tex: str, display: bool) -> str:
         key = hashlib.sha256(f"{int(display)}:{tex}".encode()).hexdigest()
+        if key in self._cache and not is_katex_output(self._cache[key]):
+            del self._cache[key]  # tampered or damaged: rendered again, then rewritten
         if key not in self._cache:
             reply = self._ask({"tex": tex, "display": display})
             if "error" in reply:
@@ -84,3 +120,18 @@ class KatexRenderer:
                                       sort_keys=True), encoding="utf-8")
             os.replace(tmp, self.cache_file)
             self._dirty = False
+
+
+def _read_cache(cache_file: Path, version: str) -> dict[str, str]:
+    """The cached renderings of this KaTeX version; {} (all stale) when the file is
+    missing, not JSON, or JSON of another shape."""
+    try:
+        stored = json.loads(cache_file.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    if not isinstance(stored, dict) or stored.get("katex") != version:
+        return {}
+    renderings = stored.get("renderings")
+    if not isinstance(renderings, dict):
+        return {}
+    return {k: v for k, v in renderings.items() if isinstance(k, str) and isinstance(v, str)}

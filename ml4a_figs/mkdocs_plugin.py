@@ -28,6 +28,9 @@ from mkdocs.structure.files import File, Files
 
 from . import build as builder
 from . import download_box, explore_page, i18n, notebooks, package_wheel
+from .i18n.problems import rel
+from .site import languages
+from .site.unrendered import source_needle, unrendered
 from .mathrender import KatexRenderer, MathError, katex_dir
 from .registry import Figure, scan
 
@@ -82,8 +85,8 @@ class FiguresPlugin(BasePlugin[FiguresConfig]):
     @event_priority(100)  # before the search plugin reads the language
     def on_config(self, config):
         self.root = Path(config.config_file_path).resolve().parent
-        # ML4A_LANG=ko: docs/ko -> site/ko, Korean theme and search (ml4a_figs/i18n.py)
-        self.i18n = i18n.configure(config, self.root)
+        # ML4A_LANG=ko: docs/ko -> site/ko, Korean theme and search (ml4a_figs/site/languages.py)
+        self.i18n = languages.configure(config, self.root)
         download_box.configure_theme(config)  # the header's repo_url link, offline
         self.figures_dir = self.root / self.config.figures_dir
         self.assets_dir = self.root / self.config.assets_dir
@@ -105,6 +108,7 @@ class FiguresPlugin(BasePlugin[FiguresConfig]):
             raise PluginError(f"{len(failed)} figure(s) failed: {', '.join(r.name for r in failed)}")
         self.registry: dict[str, Figure] = scan()
         self.facts = json.loads((self.figures_dir / "facts.json").read_text(encoding="utf-8"))
+        self.i18n.names = (set(self.registry), set(self.facts))
         self._run_notebooks()
         # the package as a wheel, served beside the notebooks (ml4a_figs/package_wheel.py)
         try:
@@ -227,20 +231,30 @@ class FiguresPlugin(BasePlugin[FiguresConfig]):
 
     def on_page_content(self, content: str, page, config, files):
         src = page.file.src_uri
+        seen: dict[tuple[str, bool], int] = {}
 
         def render(display: bool):
             def replace(match: re.Match) -> str:
                 tex = html.unescape(match.group(1)).strip()
+                seen[tex, display] = seen.get((tex, display), 0) + 1
                 try:
                     return self.math.render(tex, display)
                 except MathError as exc:
-                    raise PluginError(f"{src}:{_line_of(page.file, tex)}: cannot typeset "
-                                      f"{tex!r}: {exc}") from None
+                    where = self._formula_source(page, tex, seen[tex, display])
+                    raise PluginError(f"{where}: cannot typeset {tex!r}: {exc}") from None
             return replace
 
         if src in self.notebooks:
             return self._notebook_content(content, page, config)
         content = i18n.page_content(content)  # English sections of a translation: lang="en"
+        # a translation's HTML cleaned by the allowlist before the build adds KaTeX's
+        content = self.i18n.publish(content, page)
+        left = unrendered(content)
+        if left is not None:
+            needle = source_needle(left)
+            raise PluginError(f"{self._source_of(page, needle)}: {left!r} was left unrendered: "
+                              f"write {{{{ facts.NAME }}}} or ![alt](figure:NAME) with a known "
+                              f"name and nothing else inside")
         content = DISPLAY_MATH.sub(render(True), content)
         content = INLINE_MATH.sub(render(False), content)
         # Figures below the fold load as the reader reaches them.
@@ -248,10 +262,36 @@ class FiguresPlugin(BasePlugin[FiguresConfig]):
                                            f'{m.group(1) or ""}src="{m.group(2)}"', content)
         return content
 
+    def _sources(self, page) -> list[Path]:
+        """The Markdown files a page is made of: a translation's, then the English one
+        its untranslated sections come from."""
+        paths = [Path(page.file.abs_src_path)]
+        english = Path(self.i18n.project.english_docs) / page.file.src_uri
+        if english not in paths and english.is_file():
+            paths.append(english)
+        return paths
+
+    def _source_of(self, page, needle, nth: int = 1) -> str:
+        """`path:line` of the nth occurrence of `needle` (text or a compiled pattern) in
+        the page's sources."""
+        pattern = needle if isinstance(needle, re.Pattern) else re.compile(re.escape(needle))
+        found = []
+        for path in self._sources(page):
+            try:
+                text = path.read_text(encoding="utf-8")
+            except (OSError, UnicodeDecodeError):
+                continue
+            found += [(path, text.count("\n", 0, m.start()) + 1) for m in pattern.finditer(text)]
+        path, line = found[min(nth, len(found)) - 1] if found else (self._sources(page)[0], 0)
+        return f"{rel(path, self.root)}:{line}"
+
+    def _formula_source(self, page, tex: str, nth: int) -> str:
+        return self._source_of(page, tex, nth)
+
     def _notebook_content(self, content: str, page, config) -> str:
         """A page mkdocs-jupyter rendered: typeset its math with the chapter's KaTeX,
         share its CSS between the notebook pages, offer the .ipynb."""
-        source = notebooks._rel(self.notebooks_dir / f"{Path(page.file.src_uri).stem}.py")
+        source = rel(self.notebooks_dir / f"{Path(page.file.src_uri).stem}.py", self.root)
 
         def render(tex: str, display: bool) -> str:
             try:

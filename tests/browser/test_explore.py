@@ -277,3 +277,24 @@ def test_play_and_pause_from_the_keyboard(chapter):
     assert slider.input_value() == paused_at
     assert paused_at in w.locator(".explore-readout").inner_text()  # the step, stated in text
     assert not errors
+
+
+def test_the_korean_page_labels_its_controls_in_korean(browser, base_url):
+    context = browser.new_context(viewport={"width": 1280, "height": 900},
+                                  reduced_motion="reduce")
+    page = context.new_page()
+    errors = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(base_url + "/ko/")
+    w = widget(page, "opt2a_explore")
+    assert w.get_attribute("role") == "group" and w.get_attribute("aria-label")
+    assert w.locator("button").inner_text() == "재생"
+    assert "단계" in w.locator(".explore-controls").inner_text()
+    w = widget(page, "overfitting_explore")
+    before = drawn(w)
+    w.locator('input[type="range"]').focus()
+    page.keyboard.press("End")
+    assert drawn(w) != before
+    assert "차수 10" in w.locator(".explore-readout").inner_text()
+    assert not errors
+    context.close()

@@ -1,0 +1,54 @@
+"""Translations of the site: one MkDocs build per language, section by section.
+
+The languages are the entries of `extra.alternate` in mkdocs.yml, one line each; the
+first is the original (English, built into site/). `ML4A_LANG=ko mkdocs build` builds
+another one: the plugin calls `site.languages.configure`, which points docs_dir at docs/ko, site_dir at
+site/ko, the theme and search at Korean, and translates the site name and the nav.
+
+A translated page (docs/ko/index.md) holds the sections translated so far, in the
+English order. Each translated heading ends with the id of the English section it
+translates and is followed by the hash of that English section as it was translated:
+
+    ## 선형 회귀 { #linear-regression }
+    <!-- translated-from: 1a2b3c4d -->
+
+The build assembles the page in the English order: translated sections in the
+translation, the others in English under a note (from docs/ko/language.yml) that they
+await translation. When the English section changes, its hash no longer matches and the
+status reports the translation OUTDATED. English pages with no translation at all are
+published in English with the same note.
+
+Translations are contributed text, so they are checked before anything is built: front
+matter, headings (ids, levels, order), figure and fact names, and the HTML each page
+renders to, judged by an allowlist (sanitize.py). Every problem names the file and line.
+
+The package is plain Python: it never imports MkDocs. The modules, in the order data
+flows: sections (a page into sections), render + sanitize + checks (what a translation
+may contain), status (translated, OUTDATED, missing; the project's languages and
+strings), assembly (the page a language's build renders), cli. The MkDocs side (one
+build per language) is ml4a_figs/site/languages.py.
+
+    python -m ml4a_figs.i18n status [LANG]        # what is translated, missing, OUTDATED
+    python -m ml4a_figs.i18n skeleton LANG ID     # an English section, ready to translate
+    python -m ml4a_figs.i18n diff LANG ID         # what changed in English since
+    python -m ml4a_figs.i18n check                # validate every translation
+    python -m ml4a_figs.i18n languages            # the language codes, original first
+"""
+
+from .assembly import EN_CLOSE, EN_OPEN, GUIDE, assemble, assembled, page_content
+from .checks import check, check_html, check_strings, check_unclosed
+from .cli import known_names
+from .problems import TranslationError
+from .sections import MARKER_NAME, Doc, Section, parse, read, section_hash, slugify
+from .status import (DEFAULT_STRINGS, MISSING, OUTDATED, STRINGS_FILE, TRANSLATED, Language,
+                     PageStatus, Project, SectionStatus, from_config, section_states)
+
+ENV = "ML4A_LANG"  # the language a build is for; unset = the original
+
+__all__ = [
+    "DEFAULT_STRINGS", "Doc", "EN_CLOSE", "EN_OPEN", "ENV", "GUIDE", "Language", "MARKER_NAME",
+    "MISSING", "OUTDATED", "PageStatus", "Project", "STRINGS_FILE", "Section",
+    "SectionStatus", "TRANSLATED", "TranslationError", "assemble", "assembled", "check",
+    "check_html", "check_strings", "check_unclosed", "from_config", "known_names", "page_content",
+    "parse", "read", "section_hash", "section_states", "slugify",
+]

@@ -1,0 +1,114 @@
+"""A page as a language's build renders it: the sections in the English order, the
+translated ones as translated, the others in English under a note."""
+
+from __future__ import annotations
+
+from .sections import ATTR_LIST, Doc, Section, read
+from .status import MISSING, OUTDATED, Project, section_states
+
+GUIDE = "translating.md"  # the translator's guide, linked from every note
+
+
+def _admonition(title: str, text: str) -> list[str]:
+    body = [f"    {line}" if line.strip() else "" for line in text.strip().split("\n")]
+    title = title.replace('"', "“")
+    return [f'!!! info i18n-note "{title}"', "", *body, ""]
+
+
+def _english_heading(section: Section, code: str) -> str:
+    """An English heading inside a translated page: marked lang=en, same id."""
+    line = section.heading.rstrip()
+    attrs = ATTR_LIST.search(line)
+    if attrs:
+        return line[:attrs.start()] + " { " + attrs.group(1) + ' lang="en" }'
+    return f'{line} {{ lang="en" }}'
+
+
+def _translated_heading(section: Section, english: Section) -> str:
+    """A translated heading keeps the English id (the title's too): the same anchors in
+    every language."""
+    line = section.heading.rstrip()
+    if section.explicit_id:
+        return line
+    attrs = ATTR_LIST.search(line)
+    if attrs:
+        return line[:attrs.start()] + " { #" + english.id + " " + attrs.group(1) + " }"
+    return f"{line} {{ #{english.id} }}"
+
+
+# An English section inside a translated page is marked lang="en" (screen readers read it
+# as English, the CSS gives it the English fonts). Comments around its Markdown, turned
+# into <div lang="en"> in the HTML (page_content): the English Markdown stays at the top
+# level and renders exactly as on the English page (a <div markdown> wrapper would hand it
+# to md_in_html's HTML parser, which reads tags even inside `code`).
+EN_OPEN, EN_CLOSE = "<!-- i18n:lang=en -->", "<!-- /i18n:lang -->"
+
+
+def _wrap_english(body: list[str]) -> list[str]:
+    content = list(body)
+    while content and not content[0].strip():
+        content.pop(0)
+    if not content:
+        return []
+    return ["", EN_OPEN, "", *content, "", EN_CLOSE, ""]
+
+
+def page_content(html: str) -> str:
+    """The HTML of an assembled page: the lang="en" markers become <div lang="en">."""
+    if EN_OPEN not in html:
+        return html
+    return html.replace(EN_OPEN, '<div lang="en">').replace(EN_CLOSE, "</div>")
+
+
+def assemble(doc: Doc | None, english: Doc, strings: dict, *, guide: str,
+             english_url: str, original: str = "en") -> str:
+    """The page in the English order: translated sections as translated, OUTDATED ones
+    under a note, missing ones in English under a note that they await translation."""
+    states = section_states(doc, english)
+    out: list[str] = []
+    fill = {"guide": guide}
+    if doc is None:  # no translation of this page at all: English, one note under the title
+        for i, st in enumerate(states):
+            e = st.english
+            out += [_english_heading(e, original), ""]
+            if i == 0:
+                out += _admonition(strings["untranslated_page_title"],
+                                   strings["untranslated_page"].format(**fill))
+            out += _wrap_english(e.body)
+            out.append("")
+        return "\n".join(out).rstrip() + "\n"
+    missing_run = False
+    for st in states:
+        e = st.english
+        if st.state == MISSING:
+            out += [_english_heading(e, original), ""]
+            if not missing_run or e.level <= 2:
+                out += _admonition(strings["untranslated_title"],
+                                   strings["untranslated"].format(**fill))
+            out += _wrap_english(e.body)
+            missing_run = True
+        else:
+            t = st.translation
+            out += [_translated_heading(t, e), ""]
+            if st.state == OUTDATED:
+                out += _admonition(strings["outdated_title"], strings["outdated"].format(
+                    guide=guide, english=f"{english_url}#{e.id}"))
+            body = list(t.body)
+            while body and not body[0].strip():
+                body.pop(0)
+            out += body
+            missing_run = False
+        out.append("")
+    return "\n".join(out).rstrip() + "\n"
+
+
+def assembled(proj: Project, code: str, page: str = "index.md") -> str:
+    """The Markdown a language's build renders for a page (before facts and figures are
+    filled in): for tests that count what the page shows, such as its formulas."""
+    english = read(proj.english_docs / page, proj.root)
+    if code == proj.original:
+        return english.text
+    path = proj.docs(code) / page
+    doc = read(path, proj.root, derive_ids=False) if path.is_file() else None
+    return assemble(doc, english, proj.strings(code), guide=GUIDE, english_url="../",
+                    original=proj.original)

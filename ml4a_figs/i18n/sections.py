@@ -1,0 +1,256 @@
+"""A page's Markdown split into its sections: one per ATX heading, code fences respected.
+
+Each section knows the id of the English section it is (explicit `{ #id }` or the toc
+slug of its text), its lines as written, and the translated-from marker under it.
+
+Libraries: slugs come from `markdown.extensions.toc.slugify` applied, as the toc
+extension does, to the text of the heading rendered by Python-Markdown (read with
+html.parser, not regexes). The front matter is read with `yaml.safe_load`, not with
+MkDocs' `mkdocs.utils.meta.get_data`: that one drops invalid YAML silently (the page is
+published with its front matter as text and no title) and knows no line numbers, while
+a translator needs `file:line` of the mistake; it would also import MkDocs here.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from html.parser import HTMLParser
+from pathlib import Path
+
+import yaml
+
+from .problems import rel
+
+MARKER_NAME = "translated-from"
+
+_FENCE = re.compile(r"^[ \t]*(`{3,}|~{3,})")  # in list items too
+_HEADING = re.compile(r"^(#{1,6})(?:[ \t]+(.*?))?[ \t]*$")
+_CLOSING_HASHES = re.compile(r"[ \t]+#+[ \t]*$")
+ATTR_LIST = re.compile(r"[ \t]*\{:?[ \t]*([^{}]*?)[ \t]*\}[ \t]*$")
+_ATTR_ID = re.compile(r"(?:^|\s)#([^\s}]+)")
+MARKER = re.compile(r"^[ \t]*<!--[ \t]*translated-from[ \t]*:[ \t]*(.*?)[ \t]*-->[ \t]*$")
+_HASH = re.compile(r"^[0-9a-f]{8}$")
+_SETEXT = re.compile(r"^[ \t]{0,3}(=+|-+)[ \t]*$")
+FENCE = _FENCE
+
+
+class _Text(HTMLParser):
+    """The text of an HTML fragment, as toc reads a heading's text."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+
+    def handle_data(self, data):
+        self.parts.append(data)
+
+
+@lru_cache(maxsize=None)
+def _markdown():
+    import markdown
+
+    return markdown.Markdown()
+
+
+def slugify(text: str) -> str:
+    """The id Python-Markdown's toc (mkdocs.yml: `toc`, default slugify, separator "-")
+    gives a heading with this text: the slug of the text the heading renders to."""
+    from markdown.extensions.toc import slugify as toc_slugify
+
+    md = _markdown()
+    rendered = md.reset().convert(text)
+    reader = _Text()
+    reader.feed(rendered)
+    reader.close()
+    return toc_slugify("".join(reader.parts), "-")
+
+
+@dataclass
+class Section:
+    id: str | None  # the English section id: explicit { #id } or the toc slug
+    level: int  # 1-6: the heading's level
+    title: str  # the heading text without attribute list
+    line: int  # 1-based line of the heading in its file
+    lines: list[str]  # the heading line and the body, as written
+    explicit_id: bool = False
+    marker: str | None = None  # the hash of its translated-from marker
+    marker_line: int = 0
+
+    @property
+    def heading(self) -> str:
+        return self.lines[0]
+
+    @property
+    def body(self) -> list[str]:
+        return [line for line in self.lines[1:] if not MARKER.match(line)]
+
+    @property
+    def hash(self) -> str:
+        return section_hash(self.lines)
+
+    def describe(self) -> str:
+        return f"{'#' * self.level} {self.title}"
+
+
+@dataclass
+class Doc:
+    path: str  # as shown in messages: relative to the project root
+    text: str
+    meta: dict = field(default_factory=dict)
+    preamble: list[tuple[int, str]] = field(default_factory=list)  # (line, text) before any heading
+    sections: list[Section] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+
+    def by_id(self) -> dict[str, Section]:
+        return {s.id: s for s in self.sections if s.id}
+
+    def problem(self, line: int, message: str) -> None:
+        self.problems.append(f"{self.path}:{line}: {message}")
+
+
+def section_hash(lines: list[str]) -> str:
+    """8 hex digits of the sha256 of a section's text, normalised: markers dropped,
+    trailing spaces and runs of blank lines ignored."""
+    kept = [line.rstrip() for line in lines if not MARKER.match(line)]
+    text = re.sub(r"\n{3,}", "\n\n", "\n".join(kept)).strip()
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:8]
+
+
+def _front_matter(text: str, doc: Doc) -> int:
+    """Parse YAML front matter into doc.meta; the index of the first body line."""
+    lines = text.split("\n")
+    if not lines or lines[0].rstrip() != "---":
+        return 0
+    for end in range(1, len(lines)):
+        if lines[end].rstrip() in ("---", "..."):
+            break
+    else:
+        doc.problem(1, "front matter opened with --- is never closed (a line with --- "
+                       "ends it)")
+        return len(lines)
+    source = "\n".join(lines[1:end])
+    try:
+        meta = yaml.safe_load(source)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+        line = mark.line + 2 if mark is not None else 2
+        what = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        doc.problem(line, f"front matter is not valid YAML: {what}")
+        return end + 1
+    if meta is None:
+        meta = {}
+    if not isinstance(meta, dict):
+        doc.problem(2, "front matter must be YAML keys and values (title: ...), "
+                       f"not a {type(meta).__name__}")
+        meta = {}
+    doc.meta = meta
+    return end + 1
+
+
+def parse(text: str, path: str, *, derive_ids: bool = True) -> Doc:
+    """Split a page into its sections (one per ATX heading, code fences respected).
+
+    derive_ids: headings without { #id } get the toc slug of their text (the English
+    page); a translation keeps None there, to be reported.
+    """
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    doc = Doc(path, text)
+    lines = text.split("\n")
+    start = _front_matter(text, doc)
+    used: dict[str, int] = {}
+    fence: str | None = None
+    current: Section | None = None
+    previous_text = False  # the line before is paragraph text (for setext headings)
+    comment = False  # inside a multi-line <!-- comment -->
+    for index in range(start, len(lines)):
+        line, number = lines[index], index + 1
+        if comment or (fence is None and "<!--" in line
+                       and "-->" not in line[line.index("<!--"):]):
+            comment = "-->" not in line if comment else True
+            (current.lines if current else doc.preamble).append(
+                line if current else (number, line))
+            previous_text = False
+            continue
+        opener = _FENCE.match(line)
+        if fence is not None:
+            if opener and opener.group(1)[0] == fence[0] and len(opener.group(1)) >= len(fence) \
+                    and not line.strip()[len(opener.group(1)):].strip():
+                fence = None
+        elif opener:
+            fence = opener.group(1)
+        heading = _HEADING.match(line) if fence is None and not opener else None
+        if heading:
+            level, title = len(heading.group(1)), (heading.group(2) or "")
+            title = _CLOSING_HASHES.sub("", title)
+            section_id, explicit = None, False
+            attrs = ATTR_LIST.search(title)
+            if attrs:
+                title = title[:attrs.start()].rstrip()
+                found = _ATTR_ID.search(attrs.group(1))
+                if found:
+                    section_id, explicit = found.group(1), True
+            if section_id is None and derive_ids:
+                section_id = slugify(title)
+                if section_id in used:  # toc's unique(): text, text_1, text_2 ...
+                    n = used[section_id]
+                    while f"{section_id}_{n}" in used:
+                        n += 1
+                    used[section_id] = n + 1
+                    section_id = f"{section_id}_{n}"
+            if section_id is not None:
+                used.setdefault(section_id, 1)
+            current = Section(section_id, level, title.strip(), number, [line], explicit)
+            doc.sections.append(current)
+            previous_text = False
+            continue
+        if fence is None and not opener and previous_text and _SETEXT.match(line) \
+                and (current is None or len(current.lines) > 1):
+            doc.problem(number, "a heading underlined with ===/--- : write headings as "
+                                "'## Title { #id }' (a line of --- after a paragraph makes "
+                                "it a heading; leave a blank line before a rule)")
+        marker = MARKER.match(line) if fence is None else None
+        if marker:
+            value = marker.group(1)
+            if current is None:
+                doc.problem(number, f"a {MARKER_NAME} marker before the first heading")
+            elif any(l.strip() for l in current.lines[1:]):
+                doc.problem(number, f"the {MARKER_NAME} marker must come right under its "
+                                    f"heading (line {current.line})")
+            elif not _HASH.match(value):
+                doc.problem(number, f"{MARKER_NAME} marker {value!r} is not a section hash "
+                                    f"(8 hex digits, as `make i18n-status` prints them)")
+            else:
+                current.marker, current.marker_line = value, number
+        elif fence is None and "translated-from" in line and line.lstrip().startswith("<!--"):
+            doc.problem(number, f"malformed {MARKER_NAME} marker: write it alone on its line "
+                                f"as <!-- {MARKER_NAME}: 1a2b3c4d -->")
+        if current is None:
+            doc.preamble.append((number, line))
+        else:
+            current.lines.append(line)
+        previous_text = fence is None and bool(line.strip()) and not opener \
+            and not line.lstrip().startswith(("<!--", "-->", "|", ">", "$$", "///")) \
+            and not re.match(r"\s*([-*+]|\d+[.)])\s", line)
+    for s in doc.sections:  # trailing blank lines belong to nobody
+        while len(s.lines) > 1 and not s.lines[-1].strip():
+            s.lines.pop()
+    return doc
+
+
+def read(path: Path, root: Path, **kwargs) -> Doc:
+    """A page from its file. Bytes that are not UTF-8 are a problem of the page at their
+    line (shown as U+FFFD), never a traceback."""
+    data = Path(path).read_bytes()
+    try:
+        text = data.decode("utf-8")
+        bad_line = 0
+    except UnicodeDecodeError as exc:
+        text = data.decode("utf-8", errors="replace")
+        bad_line = data[:exc.start].count(b"\n") + 1
+    doc = parse(text, rel(path, root), **kwargs)
+    if bad_line:
+        doc.problem(bad_line, "this line is not valid UTF-8 text; save the file as UTF-8")
+    return doc

@@ -1,0 +1,73 @@
+"""Two clean builds of the same sources give the same site/, byte for byte, but for the
+outputs that measure wall time (ml4a_figs/site/reproducible.py, each with its reason)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+from pathlib import Path
+
+import pytest
+
+from ml4a_figs.site import reproducible
+from conftest import ROOT, run
+
+EPOCH = "1700000000"
+
+
+def clean_copy(dest: Path) -> Path:
+    """The sources alone: no figures, no caches; the package and KaTeX linked."""
+    dest.mkdir(parents=True)
+    shutil.copy2(ROOT / "mkdocs.yml", dest / "mkdocs.yml")
+    shutil.copytree(ROOT / "docs", dest / "docs")
+    for name in ("node_modules", "ml4a_figs"):
+        (dest / name).symlink_to(ROOT / name)
+    return dest
+
+
+def build_all(root: Path) -> Path:
+    mkdocs = str(Path(sys.executable).parent / "mkdocs")
+    langs = run([sys.executable, "-m", "ml4a_figs.i18n", "--root", str(root), "languages"],
+                cwd=root, check=True).stdout.split()
+    for lang in langs:  # as make site: the original first
+        run([mkdocs, "build", "--strict", "--quiet", "-f", str(root / "mkdocs.yml")],
+            cwd=root, env={"ML4A_LANG": lang, "SOURCE_DATE_EPOCH": EPOCH}, check=True,
+            timeout=1800)
+    return root / "site"
+
+
+def files(site: Path) -> dict[str, bytes]:
+    return {p.relative_to(site).as_posix(): p.read_bytes() for p in sorted(site.rglob("*"))
+            if p.is_file()}
+
+
+def test_the_exceptions_are_matched_by_path():
+    assert reproducible.excepted("notebooks/backpropagation/index.html", ["ko"])
+    assert reproducible.excepted("ko/notebooks/backpropagation/backpropagation.ipynb", ["ko"])
+    assert not reproducible.excepted("notebooks/overfitting/index.html", ["ko"])
+    assert not reproducible.excepted("index.html", ["ko"])
+
+
+@pytest.mark.slow
+def test_two_clean_builds_give_the_same_site(tmp_path):
+    a = files(build_all(clean_copy(tmp_path / "a")))
+    b = files(build_all(clean_copy(tmp_path / "b")))
+    assert sorted(a) == sorted(b)
+    langs = sorted({p.split("/")[0] for p in a if p.endswith("/index.html") and "/" in p
+                    and (tmp_path / "a" / "docs" / p.split("/")[0]).is_dir()})
+    differ = [p for p in a if a[p] != b[p]]
+    unexplained = []
+    for path in differ:
+        if reproducible.excepted(path, langs):
+            continue
+        if path.endswith(reproducible.SEARCH_INDEX):
+            if reproducible.search_index_without_wall_time(a[path].decode()) == \
+                    reproducible.search_index_without_wall_time(b[path].decode()):
+                continue
+        unexplained.append(path)
+    assert unexplained == [], f"differ between two clean builds: {unexplained}"
+    # SOURCE_DATE_EPOCH is the build date: MkDocs stamps sitemap.xml.gz with its midnight
+    stamp = int.from_bytes(a["sitemap.xml.gz"][4:8], "little")
+    assert stamp == int(EPOCH) // 86400 * 86400, stamp
+    print(f"{len(a)} files, {len(differ)} differ, all of them wall-time outputs: {differ}")
