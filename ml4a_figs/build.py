@@ -10,6 +10,7 @@ import hashlib
 import json
 import multiprocessing
 import os
+import re
 import time
 import traceback
 from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -19,7 +20,8 @@ from typing import Callable, Iterable
 
 from threadpoolctl import threadpool_limits
 
-from .output import write_output
+from . import style
+from .output import RASTER_DPI, write_output
 from .registry import Figure, cache_key, scan
 
 _CHECKOUT = Path(__file__).resolve().parent.parent
@@ -68,17 +70,48 @@ def build_one(fig: Figure, key: str, out_dir: Path) -> Result:
         # one BLAS thread: parallel figures don't fight over the cores, and sums
         # are reduced in one fixed order, so the bytes are the same on every run
         with threadpool_limits(limits=1):
-            drawn = draw(**compute(**fig.params))
-        for fmt in fig.formats:
-            write_output(drawn, out_dir / f"{fig.name}.{fmt}", fmt)
-        _close(drawn)
+            arrays = compute(**fig.params)
+        text = {}
+        # computed once, drawn once per theme and layout (the dark page and the phone
+        # get drawings of their own)
+        for layout, theme in fig.variants():
+            with style.theme(theme, layout), threadpool_limits(limits=1):
+                drawn = draw(**arrays)
+                for fmt in fig.formats:
+                    if (layout, theme) == ("wide", "light") or fmt != "json":
+                        write_output(drawn, out_dir / fig.output_name(fmt, theme, layout), fmt)
+                if theme == "light":
+                    text[layout] = _text_size(drawn, out_dir, fig, layout)
+            _close(drawn)
         _remove_orphans(fig, out_dir)
         stamp = {"key": key,
-                 "outputs": {f: _sha256(out_dir / f) for f in fig.output_names()}}
+                 "outputs": {f: _sha256(out_dir / f) for f in fig.output_names()},
+                 # the phone test turns this into CSS pixels at the size the figure is shown
+                 "text": text}
         write_output(stamp, _stamp_path(out_dir, fig.name), "json")
         return Result(fig.name, "built", time.perf_counter() - start)
     except Exception:
         return Result(fig.name, "failed", time.perf_counter() - start, traceback.format_exc())
+
+
+def _text_size(drawn, out_dir: Path, fig: Figure, layout: str) -> dict | None:
+    """The smallest font size and the width of the file's picture, both in points:
+    shown w CSS px wide, the figure's smallest text is pt * w / width_pt px tall."""
+    web = [f for f in fig.formats if f in ("svg", "webp", "png")]
+    if not web:
+        return None
+    smallest = (drawn.smallest_text_pt() if hasattr(drawn, "smallest_text_pt")
+                else style.smallest_text_pt(drawn))
+    path = out_dir / fig.output_name(web[0], "light", layout)
+    if web[0] == "svg":
+        width_pt = float(re.search(rb'<svg[^>]* width="([0-9.]+)pt"', path.read_bytes()).group(1))
+    else:
+        from PIL import Image
+
+        with Image.open(path) as image:
+            dpi = RASTER_DPI if hasattr(drawn, "savefig") else drawn.dpi
+            width_pt = image.width / dpi * 72
+    return {"smallest_pt": round(smallest, 2), "width_pt": round(width_pt, 2)}
 
 
 def _remove_orphans(fig: Figure, out_dir: Path) -> None:

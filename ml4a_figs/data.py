@@ -65,6 +65,14 @@ def overfitting_points(seed=OVERFITTING_SEED, n=11):
     return x, y
 
 
+def overfitting_held_out(seed, n=200):
+    """n fresh points from the same curve and noise, x uniform on [-1, 1]: the
+    points a fit is judged on, never fitted."""
+    rng = np.random.default_rng(seed)
+    x = np.sort(rng.uniform(-1.0, 1.0, n))
+    return x, overfitting_trend(x) + OVERFITTING_NOISE * rng.standard_normal(n)
+
+
 # --- Handwritten digits -------------------------------------------------------
 
 

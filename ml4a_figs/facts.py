@@ -8,6 +8,7 @@ figures can never drift apart.
 from __future__ import annotations
 
 from . import data, losses
+from .figures.evaluation import overfitting_fits
 from .figures.why_training_is_hard import MNIST_SIZES, sampling_grids
 from .nn import MLP
 from .registry import declare
@@ -62,6 +63,11 @@ def compute_facts() -> dict:
         facts[name] = thousands(n)
         facts[f"{name}_tex"] = thousands_tex(n)
     facts["mnist_params_plain"] = str(mnist.n_params)
+    fits = overfitting_fits()
+    for name in ("simple_mse", "complex_mse", "simple_held_out_mse", "complex_held_out_mse"):
+        facts[f"overfit_{name}"] = decimal(fits[name])
+    facts["overfit_held_out_n"] = str(len(fits["x_out"]))
+    facts["overfit_held_out_ratio"] = f"{fits['complex_held_out_mse'] / fits['simple_held_out_mse']:.0f}"
     return {"facts": facts}
 
 

@@ -27,7 +27,7 @@ from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files
 
 from . import build as builder
-from . import download_box, explore_page, i18n, notebooks, package_wheel
+from . import download_box, explore_page, figure_html, i18n, notebooks, package_wheel
 from .i18n.problems import rel
 from .site import languages
 from .site.unrendered import source_needle, unrendered
@@ -41,12 +41,11 @@ STRAY_FACT = re.compile(r"\{\{\s*[A-Za-z_][\w.]*\s*\}\}")
 # fenced blocks and inline code spans (shown as written) and HTML comments (not
 # shown): never substituted, so a guide or a note can mention the syntax
 CODE = re.compile(r"^([ \t]*)(```|~~~).*?^\1\2[ \t]*$|`[^`\n]+`|<!--.*?-->", re.M | re.S)
-FIGURE_REF = re.compile(r"!\[([^\]]*)\]\(figure:([^)\s]*)\)")
+# a figure and, optionally, its attribute list: ![alt](figure:NAME){ .class }
+FIGURE_REF = re.compile(r"!\[([^\]]*)\]\(figure:([^)\s]*)\)(\{[^}\n]*\})?")
 INLINE_MATH = re.compile(r'<span class="arithmatex">\\\((.*?)\\\)</span>', re.S)
 DISPLAY_MATH = re.compile(r'<div class="arithmatex">\\\[(.*?)\\\]</div>', re.S)
 FIGURE_IMG = re.compile(r'<img (alt="[^"]*" )?src="((?:\.\./)*figures/[^"]+)"')
-
-WEB_FORMATS = ("svg", "webp", "png")
 
 
 class FiguresConfig(Config):
@@ -195,8 +194,6 @@ class FiguresPlugin(BasePlugin[FiguresConfig]):
             raise PluginError(f"{src}:{_line_of(page.file, stray.group(0))}: "
                               f"{stray.group(0)!r} is not a fact; write {{{{ facts.NAME }}}}")
 
-        depth = src.count("/")
-        prefix = "../" * depth
         try:  # explorable figures: static figure, interactive box, print breakout
             markdown = _outside_code(markdown, lambda text: explore_page.expand(
                 text, lang=config.theme["language"], figures_dir=self.figures_dir,
@@ -206,24 +203,19 @@ class FiguresPlugin(BasePlugin[FiguresConfig]):
             raise PluginError(str(exc)) from None
 
         def figure(match: re.Match) -> str:
-            alt, name = match.groups()
+            alt, name = match.group(1), match.group(2)
             fig = self.registry.get(name)
             if fig is None:
                 raise PluginError(f"{src}:{_line_of(page.file, match.group(0))}: unknown figure "
                                   f"{name!r}{_closest(name, self.registry)}")
-            web = [f for f in fig.formats if f in WEB_FORMATS]
-            if not web:
-                raise PluginError(f"{src}: figure {name!r} has no format a browser shows")
-            posters = [f for f in fig.formats if f.startswith("poster.")]
-            if not posters:
-                return f"![{alt or fig.alt}]({prefix}figures/{name}.{web[0]})"
-            # An animation: readers who ask for reduced motion, and paper, get the still poster.
             # Raw HTML is not rewritten by MkDocs, so its URLs are relative to the page URL.
             up = "../" * page.url.count("/")
-            return (f'<picture><source srcset="{up}figures/{name}.{posters[0]}" '
-                    f'media="(prefers-reduced-motion: reduce), print">'
-                    f'<img src="{up}figures/{name}.{web[0]}" '
-                    f'alt="{html.escape(alt or fig.alt)}"></picture>')
+            classes = tuple(re.findall(r"\.([\w-]+)", match.group(3) or ""))
+            try:
+                return figure_html.picture_markup(fig, alt or fig.alt, up, self.figures_dir,
+                                                  classes)
+            except ValueError as exc:
+                raise PluginError(f"{src}: {exc}") from None
 
         return _outside_code(markdown, lambda text: FIGURE_REF.sub(figure, text))
 

@@ -212,9 +212,14 @@ class AdaDelta(Optimizer):
 
 
 class RMSprop(Optimizer):
-    """Divide by a running RMS of recent gradients, so every coordinate moves about lr.
+    """Divide by a running RMS of recent squared gradients, so that once the average
+    has warmed up every coordinate moves about lr.
 
     square_avg = alpha * square_avg + (1 - alpha) g²;  x -= lr * g / (sqrt(square_avg) + eps)
+
+    The average starts at zero and is not corrected for it, so the first step
+    has length lr / sqrt(1 - alpha) per coordinate (10 lr for alpha = 0.99),
+    whatever the scale of the gradient.
     """
 
     name = "RMSprop"
@@ -245,9 +250,10 @@ class Adam(Optimizer):
     m = b1 m + (1 - b1) g;  v = b2 v + (1 - b2) g²
     x -= lr * m_hat / (sqrt(v_hat) + eps),  m_hat = m / (1 - b1^t),  v_hat = v / (1 - b2^t)
 
-    Without the correction the first steps would be tiny, because m and v
-    start at zero; with it the first step has length about lr whatever the
-    scale of the gradient.
+    Without the correction the first steps would be *larger* than lr: m and v
+    start at zero, and the first step would be lr (1 - b1) / sqrt(1 - b2) per
+    coordinate, about 3.2 lr for the default betas. With it the first step has
+    length lr per coordinate, whatever the scale of the gradient.
     """
 
     name = "Adam"

@@ -24,7 +24,7 @@ _FIXED_METADATA = {
 RASTER_DPI = 200
 
 # Lossy WebP keeps smooth surfaces sharp at a fraction of PNG's bytes.
-_PIL_OPTIONS = {"webp": {"quality": 75, "method": 6}}
+_PIL_OPTIONS = {"webp": {"quality": 75, "method": 4}}
 
 
 # Path data and positions: matplotlib writes 6 decimals of a pixel; 2 are invisible

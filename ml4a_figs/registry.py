@@ -45,13 +45,30 @@ class Figure:
     alt: str
     formats: tuple[str, ...] = ("svg",)
     params: dict = field(default_factory=dict)
+    phone: bool = False  # also drawn in the phone layout (stacked panels, see style.py)
 
     @property
     def module(self) -> str:
         return _dotted_name(self.path)
 
     def output_names(self) -> list[str]:
-        return [f"{self.name}.{fmt}" for fmt in self.formats]
+        """Each format in the light theme, then (pictures only) in the dark one, and
+        both again in the phone layout if the figure has one."""
+        return [self.output_name(fmt, theme, layout) for layout, theme in self.variants()
+                for fmt in self.formats if (layout, theme) == ("wide", "light") or fmt != "json"]
+
+    def variants(self) -> list[tuple[str, str]]:
+        """(layout, theme) pairs drawn: data (json) has neither; a picture is drawn for
+        the light and the dark page, and for the phone if it declares `phone=True`."""
+        if set(self.formats) == {"json"}:
+            return [("wide", "light")]
+        layouts = ("wide", "phone") if self.phone else ("wide",)
+        return [(layout, theme) for layout in layouts for theme in ("light", "dark")]
+
+    def output_name(self, fmt: str, theme: str = "light", layout: str = "wide") -> str:
+        parts = [self.name] + (["phone"] if layout == "phone" else []) + (
+            ["dark"] if theme == "dark" else []) + [fmt]
+        return ".".join(parts)
 
     def functions(self) -> tuple[Callable[..., dict], Callable[..., Any]]:
         module = importlib.import_module(self.module)
@@ -59,7 +76,8 @@ class Figure:
 
 
 def declare(name: str, *, compute: Callable, draw: Callable, alt: str,
-            formats: tuple[str, ...] = ("svg",), params: dict | None = None) -> None:
+            formats: tuple[str, ...] = ("svg",), params: dict | None = None,
+            phone: bool = False) -> None:
     """Declare a figure at module level. Arguments must be literals (and function
     names), because the registry reads declarations without running the module."""
     if not callable(compute) or not callable(draw):
@@ -104,7 +122,8 @@ def _read_declarations(path: Path) -> list[Figure]:
                 f"alt=, formats=, params= ({exc})") from None
         found.append(Figure(name=name, path=path, line=node.lineno, alt=literals.pop("alt"),
                             formats=tuple(literals.pop("formats", ("svg",))),
-                            params=dict(literals.pop("params", {}) or {}), **funcs))
+                            params=dict(literals.pop("params", {}) or {}),
+                            phone=bool(literals.pop("phone", False)), **funcs))
         if literals:
             raise DeclarationError(f"{where}: unknown declare() arguments {sorted(literals)}")
     return found
@@ -330,6 +349,7 @@ def cache_key(fig: Figure) -> str:
         "format": CACHE_FORMAT,
         "name": fig.name,
         "formats": fig.formats,
+        "phone": fig.phone,
         "params": repr(sorted(fig.params.items())),
         "code": chunks,
         "files": {str(p.relative_to(PACKAGE_DIR)): _file_digest(p) for p in sorted(files)},

@@ -1,13 +1,22 @@
-"""The one look shared by every figure: palette, fonts, sizes.
+"""The one look shared by every figure: one colour (and dash) per concept, the type
+scale, and the light and dark palettes.
 
-Colours come from the Okabe–Ito palette, which stays distinguishable for the
-common forms of colour blindness; each optimizer keeps its colour (and a line
-style, so print and grey-scale readers can tell them apart too) in every figure.
-Figures are drawn on white and shown on a white card in the dark theme as well,
-so one file reads well in both.
+Every concept -- each optimizer, each batch mode, data, fits, training and
+validation curves -- has one colour and one line style in every figure and
+animation (`CONCEPTS`). The light colours start from the Okabe-Ito palette (safe
+for the common colour-vision deficiencies) and Paul Tol's muted palette for the
+concepts Okabe-Ito has no room for; the dark ones are the same hues made lighter
+until they reach 4.5:1 against the dark page (`_for_dark`). A figure is computed
+once and drawn twice, in `theme("light")` and `theme("dark")`, which rebinds the
+names below and matplotlib's ink and paper colours while the dark copy is drawn.
+The same table is published as CSS custom properties (`css_custom_properties`)
+in docs/assets/site.css, so the page's own overlays use the same colours.
 """
 
 from __future__ import annotations
+
+import colorsys
+import contextlib
 
 import matplotlib
 
@@ -15,42 +24,140 @@ matplotlib.use("Agg")
 
 from matplotlib.figure import Figure  # noqa: E402
 
-BLACK = "#000000"
-ORANGE = "#E69F00"
-SKY_BLUE = "#56B4E9"
-GREEN = "#009E73"
-YELLOW = "#F0E442"
-BLUE = "#0072B2"
-VERMILLION = "#D55E00"
-PURPLE = "#CC79A7"
-GREY = "#7F7F7F"
+# What a figure sits on: white in the light theme, Material's slate background
+# (hsl(225, 15%, 14%)) in the dark one. Dark figures are drawn on that colour, not
+# on transparency: a WebP with an alpha channel is up to twice the bytes.
+LIGHT_PAPER = "#FFFFFF"
+DARK_PAPER = "#1E2129"
 
-# Roles used across the chapter.
-DATA = BLUE          # observed data points
-FIT = VERMILLION     # a fitted or candidate line
-ERROR = VERMILLION   # residual bars (the chapter's "red dashed lines")
-MINIMUM = BLACK      # the true minimum of a surface
-HIGHLIGHT = VERMILLION
-TRAIN = BLUE
-VALIDATION = ORANGE
-
-OPTIMIZER_STYLE = {
-    "SGD": {"color": BLACK, "linestyle": "-"},
-    "Momentum": {"color": ORANGE, "linestyle": "-"},
-    "Nesterov": {"color": VERMILLION, "linestyle": "--"},
-    "AdaGrad": {"color": SKY_BLUE, "linestyle": "-"},
-    "AdaDelta": {"color": GREEN, "linestyle": "--"},
-    "RMSprop": {"color": BLUE, "linestyle": "-."},
-    "Adam": {"color": PURPLE, "linestyle": "-"},
+# concept: (light colour, line style, what it stands for). The one table of the
+# chapter's visual language; docs/en/translating.md's neighbour, the README, lists it.
+CONCEPTS = {
+    # the seven optimizers of the races and the notebooks
+    "SGD": ("#000000", "-", "plain gradient descent (the races' SGD), and every plain descent path"),
+    "Momentum": ("#E69F00", "-", "momentum"),
+    "Nesterov": ("#D55E00", "--", "Nesterov momentum"),
+    "AdaGrad": ("#56B4E9", "-", "AdaGrad"),
+    "AdaDelta": ("#009E73", "--", "AdaDelta"),
+    "RMSprop": ("#0072B2", "-.", "RMSprop"),
+    "Adam": ("#CC79A7", "-", "Adam"),
+    # how much data each step sees
+    "batch": ("#332288", "-", "batch gradient descent (all the data per step)"),
+    "mini-batch": ("#44AA99", "--", "mini-batch gradient descent"),
+    "stochastic": ("#7A7A1A", ":", "stochastic gradient descent (one sample per step)"),
+    # roles in the other figures
+    "data": ("#4D4D4D", "none", "observed data points"),
+    "fit": ("#BB2233", "-", "a fitted or candidate model, and its residuals (dashed)"),
+    "train": ("#117733", "-", "training loss or accuracy"),
+    "validation": ("#882255", "--", "validation loss or accuracy"),
+    "highlight": ("#8E44AD", "-", "the one weight or step a figure points at"),
+    "muted": ("#7F7F7F", ":", "context: trends, earlier steps, what happens after a stop"),
 }
-OPTIMIZER_ORDER = tuple(OPTIMIZER_STYLE)
+OPTIMIZER_ORDER = ("SGD", "Momentum", "Nesterov", "AdaGrad", "AdaDelta", "RMSprop", "Adam")
+
+# ink: text, axes and the markers of a minimum; faint: background lines
+INK = {"light": "#222222", "dark": "#E6E6E6"}
+FAINT = {"light": "#C8C8C8", "dark": "#4A4E5C"}
+
+
+def _luminance(hex_colour: str) -> float:
+    """WCAG relative luminance."""
+    rgb = [int(hex_colour[i:i + 2], 16) / 255 for i in (1, 3, 5)]
+    lin = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in rgb]
+    return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
+
+
+def contrast(a: str, b: str) -> float:
+    la, lb = sorted((_luminance(a), _luminance(b)), reverse=True)
+    return (la + 0.05) / (lb + 0.05)
+
+
+def _for_dark(hex_colour: str, target: float = 4.5) -> str:
+    """The same hue, lighter until it stands 4.5:1 against the dark paper."""
+    if hex_colour == CONCEPTS["SGD"][0]:
+        return INK["dark"]  # the ink concept turns with the ink
+    r, g, b = (int(hex_colour[i:i + 2], 16) / 255 for i in (1, 3, 5))
+    h, light, s = colorsys.rgb_to_hls(r, g, b)
+    out = hex_colour
+    while contrast(out, DARK_PAPER) < target and light < 0.95:
+        light = min(0.95, light + 0.01)
+        out = "#{:02X}{:02X}{:02X}".format(*(round(c * 255) for c in colorsys.hls_to_rgb(h, light, s)))
+    return out
+
+
+# where lightening to 4.5:1 is not enough: data points must stand out from the grey
+# of context on the dark page as they do on the light one
+DARK_OVERRIDES = {"data": "#D9D9D9", "muted": "#8C8C8C"}
+PALETTES = {
+    "light": {name: colour for name, (colour, _, _) in CONCEPTS.items()},
+    "dark": {name: DARK_OVERRIDES.get(name) or _for_dark(colour)
+             for name, (colour, _, _) in CONCEPTS.items()},
+}
+THEMES = ("light", "dark")
+current = "light"
+
+
+def color(concept: str) -> str:
+    """The colour of a concept in the theme being drawn."""
+    return PALETTES[current][concept]
+
+
+def line(concept: str) -> dict:
+    """Colour and line style of a concept, as matplotlib keyword arguments."""
+    style = CONCEPTS[concept][1]
+    return {"color": color(concept), "linestyle": "none" if style == "none" else style}
+
+
+def optimizer_style(name: str) -> dict:
+    return line(name)
+
+
+def paper() -> str:
+    return LIGHT_PAPER if current == "light" else DARK_PAPER
+
+
+def ink() -> str:
+    return INK[current]
+
+
+def faint() -> str:
+    return FAINT[current]
+
+
+# The Okabe-Ito colours by name, for the notebooks' exploratory plots (several
+# learning rates, several sizes): series that are not one of the concepts above.
+ORANGE, SKY_BLUE, GREEN, YELLOW = "#E69F00", "#56B4E9", "#009E73", "#F0E442"
+BLUE, VERMILLION, PURPLE = "#0072B2", "#D55E00", "#CC79A7"
 
 # A perceptually uniform map for loss surfaces (low = dark, high = light).
 SURFACE_CMAP = "viridis"
 
+# Names the figure modules read at draw time; `theme` rebinds them.
+_ROLE_NAMES = {"DATA": "data", "FIT": "fit", "ERROR": "fit", "HIGHLIGHT": "highlight",
+               "TRAIN": "train", "VALIDATION": "validation", "GREY": "muted"}
+
+
+def _bind_names() -> None:
+    g = globals()
+    for name, concept in _ROLE_NAMES.items():
+        g[name] = color(concept)
+    g["BLACK"] = g["MINIMUM"] = ink()
+    g["OPTIMIZER_STYLE"] = {name: line(name) for name in OPTIMIZER_ORDER}
+
+
+_bind_names()
+
 # One CSS pixel of the page column is about 1/100 inch here; figures are sized
 # for a ~760 px column and written at 2x for sharp screens.
 COLUMN_WIDTH_IN = 7.6
+# Figures are shown at 4/3 CSS px per point (an SVG's own size) and never wider than
+# the column. A 390 px phone has a 358 px column: 10 pt text stays >= 9 CSS px in a
+# figure up to 398 pt (5.5 in) wide. Single-panel figures are drawn that narrow for
+# everyone; figures of side-by-side panels get a phone layout, the panels stacked.
+PHONE_WIDTH_IN = 5.0
+PHONE_PANEL_MAX_IN = 3.6
+LAYOUTS = ("wide", "phone")
+layout = "wide"
 
 matplotlib.rcParams.update({
     # SVG text stays text (smaller files, crisp at any zoom); DejaVu Sans is what
@@ -65,7 +172,11 @@ matplotlib.rcParams.update({
     "ytick.labelsize": 10,
     "axes.spines.top": False,
     "axes.spines.right": False,
-    "axes.edgecolor": "#333333",
+    "axes.edgecolor": INK["light"],
+    "text.color": INK["light"],
+    "axes.labelcolor": INK["light"],
+    "xtick.color": INK["light"],
+    "ytick.color": INK["light"],
     "axes.linewidth": 0.8,
     "lines.linewidth": 2.0,
     "figure.facecolor": "white",
@@ -85,5 +196,84 @@ def new_figure(width: float = COLUMN_WIDTH_IN, height: float = 4.0) -> Figure:
     return Figure(figsize=(width, height), layout="constrained")
 
 
-def optimizer_style(name: str) -> dict:
-    return dict(OPTIMIZER_STYLE[name])
+
+
+def _theme_rc(name: str) -> dict:
+    """matplotlib's ink and paper for a theme: the dark copy is light ink on the slate."""
+    ink_colour, bg = INK[name], (LIGHT_PAPER if name == "light" else DARK_PAPER)
+    return {"text.color": ink_colour, "axes.labelcolor": ink_colour, "axes.edgecolor": ink_colour,
+            "xtick.color": ink_colour, "ytick.color": ink_colour, "axes.titlecolor": ink_colour,
+            "legend.labelcolor": ink_colour, "legend.edgecolor": FAINT[name],
+            "figure.facecolor": bg, "axes.facecolor": bg, "savefig.facecolor": bg,
+            "grid.color": FAINT[name]}
+
+
+@contextlib.contextmanager
+def theme(name: str, layout_name: str = "wide"):
+    """Draw (and write) inside this to get that theme's colours and that layout;
+    restores the light, wide one."""
+    global current, layout
+    if name not in THEMES or layout_name not in LAYOUTS:
+        raise ValueError(f"unknown theme {name!r} or layout {layout_name!r}; known: "
+                         f"{', '.join(THEMES)}; {', '.join(LAYOUTS)}")
+    before = current, layout
+    current, layout = name, layout_name
+    _bind_names()
+    try:
+        with matplotlib.rc_context(_theme_rc(name)):
+            yield
+    finally:
+        current, layout = before
+        _bind_names()
+
+
+def panels(n: int) -> tuple[int, int]:
+    """Rows and columns of n side-by-side panels: a row on the page, a column on a phone."""
+    return (n, 1) if layout == "phone" else (1, n)
+
+
+def phone_break() -> str:
+    """Where a long title may wrap: a new line on the phone, a space on the page."""
+    return "\n" if layout == "phone" else " "
+
+
+def panel_figure(n: int, width: float, height: float) -> Figure:
+    """A figure of n panels, `width` x `height` inches in the page layout; on a phone
+    PHONE_WIDTH_IN wide, each panel keeping its wide aspect ratio."""
+    if layout != "phone":
+        return new_figure(width, height)
+    panel_h = height * PHONE_WIDTH_IN * n / width
+    return new_figure(PHONE_WIDTH_IN, min(panel_h, PHONE_PANEL_MAX_IN) * n)
+
+
+def smallest_text_pt(fig: Figure) -> float:
+    """The smallest font size (points) of the visible text in a figure: the page's
+    phone test turns it into CSS pixels with the size the figure is shown at."""
+    from matplotlib.text import Text
+
+    sizes = [t.get_fontsize() for t in fig.findobj(Text)
+             if t.get_visible() and t.get_text().strip()]
+    return min(sizes) if sizes else 0.0
+
+
+def css_name(concept: str) -> str:
+    return "--ml4a-" + concept.lower().replace(" ", "-")
+
+
+def css_custom_properties() -> str:
+    """The concept colours as CSS custom properties for each palette: the block
+    docs/assets/site.css carries (tests/test_style.py keeps the two equal)."""
+    def block(selector: str, theme_name: str, indent: str = "") -> str:
+        lines = [f"{indent}  {css_name(c)}: {PALETTES[theme_name][c].lower()};" for c in CONCEPTS]
+        lines.append(f"{indent}  --ml4a-ink: {INK[theme_name].lower()};")
+        return f"{indent}{selector} {{\n" + "\n".join(lines) + f"\n{indent}}}"
+
+    slate = '[data-md-color-scheme="slate"]'
+    return "\n".join([block(':root, [data-md-color-scheme="default"]', "light"),
+                      block(slate, "dark"),
+                      "@media print {  /* print is always light */",
+                      block(slate, "light", "  "), "}"]) + "\n"
+
+
+if __name__ == "__main__":  # python -m ml4a_figs.style: the CSS block, to paste into site.css
+    print(css_custom_properties(), end="")

@@ -3,14 +3,19 @@ figures: each test checks a claim the figure (or its caption) makes."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 
 from ml4a_figs import data
+from ml4a_figs.facts import compute_facts
 from ml4a_figs.figures import evaluation, header, update_methods
 from ml4a_figs.losses import ROSENBROCK, SMALL_NET
 from ml4a_figs.nn import MLP, train
 from ml4a_figs.optim import Adam, Nesterov, descend
+
+ROOT = Path(__file__).resolve().parent.parent
 
 # --- nesterov_acceleration ------------------------------------------------------
 
@@ -101,29 +106,46 @@ def test_the_points_are_the_core_data(overfit):
     assert len(x) == 11
 
 
-def test_the_curve_has_zero_training_error_and_the_line_does_not(overfit):
-    assert overfit["curve_max_residual"] < 1e-6
-    assert overfit["curve_mse"] < 1e-12
-    assert overfit["line_max_residual"] > 0.05
-    assert overfit["line_mse"] > 0.01
+def test_the_complex_fit_wins_on_training_points_and_loses_on_held_out_ones(overfit):
+    """The caption's claim, read from the arrays the figure draws: the degree-10 fit
+    has (almost) zero training error, the parabola does not, and on points held out
+    from the fit the simple model's error is below the complex one's."""
+    assert overfit["degrees"] == (2, 10)
+    assert overfit["complex_max_residual"] < 1e-6 and overfit["complex_mse"] < 1e-12
+    assert overfit["simple_mse"] > 1e-3
+    assert overfit["simple_held_out_mse"] < overfit["complex_held_out_mse"]
+    # not by a hair: several times lower, as the caption's ratio says
+    assert overfit["complex_held_out_mse"] > 5 * overfit["simple_held_out_mse"]
 
 
-def test_the_curve_is_wild_between_the_points(overfit):
+def test_held_out_points_are_fresh_draws_from_the_same_curve(overfit):
+    assert len(overfit["x_out"]) == 200
+    assert not np.isin(overfit["x_out"], overfit["x"]).any()
+    noise = overfit["y_out"] - data.overfitting_trend(overfit["x_out"])
+    assert 0.05 < noise.std() < 0.2  # the same noise level as the training points
+
+
+def test_the_complex_curve_is_wild_between_the_points(overfit):
     """'Very complex': between the points it strays far from the trend they came from."""
-    xs, curve, trend = overfit["xs"], overfit["curve"], overfit["trend"]
-    inside = (xs >= overfit["x"].min()) & (xs <= overfit["x"].max())
-    assert np.max(np.abs(curve - trend)[inside]) > 0.5
-    # the straight line stays within reach of the points
-    assert np.max(np.abs(overfit["line"] - trend)) < 1.0
+    assert np.max(np.abs(overfit["complex"] - overfit["trend"])) > 0.5
+    assert np.max(np.abs(overfit["simple"] - overfit["trend"])) < 0.2
 
 
-def test_y_limits_keep_every_point_and_the_curve_between_them(overfit):
+def test_the_caption_quotes_the_computed_errors(overfit):
+    facts = compute_facts()["facts"]
+    assert facts["overfit_simple_held_out_mse"] == f"{overfit['simple_held_out_mse']:.3f}"
+    assert facts["overfit_complex_held_out_mse"] == f"{overfit['complex_held_out_mse']:.3f}"
+    page = (ROOT / "docs" / "en" / "index.md").read_text(encoding="utf-8")
+    caption = page[page.index("(figure:overfitting)"):]
+    caption = caption[:caption.index("\n///\n", caption.index("/// caption"))]
+    for name in ("overfit_simple_held_out_mse", "overfit_complex_held_out_mse"):
+        assert "{{ facts.%s }}" % name in caption
+
+
+def test_y_limits_keep_every_point_and_the_curve(overfit):
     lo, hi = overfit["ylim"]
     assert lo <= overfit["y"].min() and overfit["y"].max() <= hi
-    inside = (overfit["xs"] >= -1) & (overfit["xs"] <= 1)
-    assert lo <= overfit["curve"][inside].min() and overfit["curve"][inside].max() <= hi
-    # ... without squashing the points into a thin band
-    assert (overfit["y"].max() - overfit["y"].min()) / (hi - lo) > 0.4
+    assert lo <= overfit["complex"].min() and overfit["complex"].max() <= hi
 
 
 # --- dropout --------------------------------------------------------------------
@@ -201,12 +223,23 @@ def test_without_regularization_the_net_overfits(digits):
 
 
 def test_l2_and_dropout_bring_the_curves_closer(digits):
+    """The regularized gap is smaller, visibly: by a quarter at least, at the last
+    epoch (the number each panel states) and over the last ten."""
     plain, l2, dropout = digits["runs"]
-    assert _gap(l2) < 0.9 * _gap(plain)
-    assert _gap(dropout) < 0.9 * _gap(plain)
+    for run in (l2, dropout):
+        assert _gap(run) < 0.8 * _gap(plain)
+        assert run["gap"] < 0.75 * plain["gap"]
+        assert run["gap"] == pytest.approx(run["val_loss"][-1] - run["train_loss"][-1])
     # and they delay the point where the validation loss stops improving
     assert l2["best_epoch"] > plain["best_epoch"]
     assert dropout["best_epoch"] > plain["best_epoch"]
+
+
+def test_the_test_set_scores_only_the_model_chosen_on_validation(digits):
+    runs, chosen = digits["runs"], digits["chosen"]
+    assert chosen == int(np.argmin([run["val_loss"].min() for run in runs]))
+    assert all("test_accuracy" not in run for run in runs)  # one test score, not three
+    assert 0.8 < digits["test_accuracy"] <= 1.0
 
 
 def test_best_epoch_is_the_lowest_validation_loss(digits):

@@ -283,3 +283,21 @@ def test_stochastic_descent_ends_near_least_squares():
     x, y = seven_points()
     path = optim.minibatch_descend(line_grad_on_batch, [0.0, 0.0], SGD(0.005), x, y, batch_size=1, epochs=3000, seed=0)
     assert path[-1] == pytest.approx([0.336, 0.805], abs=0.05)
+
+
+def test_first_step_lengths_the_docstrings_state():
+    """RMSprop's first step is lr / sqrt(1 - alpha) per coordinate; Adam's, with its
+    bias correction, lr; without it, lr (1 - b1) / sqrt(1 - b2), larger, not tiny."""
+    import numpy as np
+
+    from ml4a_figs import optim as o
+
+    g = np.array([3.0, -0.02])
+    grad = lambda x: g  # noqa: E731
+    rms = o.RMSprop(lr=0.01, alpha=0.99, eps=0.0)
+    np.testing.assert_allclose(np.abs(rms.step(np.zeros(2), grad)), 0.01 / np.sqrt(0.01))
+    adam = o.Adam(lr=0.01, eps=0.0)
+    np.testing.assert_allclose(np.abs(adam.step(np.zeros(2), grad)), 0.01)
+    b1, b2 = adam.betas
+    uncorrected = 0.01 * (1 - b1) / np.sqrt(1 - b2)
+    assert uncorrected > 3 * 0.01

@@ -257,7 +257,12 @@ def test_real_animation_fits_the_page_budget(race, computed, tmp_path):
     assert anim.stat().st_size <= 200_000
     assert poster.stat().st_size <= 50_000
     with Image.open(anim) as im:
-        assert 1200 <= im.size[0] <= 1400  # sharp on 2x screens
+        # shown at 4/3 CSS px per point (figure_html.py): about 525 CSS px, so 2x
+        # that for sharp screens, and at most 5.5 in wide so its text stays >= 9 px
+        # on a phone (style.PHONE_WIDTH_IN)
+        css_width = im.size[0] / drawn.dpi * 96
+        assert 2 * css_width <= im.size[0] <= 2.1 * css_width
+        assert im.size[0] / drawn.dpi <= 5.5
         assert im.n_frames == len(drawn.frame_steps()) >= 40
         im.seek(im.n_frames - 1)
         last = im.convert("RGB")

@@ -105,8 +105,8 @@ draw_history(history, "No regularization: the validation loss turns up")
 # %% [markdown]
 # The training loss keeps falling towards zero: the net is memorising its 150
 # images. The validation loss stops improving at its best epoch (the dotted line)
-# and then rises: from there on, every epoch makes the net worse on images it has
-# not seen.
+# and then drifts up: from there on, more epochs no longer help on images the net
+# has not seen, and on the whole make it worse.
 #
 # ## Early stopping
 #

@@ -57,7 +57,7 @@ class Mark:
     label: str
     marker: str = "*"
     size: float = 15.0
-    color: str = style.BLACK
+    color: str | None = None  # None: the theme's ink
     filled: bool = True
 
 
@@ -91,8 +91,10 @@ class Layout:
     """Sizes in inches. The plot keeps the map's true aspect ratio, so the figure's
     width follows from the view and `plot_height`; the legend sits to the right."""
 
-    plot_height: float = 3.6
-    dpi: int = 180  # about 1,200-1,300 px wide: sharp on 2x screens in the page column
+    # the whole animation stays under 5.5 in wide, so that its 10 pt text is still
+    # 9 CSS px on a 390 px phone (style.PHONE_WIDTH_IN)
+    plot_height: float = 2.4
+    dpi: int = 200  # about 1,000-1,100 px wide: sharp on 2x screens
     left: float = 0.75
     bottom: float = 0.55
     top: float = 0.12
@@ -116,6 +118,10 @@ class Encoding:
     method: int = 2
     poster_quality: int = 70  # the poster is always lossy
     poster_method: int = 6
+
+
+def _rgba(hex_colour: str) -> tuple[int, int, int, int]:
+    return tuple(int(hex_colour[i:i + 2], 16) for i in (1, 3, 5)) + (255,)
 
 
 def frame_steps(n_steps: int, n_frames: int, ease: float = 1.0) -> np.ndarray:
@@ -199,11 +205,12 @@ class Race:
         artists that change from frame to frame (left out of the saved pixels)."""
         lay = self.layout
         width, height = self.figure_size()
-        fig = Figure(figsize=(width, height), dpi=lay.dpi)
+        fig = Figure(figsize=(width, height), dpi=lay.dpi, facecolor=style.paper())
         canvas = FigureCanvasAgg(fig)
         plot_width = width - lay.left - lay.gap - lay.legend - lay.right
         ax = fig.add_axes((lay.left / width, lay.bottom / height,
-                           plot_width / width, lay.plot_height / height))
+                           plot_width / width, lay.plot_height / height),
+                          facecolor=style.paper())
         bg = self.background
         norm = (LogNorm(vmin=bg.levels[0], vmax=bg.levels[-1]) if bg.log
                 else Normalize(vmin=bg.levels[0], vmax=bg.levels[-1]))
@@ -217,7 +224,7 @@ class Race:
             (lines[name],) = ax.plot([], [], lw=PATH_WIDTH, solid_capstyle="round",
                                      dash_capstyle="round", animated=True, **st)
             (heads[name],) = ax.plot([], [], ls="none", marker="o", ms=HEAD_SIZE,
-                                     color=st["color"], mec="white", mew=HEAD_EDGE,
+                                     color=st["color"], mec=style.paper(), mew=HEAD_EDGE,
                                      animated=True)
             handles.append(Line2D([], [], lw=PATH_WIDTH, marker="o", ms=HEAD_SIZE,
                                   label=name, **st))
@@ -225,8 +232,9 @@ class Race:
         # the heads (a head that reaches it stays visible too)
         marks = []
         for mark in bg.marks:
-            kw = dict(ls="none", marker=mark.marker, ms=mark.size, mec=mark.color, mew=1.3,
-                      mfc=mark.color if mark.filled else "white")
+            mark_colour = mark.color or style.ink()
+            kw = dict(ls="none", marker=mark.marker, ms=mark.size, mec=mark_colour, mew=1.3,
+                      mfc=mark_colour if mark.filled else style.paper())
             marks += ax.plot([mark.x], [mark.y], animated=True, **kw)
             handles.append(Line2D([], [], label=mark.label, **kw))
         ax.legend(handles=handles, loc="upper left",
@@ -237,7 +245,7 @@ class Race:
         cx, cy = COUNTER_AT[self.counter]
         counter = ax.text(cx, cy, "", transform=ax.transAxes, fontsize=10, animated=True,
                           ha="left" if cx < 0.5 else "right", va="bottom" if cy < 0.5 else "top",
-                          bbox=dict(boxstyle="round,pad=0.3", fc="white", ec="#BBBBBB",
+                          bbox=dict(boxstyle="round,pad=0.3", fc=style.paper(), ec=style.faint(),
                                     lw=0.6, alpha=0.92))
         canvas.draw()
         saved = canvas.copy_from_bbox(fig.bbox)
@@ -278,6 +286,18 @@ class Race:
         """The finished race: every path in full."""
         return next(self._frames([self.n_steps]))
 
+    def smallest_text_pt(self) -> float:
+        """The smallest font size on a frame, for the phone test (see style.py)."""
+        fig = self._setup()[0]
+        try:
+            return style.smallest_text_pt(fig)
+        finally:
+            fig.clear()
+
+    @property
+    def dpi(self) -> int:
+        return self.layout.dpi
+
     # --- writing -----------------------------------------------------------------
 
     def save(self, path, fmt: str) -> None:
@@ -291,7 +311,7 @@ class Race:
             images[0].save(path, format="WEBP", save_all=True, append_images=images[1:],
                            duration=self.durations(), loop=0, lossless=enc.lossless,
                            quality=enc.quality, method=enc.method, kmin=0, kmax=0,
-                           background=(255, 255, 255, 255))
+                           background=_rgba(style.paper()))
         elif fmt == POSTER:
             self.poster().save(path, format="WEBP", quality=enc.poster_quality,
                                method=enc.poster_method)

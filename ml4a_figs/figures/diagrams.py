@@ -42,7 +42,7 @@ def draw_network(ax, sizes, node_face=None, node_edge=None, edge_color=None, edg
                         solid_capstyle="round", zorder=1)
     for l, layer in enumerate(pos):
         for i, (x, y) in enumerate(layer):
-            face = node_face[l][i] if node_face else "white"
+            face = node_face[l][i] if node_face else style.paper()
             edge = node_edge[l][i] if node_edge else style.BLACK
             ax.add_patch(_circle(ax, (x, y), face, edge))
             if crossed and crossed[l][i]:
@@ -52,7 +52,7 @@ def draw_network(ax, sizes, node_face=None, node_edge=None, edge_color=None, edg
     if labels:
         bottom = min(layer[:, 1].min() for layer in pos)
         for (x, _), text in zip((layer[0] for layer in pos), labels):
-            ax.text(x, bottom - 0.4, text, ha="center", va="top", fontsize=10, color="#333333")
+            ax.text(x, bottom - 0.4, text, ha="center", va="top", fontsize=10, color=style.BLACK)
     ax.set_aspect("equal")
     ax.axis("off")
     ax.margins(0.08)

@@ -6,7 +6,8 @@ from __future__ import annotations
 import numpy as np
 
 from .. import style
-from ..data import load_digits, overfitting_points, overfitting_trend, train_val_test_split
+from ..data import (load_digits, overfitting_held_out, overfitting_points, overfitting_trend,
+                    train_val_test_split)
 from ..nn import MLP, accuracy, train
 from ..optim import Adam
 from ..registry import declare
@@ -20,51 +21,64 @@ from .diagrams import NODE_RADIUS, layer_positions
 # typical draw (1.2).
 OVERFITTING_FIGURE_SEED = 6
 OVERFIT_DEGREE = 10  # 11 points: the lowest degree that passes through all of them
+SIMPLE_DEGREE = 2  # the points follow a parabola: the simple model that fits them
+HELD_OUT_N = 200  # fresh points from the same curve and noise, never fitted
+HELD_OUT_SEED = 1006
 
 
-def overfitting_fits(seed=OVERFITTING_FIGURE_SEED) -> dict:
-    """Least-squares fits of degree 1 and 10 to the eleven points, and their training errors."""
+def overfitting_fits(seed=OVERFITTING_FIGURE_SEED, held_out_seed=HELD_OUT_SEED) -> dict:
+    """Least-squares fits of degree 2 and 10 to the eleven points, with their errors on
+    those points (training) and on points held out from the fit (drawn from the same
+    curve and noise): the complex fit wins the first and loses the second."""
     x, y = overfitting_points(seed=seed)
-    line = np.polynomial.Polynomial.fit(x, y, 1)
-    curve = np.polynomial.Polynomial.fit(x, y, OVERFIT_DEGREE)
-    # a little past the outer points, where the curve's swings are largest
-    xs = np.linspace(x.min() - 0.04, x.max() + 0.04, 500)
-    inside = (xs >= x.min()) & (xs <= x.max())
+    x_out, y_out = overfitting_held_out(seed=held_out_seed, n=HELD_OUT_N)
+    simple = np.polynomial.Polynomial.fit(x, y, SIMPLE_DEGREE)
+    complex_ = np.polynomial.Polynomial.fit(x, y, OVERFIT_DEGREE)
+    xs = np.linspace(x.min(), x.max(), 500)
+    mse = lambda f, u, v: float(np.mean((f(u) - v) ** 2))  # noqa: E731
     return {
-        "x": x, "y": y, "xs": xs,
-        "line": line(xs), "curve": curve(xs), "trend": overfitting_trend(xs),
-        "line_mse": float(np.mean((line(x) - y) ** 2)),
-        "curve_mse": float(np.mean((curve(x) - y) ** 2)),
-        "line_max_residual": float(np.max(np.abs(line(x) - y))),
-        "curve_max_residual": float(np.max(np.abs(curve(x) - y))),
+        "x": x, "y": y, "x_out": x_out, "y_out": y_out, "xs": xs,
+        "simple": simple(xs), "complex": complex_(xs), "trend": overfitting_trend(xs),
+        "degrees": (SIMPLE_DEGREE, OVERFIT_DEGREE),
+        "simple_mse": mse(simple, x, y), "complex_mse": mse(complex_, x, y),
+        "simple_held_out_mse": mse(simple, x_out, y_out),
+        "complex_held_out_mse": mse(complex_, x_out, y_out),
+        "complex_max_residual": float(np.max(np.abs(complex_(x) - y))),
         # the y-range worth showing: the points and the curve between the outer points
-        "ylim": (float(min(y.min(), curve(xs[inside]).min())),
-                 float(max(y.max(), curve(xs[inside]).max()))),
+        "ylim": (float(min(y.min(), y_out.min(), complex_(xs).min())),
+                 float(max(y.max(), y_out.max(), complex_(xs).max()))),
     }
 
 
-def draw_overfitting(x, y, xs, line, curve, trend, line_mse, curve_mse, line_max_residual,
-                     curve_max_residual, ylim):
-    fig = style.new_figure(6.4, 3.6)
+def draw_overfitting(x, y, x_out, y_out, xs, simple, complex, trend, degrees, simple_mse,
+                     complex_mse, simple_held_out_mse, complex_held_out_mse,
+                     complex_max_residual, ylim):
+    fig = style.new_figure(5.3, 4.2)
     ax = fig.add_subplot()
-    ax.plot(xs, trend, "--", color=style.GREY, linewidth=1.2, alpha=0.7,
-            label="trend the points came from")
-    ax.plot(xs, line, color=style.BLACK, linewidth=2.0,
-            label=f"straight line: training error {line_mse:.3f}")
-    ax.plot(xs, curve, color=style.FIT, linewidth=2.0,
-            label=f"degree-10 polynomial: training error {curve_mse:.3f}")
-    ax.plot(x, y, "o", color=style.DATA, markersize=7, zorder=5, label="data")
+    ax.plot(x_out, y_out, "o", color=style.GREY, markersize=3, alpha=0.6, zorder=1,
+            label=f"{len(x_out)} held-out points")
+    ax.plot(xs, simple, color=style.FIT, linewidth=2.0, zorder=3,
+            label=f"degree {degrees[0]}: error {simple_mse:.3f} training, "
+                  f"{simple_held_out_mse:.3f} held out")
+    ax.plot(xs, complex, color=style.HIGHLIGHT, linestyle="--", linewidth=2.0, zorder=4,
+            label=f"degree {degrees[1]}: error {complex_mse:.3f} training, "
+                  f"{complex_held_out_mse:.3f} held out")
+    ax.plot(x, y, "o", color=style.DATA, markersize=7, zorder=5,
+            label=f"{len(x)} training points")
     lo, hi = ylim
-    pad = 0.12 * (hi - lo)
-    ax.set(xlim=(xs.min(), xs.max()), ylim=(lo - pad, hi + pad), xlabel="x", ylabel="y")
-    ax.legend(loc="lower center", frameon=False, fontsize=10)
+    pad = 0.08 * (hi - lo)
+    ax.set(xlim=(xs.min() - 0.03, xs.max() + 0.03), ylim=(lo - pad, hi + pad),
+           xlabel="x", ylabel="y")
+    fig.legend(loc="outside lower center", frameon=False, fontsize=10, ncols=1)
     return fig
 
 
 declare("overfitting", compute=overfitting_fits, draw=draw_overfitting, formats=("svg",),
-        alt="Eleven noisy data points lying along a gentle arch. A straight line passes near "
-            "them with some error; a degree-10 polynomial passes exactly through every point "
-            "but swings up and down between the outer points and dives off at both ends.")
+        alt="Eleven training points along a gentle arch, with two hundred held-out points "
+            "from the same arch in grey. A parabola (degree 2) follows the arch with a small "
+            "error on both sets. A degree-10 polynomial passes exactly through every "
+            "training point but swings far from the arch between the outer points, so its "
+            "error on the held-out points is many times larger.")
 
 # --- dropout ---------------------------------------------------------------------
 
@@ -89,17 +103,17 @@ def dropout_mask(sizes=DROPOUT_SIZES, p=DROPOUT_P, seed=DROPOUT_SEED) -> dict:
 
 
 def draw_dropout(sizes, kept, p):
-    fig = style.new_figure(7.0, 3.0)
+    fig = style.panel_figure(2, 7.0, 3.0)
     n_hidden = sum(sizes[1:-1])
     n_dropped = int(sum((~k).sum() for k in kept))
     panels = [("Standard network", [np.ones_like(k) for k in kept]),
               (f"One training step with dropout (p = {p:g})", kept)]
     for col, (title, on) in enumerate(panels):
-        ax = fig.add_subplot(1, 2, col + 1)
+        ax = fig.add_subplot(*style.panels(2), col + 1)
         _draw_net(ax, sizes, on)
         ax.set_title(title, fontsize=11)
     fig.supxlabel(f"{n_dropped} of {n_hidden} hidden neurons dropped, with all their connections",
-                  fontsize=10, color="#444444")
+                  fontsize=10, color=style.BLACK)
     return fig
 
 
@@ -124,7 +138,7 @@ def _draw_net(ax, sizes, on):
     ax.add_collection(EllipseCollection(
         2 * NODE_RADIUS, 2 * NODE_RADIUS, 0.0, units="xy", offsets=centres,
         offset_transform=ax.transData, zorder=3, linewidths=1.4,
-        facecolors=[("white" if a else "#BBBBBB") for a in alive],
+        facecolors=[(style.paper() if a else style.faint()) for a in alive],
         edgecolors=[(style.BLACK if a else style.GREY) for a in alive]))
     r = NODE_RADIUS * 0.75
     crosses = [seg for (x, y), a in zip(centres, alive) if not a
@@ -144,7 +158,7 @@ def _segments(pairs):
     return xy[:, 0], xy[:, 1]
 
 
-declare("dropout", compute=dropout_mask, draw=draw_dropout, formats=("svg",),
+declare("dropout", compute=dropout_mask, draw=draw_dropout, formats=("svg",), phone=True,
         alt="Left: a fully connected network with four inputs, two hidden layers of six neurons "
             "and two outputs. Right: the same network in one training step with dropout: half "
             "of the hidden neurons are greyed out and crossed, and all of their connections "
@@ -159,7 +173,7 @@ DIGITS_TRAIN = 150
 DIGITS_EPOCHS = 50
 DIGITS_LR = 0.005
 DIGITS_BATCH = 32
-DIGITS_L2 = 3e-3
+DIGITS_L2 = 1e-2
 DIGITS_DROPOUT = 0.5
 DIGITS_PATIENCE = 10
 DIGITS_RUNS = (
@@ -193,7 +207,7 @@ def digits_curves_data() -> dict:
     from threadpoolctl import threadpool_limits
 
     split = digits_split()
-    runs = []
+    runs, nets = [], []
     # one BLAS thread: these matrices are small, and threads only fight each other
     # (and the other figures built in parallel)
     with threadpool_limits(1):
@@ -208,44 +222,54 @@ def digits_curves_data() -> dict:
                 "val_accuracy": np.array(h.val_accuracy),
                 "best_epoch": h.best_epoch,
                 "stop_epoch": early_stop_epoch(h.val_loss, DIGITS_PATIENCE),
-                "test_accuracy": accuracy(net, split.X_test, split.y_test),
+                # the gap the regularizers are meant to close, at the last epoch
+                "gap": float(h.val_loss[-1] - h.train_loss[-1]),
             })
-    return {"runs": runs}
+            nets.append(net)
+    # chosen on validation (its lowest loss); the test set is looked at once, for it
+    chosen = int(np.argmin([run["val_loss"].min() for run in runs]))
+    return {"runs": runs, "chosen": chosen,
+            "test_accuracy": accuracy(nets[chosen], split.X_test, split.y_test)}
 
 
 LOSS_TICKS = (0.01, 0.03, 0.1, 0.3, 1, 3)
 
 
-def draw_digits_curves(runs):
-    """Loss curves, one panel per run; the final accuracies are written in each panel
-    (a second row of accuracy curves would push the SVG past its size budget)."""
+def draw_digits_curves(runs, chosen, test_accuracy):
+    """Loss curves, one panel per run, greyed after the epoch where early stopping
+    halts; each panel states the gap between the curves and the best validation
+    accuracy; only the run chosen on validation shows a test accuracy."""
     from matplotlib.ticker import FixedLocator, FuncFormatter, NullLocator
 
-    fig = style.new_figure(7.6, 3.3)
-    axes = fig.subplots(1, len(runs), sharex=True, sharey=True)
+    fig = style.panel_figure(len(runs), 7.6, 3.3)
+    axes = fig.subplots(*style.panels(len(runs)), sharex=True, sharey=True)
     n_epochs = len(runs[0]["train_loss"])
     for col, (ax, run) in enumerate(zip(axes, runs)):
         epochs = np.arange(1, len(run["train_loss"]) + 1)
-        ax.plot(epochs, run["train_loss"], color=style.TRAIN, label="training")
-        ax.plot(epochs, run["val_loss"], color=style.VALIDATION, label="validation")
+        stop = run["stop_epoch"] if run["stop_epoch"] is not None else len(epochs) - 1
+        on, after = epochs <= stop + 1, epochs >= stop + 1
+        for key, concept, label in (("train_loss", "train", "training"),
+                                    ("val_loss", "validation", "validation")):
+            ax.plot(epochs[on], run[key][on], **style.line(concept), label=label)
+            if after.sum() > 1:  # what happens after the early stop: seen, not used
+                ax.plot(epochs[after], run[key][after], color=style.GREY,
+                        linestyle=style.line(concept)["linestyle"], linewidth=1.2)
         best = run["best_epoch"]
         ax.axvline(best + 1, color=style.GREY, linestyle=":", linewidth=1.2)
         ax.plot(best + 1, run["val_loss"][best], "o", color=style.VALIDATION, markersize=6,
                 zorder=5)
-        if run["stop_epoch"] is not None:
-            # where training with patience would have halted (and gone back to `best`)
-            ax.axvspan(run["stop_epoch"] + 1, n_epochs + 0.5, color=style.GREY, alpha=0.12,
-                       linewidth=0)
-        ax.set_title(f"{run['title']}\ntest accuracy {run['test_accuracy']:.1%}", fontsize=11)
-        for y, text, color in ((0.22, "final accuracy", "#333333"),
-                               (0.12, f"training {run['train_accuracy'][-1]:.0%}", style.TRAIN),
-                               (0.02, f"validation {run['val_accuracy'][-1]:.0%}",
-                                style.VALIDATION)):
-            ax.text(0.04, y, text, transform=ax.transAxes, fontsize=10, color=color,
-                    va="bottom")
+        ax.set_title(run["title"] + (" (chosen)" if col == chosen else ""), fontsize=11)
+        lines = [(f"gap at epoch {n_epochs}: {run['gap']:.2f}", style.BLACK),
+                 (f"best validation accuracy {run['val_accuracy'].max():.0%}",
+                  style.VALIDATION)]
+        if col == chosen:
+            lines.append((f"test accuracy, looked at once: {test_accuracy:.1%}", style.BLACK))
+        for k, (text, color) in enumerate(lines[::-1]):
+            ax.text(0.04, 0.03 + 0.1 * k, text, transform=ax.transAxes, fontsize=10,
+                    color=color, va="bottom")
         ax.set_xlabel("epoch")
         # tick marks only where they are labelled: every mark is an element of the SVG
-        ax.tick_params(left=col == 0, which="both")
+        ax.tick_params(left=col == 0 or style.layout == "phone", which="both")
     ax0 = axes[0]
     ax0.set_yscale("log")
     ax0.yaxis.set_major_locator(FixedLocator(LOSS_TICKS))
@@ -257,11 +281,11 @@ def draw_digits_curves(runs):
     ax0.set_ylabel("loss (log scale)")
     first = runs[0]
     if first["stop_epoch"] is not None:
-        ax0.text(first["stop_epoch"] + 2, 1.0, "stopped", fontsize=10, color="#444444",
-                 ha="left", va="center")
+        ax0.text(first["stop_epoch"] + 2, 1.0, "stopped:\nafter it,\ngreyed", fontsize=10,
+                 color=style.BLACK, ha="left", va="center")
     ax0.annotate("best\nvalidation",
                  (first["best_epoch"] + 1, first["val_loss"][first["best_epoch"]]),
-                 xytext=(-8, 24), textcoords="offset points", fontsize=10, color="#333333",
+                 xytext=(-8, 24), textcoords="offset points", fontsize=10, color=style.BLACK,
                  ha="right", va="bottom",
                  arrowprops={"arrowstyle": "-", "color": style.GREY, "linewidth": 0.8})
     axes[-1].legend(loc="upper right", frameon=False, fontsize=10)
@@ -269,11 +293,12 @@ def draw_digits_curves(runs):
 
 
 declare("digits_curves", compute=digits_curves_data, draw=draw_digits_curves,
-        formats=("svg",),
+        formats=("svg",), phone=True,
         alt="Three plots of a network learning handwritten digits from 150 examples, "
             "trained without regularization, with L2 and with dropout: training and "
             "validation loss over 50 epochs on a log scale. Without regularization the "
             "training loss keeps falling while the validation loss levels off; its best "
-            "epoch is marked as the early-stopping point and the epochs after it are shaded. "
-            "With L2 or dropout the two loss curves stay closer together. Each plot gives its "
-            "final training and validation accuracy and its test accuracy.")
+            "epoch is marked, and the curves after the epoch where early stopping halts are "
+            "grey. With L2 or dropout the two loss curves stay closer together: each plot "
+            "states the gap between them at the last epoch and its best validation accuracy. "
+            "Only the run with the lowest validation loss is scored on the test set, once.")

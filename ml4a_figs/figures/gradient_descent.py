@@ -46,21 +46,22 @@ def descent_and_fit() -> dict:
 
 def draw_descent_and_fit(M, B, Z, levels, best, best_mse, path, lr, path_mse,
                          x, y, line_x, line_y, shown):
-    fig = style.new_figure(7.6, 3.6)
-    left, right = fig.subplots(1, 2, width_ratios=(1.05, 1))
+    fig = style.panel_figure(2, 7.6, 3.6)
+    rows, cols = style.panels(2)
+    left, right = fig.subplots(rows, cols, **({"width_ratios": (1.05, 1)} if cols == 2 else {}))
     # the contour values are labelled in lin_reg_mse; here the path has the stage
     draw_mse_contours(left, M, B, Z, levels, best, label_levels=False)
-    outline = [patheffects.withStroke(linewidth=3.2, foreground="white")]
+    outline = [patheffects.withStroke(linewidth=3.2, foreground=style.paper())]
     left.plot(path[:, 0], path[:, 1], color=style.HIGHLIGHT, linewidth=1.6,
               path_effects=outline, zorder=4)
     left.plot(path[shown, 0], path[shown, 1], "o", color=style.HIGHLIGHT, markersize=4.5,
-              markeredgecolor="white", markeredgewidth=0.8, zorder=6)
+              markeredgecolor=style.paper(), markeredgewidth=0.8, zorder=6)
     left.annotate(f"start {point_label(*path[0], places=1)}", path[0], xytext=(-8, 10),
                   textcoords="offset points", fontsize=10, ha="left",
-                  bbox={"boxstyle": "round,pad=0.25", "fc": "white", "ec": "none"})
+                  bbox={"boxstyle": "round,pad=0.25", "fc": style.paper(), "ec": "none"})
     steps = len(path) - 1
     left.annotate("least squares", best, xytext=(14, -16), textcoords="offset points",
-                  fontsize=10, va="top", bbox={"boxstyle": "round,pad=0.25", "fc": "white",
+                  fontsize=10, va="top", bbox={"boxstyle": "round,pad=0.25", "fc": style.paper(),
                                                "ec": "none"})
     left.set_title(f"Gradient descent: α = {lr:g}, {steps:,} steps", fontsize=11)
 
@@ -83,7 +84,7 @@ def draw_descent_and_fit(M, B, Z, levels, best, best_mse, path, lr, path_mse,
 
 
 declare("lin_reg_mse_gradientdescent", compute=descent_and_fit, draw=draw_descent_and_fit,
-        formats=("webp",),
+        formats=("webp",), phone=True,
         alt="Left: log-spaced contours of the mean squared error over slope m and intercept b, "
             "with the path of gradient descent (learning rate 0.06) from the guess m = -1.2, "
             "b = 5.5: a few small zig-zags across the narrow valley, then a long straight walk "
@@ -122,8 +123,8 @@ def learning_rate_paths(rates=LR_RATES, steps=LR_STEPS) -> dict:
 
 
 def draw_learning_rates(rates, paths, path_loss, top, m, loss, m_best, b_best):
-    fig = style.new_figure(7.6, 3.4)
-    axes = fig.subplots(1, len(rates), sharey=True)
+    fig = style.panel_figure(len(rates), 7.6, 3.4)
+    axes = fig.subplots(*style.panels(len(rates)), sharey=True)
     for ax, lr, verdict, ms, js in zip(axes, rates, LR_VERDICTS, paths, path_loss):
         ax.plot(m, loss, color=style.GREY, linewidth=1.5, zorder=1)
         ax.plot(ms, js, "-o", color=style.HIGHLIGHT, linewidth=1.0, markersize=4, zorder=2)
@@ -134,13 +135,13 @@ def draw_learning_rates(rates, paths, path_loss, top, m, loss, m_best, b_best):
         ax.set(xlabel="m (slope)", ylim=(0, top), xlim=(m.min(), m.max()))
         ax.set_title(f"α = {lr:g}: {verdict}\nMSE {js[0]:.2f} → {js[-1]:.2f}", fontsize=11)
     axes[0].set_ylabel(f"MSE (b fixed at {b_best:.3f})")
-    fig.suptitle(f"{paths.shape[1] - 1} steps of gradient descent from the same start (●) "
-                 f"to the last step (■)", fontsize=11)
+    fig.suptitle(f"{paths.shape[1] - 1} steps of gradient descent from the same start (●)"
+                 f"{style.phone_break()}to the last step (■)", fontsize=11)
     return fig
 
 
 declare("learning_rate", compute=learning_rate_paths, draw=draw_learning_rates,
-        formats=("svg",),
+        formats=("svg",), phone=True,
         alt="Three panels, each the same parabola: the mean squared error of the seven points "
             "as a function of the slope m, with the intercept fixed at its best value. Twenty "
             "steps of gradient descent start at the same point left of the bottom. With learning "
@@ -184,7 +185,7 @@ CRITICAL_MARKERS = (("*", 16, "global minimum"), ("o", 9, "local minimum"), ("X"
 def draw_critical_points(ax, points, point_loss, z=None):
     for p, value, (marker, size, name) in zip(points, point_loss, CRITICAL_MARKERS):
         coords = (p[0], p[1]) if z is None else (p[0], p[1], value + z)
-        ax.plot(*coords, marker=marker, markersize=size, color="white",
+        ax.plot(*coords, marker=marker, markersize=size, color=style.paper(),
                 markeredgecolor=style.MINIMUM, markeredgewidth=1.2, linestyle="none", zorder=10,
                 label=f"{name}, loss {value:.3f}")
 
@@ -198,9 +199,10 @@ def draw_loss_contours(ax, W1, W2, L, levels):
 
 def draw_non_convex(W1, W2, L, levels, global_min, local_min, saddle, critical_loss,
                     W1c, W2c, Lc):
-    fig = style.new_figure(7.6, 3.7)
+    fig = style.panel_figure(2, 7.6, 3.7)
     fig.get_layout_engine().set(wspace=0.1)
-    grid = fig.add_gridspec(1, 2, width_ratios=(1.15, 1))
+    rows, cols = style.panels(2)
+    grid = fig.add_gridspec(rows, cols, **({"width_ratios": (1.15, 1)} if cols == 2 else {}))
     points = (global_min, local_min, saddle)
 
     ax3 = fig.add_subplot(grid[0], projection="3d")
@@ -211,7 +213,7 @@ def draw_non_convex(W1, W2, L, levels, global_min, local_min, saddle, critical_l
     ax3.set_ylabel("weight w₂", labelpad=0)
     ax3.set_zlabel("loss", labelpad=-1)
     ax3.set(xticks=[-4, -2, 0, 2, 4], yticks=[-4, -2, 0, 2, 4], zticks=[0, 0.5, 1])
-    ax3.tick_params(labelsize=9, pad=-1)
+    ax3.tick_params(labelsize=10, pad=-1)
     ax3.view_init(elev=38, azim=-50)
     for axis in (ax3.xaxis, ax3.yaxis, ax3.zaxis):
         axis.set_pane_color((1.0, 1.0, 1.0, 0.0))
@@ -221,13 +223,14 @@ def draw_non_convex(W1, W2, L, levels, global_min, local_min, saddle, critical_l
     draw_loss_contours(ax, W1, W2, L, levels)
     draw_critical_points(ax, points, critical_loss)
     ax.set(xlabel="weight w₁", ylabel="weight w₂")
-    fig.legend(*ax.get_legend_handles_labels(), loc="outside lower center", ncols=3,
+    fig.legend(*ax.get_legend_handles_labels(), loc="outside lower center",
+               ncols=1 if style.layout == "phone" else 3,
                fontsize=10, frameon=False, handletextpad=0.3, columnspacing=1.2)
     return fig
 
 
 declare("non_convex_function", compute=non_convex_surface, draw=draw_non_convex,
-        formats=("webp",),
+        formats=("webp",), phone=True,
         alt="Left: a 3-D surface of the loss of a small sigmoid network over two of its weights, "
             "w1 from -4 to 5 and w2 from -4 to 4: high plateaus and two separate low valleys, "
             "not a single bowl. Right: the same surface as filled contours spaced "
@@ -261,7 +264,10 @@ def bumpy_descents(starts=BUMPY_STARTS, lr=BUMPY_LR, steps=BUMPY_STEPS) -> dict:
 
 
 # colour of a path by the minimum it reaches: global, local
-REACHED_COLORS = (style.HIGHLIGHT, style.SKY_BLUE)
+def _reached_colours():
+    """Paths by the minimum they reach: the global one in plain descent's ink, the
+    local trap in the highlight colour."""
+    return (style.BLACK, style.HIGHLIGHT)
 REACHED_NAMES = ("global minimum", "local minimum")
 
 
@@ -269,18 +275,18 @@ def draw_bumpy(W1, W2, L, levels, paths, reached, minima, lr, minima_loss, end_l
     fig = style.new_figure(6.4, 4.6)
     ax = fig.add_subplot()
     draw_loss_contours(ax, W1, W2, L, levels)
-    outline = [patheffects.withStroke(linewidth=3.6, foreground="white")]
+    outline = [patheffects.withStroke(linewidth=3.6, foreground=style.paper())]
     for path, k in zip(paths, reached):
-        ax.plot(path[:, 0], path[:, 1], color=REACHED_COLORS[k], linewidth=2.0,
+        ax.plot(path[:, 0], path[:, 1], color=_reached_colours()[k], linewidth=2.0,
                 path_effects=outline, zorder=4)
-        ax.plot(*path[0], "o", color=REACHED_COLORS[k], markersize=8, markeredgecolor="white",
+        ax.plot(*path[0], "o", color=_reached_colours()[k], markersize=8, markeredgecolor=style.paper(),
                 markeredgewidth=1.2, zorder=5)
     for k, (p, value) in enumerate(zip(minima, minima_loss)):
         marker, size, _ = CRITICAL_MARKERS[k]
         n = int(np.sum(reached == k))
-        ax.plot(*p, marker=marker, markersize=size, color="white", linestyle="none",
+        ax.plot(*p, marker=marker, markersize=size, color=style.paper(), linestyle="none",
                 markeredgecolor=style.MINIMUM, markeredgewidth=1.2, zorder=6)
-        ax.plot([], [], color=REACHED_COLORS[k], linewidth=2.0, marker="o",
+        ax.plot([], [], color=_reached_colours()[k], linewidth=2.0, marker="o",
                 label=f"{n} starts → {REACHED_NAMES[k]} (loss {value:.3f})")
     ax.set(xlabel="θ₀ (weight w₁)", ylabel="θ₁ (weight w₂)")
     ax.set_title(f"Gradient descent from {len(paths)} starts (●): "
@@ -292,8 +298,8 @@ def draw_bumpy(W1, W2, L, levels, paths, reached, minima, lr, minima_loss, end_l
 declare("bumpy_gradient_descent", compute=bumpy_descents, draw=draw_bumpy, formats=("webp",),
         alt="Contour map of the small sigmoid network's loss over two parameters, theta 0 and "
             "theta 1, with eight gradient-descent paths drawn on it, each from a dot marking its "
-            "start. The four paths starting in the lower half roll into the global minimum "
-            "(a star at theta 0 = 3, theta 1 = -2, loss 0); the four starting in the upper left "
+            "start. The four paths starting at or below theta 1 = 0 roll into the global "
+            "minimum (a star at theta 0 = 3, theta 1 = -2, loss 0); the four starting above it "
             "roll into a different valley and stop in the local minimum (a circle near "
             "theta 0 = -1, theta 1 = 2.9, loss 0.009).")
 
@@ -310,9 +316,7 @@ BATCH_LR = 0.15
 # Every mode takes the same number of updates (100) and so sees the data a
 # different number of times: batch 100 epochs, mini-batch 10, stochastic 1.
 BATCH_MODES = (("batch", BATCH_N, 100), ("mini-batch", 10, 10), ("stochastic", 1, 1))
-BATCH_STYLE = {"batch": {"color": style.BLACK, "linestyle": "-", "linewidth": 2.2},
-               "mini-batch": {"color": style.BLUE, "linestyle": "-", "linewidth": 1.4},
-               "stochastic": {"color": style.VERMILLION, "linestyle": "-", "linewidth": 1.0}}
+BATCH_WIDTH = {"batch": 2.2, "mini-batch": 1.4, "stochastic": 1.2}
 
 
 def noisy_line_points(n=BATCH_N, seed=BATCH_SEED):
@@ -344,16 +348,16 @@ def batch_mode_paths(n_grid: int = 51) -> dict:
 
 
 def draw_batch_modes(M, B, Z, levels, best, lr, n, names, batch_sizes, epochs, paths):
-    fig = style.new_figure(6.4, 4.8)
+    fig = style.new_figure(5.3, 4.6)
     ax = fig.add_subplot()
     ax.contour(M, B, Z, levels=levels, cmap=style.SURFACE_CMAP,
                norm=LogNorm(levels[0], levels[-1]), linewidths=0.9)
     for name, size, ep, path in zip(names, batch_sizes, epochs, paths):
         plural = lambda k, word: f"{k} {word}{'s' if k > 1 else ''}"  # noqa: E731
         label = f"{name}: {plural(size, 'sample')} per step, {plural(ep, 'epoch')}"
-        ax.plot(path[:, 0], path[:, 1], **BATCH_STYLE[name], label=label)
+        ax.plot(path[:, 0], path[:, 1], **style.line(name), linewidth=BATCH_WIDTH[name], label=label)
     ax.plot(*paths[0][0], "o", color=style.BLACK, markersize=7, zorder=5)
-    ax.plot(*best, marker="*", markersize=15, color="white", markeredgecolor=style.MINIMUM,
+    ax.plot(*best, marker="*", markersize=15, color=style.paper(), markeredgecolor=style.MINIMUM,
             markeredgewidth=1.0, linestyle="none", zorder=6, label="least squares")
     ax.set(xlabel="m (slope)", ylabel="b (intercept)")
     ax.set_title(f"{len(paths[0]) - 1} steps each, α = {lr:g}, on {n} points", fontsize=11)

@@ -15,8 +15,9 @@ from ..registry import declare
 
 HEADER_SIZE = (12.0, 3.2)  # inches: wide and short, cropped by CSS (object-fit: cover)
 STRIP_LENGTH = 13.0  # weight-space units along the line through both minima
-PAPER = "#F6F2E7"
-INK = "#6B4E2E"
+# survey-map paper and ink; on the dark page, a night map: dark paper, pale ink
+PAPER = {"light": "#F6F2E7", "dark": "#23252E"}
+INK = {"light": "#6B4E2E", "dark": "#C9B28F"}
 
 
 def header_landscape(length=STRIP_LENGTH, nx=240) -> dict:
@@ -46,7 +47,7 @@ def draw_header(S, T, height, n_levels=29):
     # Only the axes (the whole figure) count for the tight bounding box; the paper
     # and the unclipped lines run on into the saving margin around it, so the map
     # reaches every edge of the file (the page crops it with CSS).
-    paper = Rectangle((-0.1, -0.1), 1.2, 1.2, transform=fig.transFigure, facecolor=PAPER,
+    paper = Rectangle((-0.1, -0.1), 1.2, 1.2, transform=fig.transFigure, facecolor=PAPER[style.current],
                       edgecolor="none", zorder=-10)
     paper.set_in_layout(False)
     fig.patches.append(paper)
@@ -55,7 +56,7 @@ def draw_header(S, T, height, n_levels=29):
     levels = np.linspace(height.min(), height.max(), n_levels + 2)[1:-1]
     # every fifth line is an index contour, drawn heavier, as on survey maps
     widths = [0.9 if k % 5 == 0 else 0.35 for k in range(len(levels))]
-    lines = ax.contour(S, T, height, levels=levels, colors=INK, linestyles="solid",
+    lines = ax.contour(S, T, height, levels=levels, colors=INK[style.current], linestyles="solid",
                        linewidths=widths)
     for path in lines.get_paths():
         # drop vertices that move the line by less than 0.8 px: these smooth

@@ -58,7 +58,7 @@ def draw_mse_contours(ax, M, B, Z, levels, best, label_levels=True):
     lines = ax.contour(M, B, Z, levels=decades, colors="white", linewidths=0.6, alpha=0.8)
     if label_levels:
         ax.clabel(lines, fmt=lambda v: f"{v:g}", fontsize=10, inline_spacing=3)
-    ax.plot(*best, marker="*", markersize=15, color="white", markeredgecolor=style.MINIMUM,
+    ax.plot(*best, marker="*", markersize=15, color=style.paper(), markeredgecolor=style.MINIMUM,
             markeredgewidth=1.0, linestyle="none", zorder=5)
     ax.set(xlabel="m (slope)", ylabel="b (intercept)",
            xlim=(M.min(), M.max()), ylim=(B.min(), B.max()))
@@ -74,7 +74,7 @@ def scatter_points() -> dict:
 
 
 def draw_scatter(x, y, xlim, ylim):
-    fig = style.new_figure(5.6, 3.6)
+    fig = style.new_figure(5.2, 3.4)
     ax = fig.add_subplot()
     ax.scatter(x, y, s=60, color=style.DATA, zorder=3)
     ax.set(xlabel="x", ylabel="y", xlim=xlim, ylim=ylim)
@@ -101,8 +101,8 @@ def candidate_fits() -> dict:
 
 
 def draw_candidates(x, y, xlim, ylim, lines, line_x, line_y, mse):
-    fig = style.new_figure(7.6, 3.0)
-    axes = fig.subplots(1, len(lines), sharey=True)
+    fig = style.panel_figure(len(lines), 7.6, 3.0)
+    axes = fig.subplots(*style.panels(len(lines)), sharey=True)
     for k, (ax, (m, b)) in enumerate(zip(axes, lines)):
         ax.plot(line_x, line_y[k], color=style.FIT)
         ax.scatter(x, y, s=40, color=style.DATA, zorder=3)
@@ -113,7 +113,7 @@ def draw_candidates(x, y, xlim, ylim, lines, line_x, line_y, mse):
     return fig
 
 
-declare("lin_reg_randomtries", compute=candidate_fits, draw=draw_candidates, formats=("svg",),
+declare("lin_reg_randomtries", compute=candidate_fits, draw=draw_candidates, formats=("svg",), phone=True,
         alt="Three panels, each with the seven points and one candidate line. Left: "
             "f(x) = -0.4x + 3.6, falling while the points rise, MSE 0.405. Middle: "
             "f(x) = -0.11x + 2.5, nearly flat, MSE 0.160. Right: f(x) = 0.3x + 0.9, rising "
@@ -133,7 +133,7 @@ def example_line_errors() -> dict:
 
 
 def draw_errors(x, y, predicted, line, line_x, line_y, xlim, ylim):
-    fig = style.new_figure(5.6, 3.8)
+    fig = style.new_figure(5.2, 3.6)
     ax = fig.add_subplot()
     # the line in black so the red residual bars stand apart from it
     ax.plot(line_x, line_y, color=style.BLACK, label=line_label(*line))
@@ -163,8 +163,9 @@ def mse_surface() -> dict:
 
 
 def draw_mse_surface(M, B, Z, levels, best, best_mse, M3, B3, Z3):
-    fig = style.new_figure(7.6, 3.7)
-    grid = fig.add_gridspec(1, 2, width_ratios=(1.15, 1))
+    fig = style.panel_figure(2, 7.6, 3.7)
+    rows, cols = style.panels(2)
+    grid = fig.add_gridspec(rows, cols, **({"width_ratios": (1.15, 1)} if cols == 2 else {}))
     ax3 = fig.add_subplot(grid[0], projection="3d")
     ax3.plot_surface(M3, B3, Z3, cmap=style.SURFACE_CMAP, norm=LogNorm(levels[0], levels[-1]),
                      rstride=1, cstride=1, linewidth=0, antialiased=False)
@@ -172,7 +173,7 @@ def draw_mse_surface(M, B, Z, levels, best, best_mse, M3, B3, Z3):
     ax3.set_ylabel("b (intercept)", labelpad=0)
     ax3.set_zlabel("MSE", labelpad=1)
     ax3.set(xticks=[-2, 0, 2, 4], yticks=[-6, -2, 2, 6], zticks=[0, 200, 400])
-    ax3.tick_params(labelsize=9, pad=-1)
+    ax3.tick_params(labelsize=10, pad=-1)
     ax3.view_init(elev=25, azim=-62)
     for axis in (ax3.xaxis, ax3.yaxis, ax3.zaxis):
         axis.set_pane_color((1.0, 1.0, 1.0, 0.0))
@@ -184,12 +185,12 @@ def draw_mse_surface(M, B, Z, levels, best, best_mse, M3, B3, Z3):
     ax.set_title("The same, as log-spaced contours", fontsize=11)
     ax.annotate(f"least squares\n{point_label(*best)}\nMSE = {best_mse:.3f}", best,
                 xytext=(40, 50), textcoords="offset points", fontsize=10,
-                bbox={"boxstyle": "round,pad=0.3", "fc": "white", "ec": "none", "alpha": 0.9},
+                bbox={"boxstyle": "round,pad=0.3", "fc": style.paper(), "ec": "none", "alpha": 0.9},
                 arrowprops={"arrowstyle": "-", "color": "white", "lw": 1.0})
     return fig
 
 
-declare("lin_reg_mse", compute=mse_surface, draw=draw_mse_surface, formats=("webp",),
+declare("lin_reg_mse", compute=mse_surface, draw=draw_mse_surface, formats=("webp",), phone=True,
         alt="Left: the mean squared error over slope m from -2 to 4 and intercept b from -6 "
             "to 8 drawn as a 3-D surface, a long curved trough rising steeply on both sides. "
             "Right: the same function as filled contours spaced logarithmically; the contours "

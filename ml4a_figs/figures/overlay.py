@@ -82,12 +82,19 @@ class Explorable(dict):
     at a width where the text stays readable), written as NAME.phone.svg/webp.
     """
 
+    dpi = RASTER_DPI  # of the raster backgrounds, for the build's text-size record
+
     def __init__(self, background, axes: list, phone: tuple | None = None, **data):
         super().__init__(data, **frozen_layout(background, axes))
         self.backgrounds = {"": background}
         if phone is not None:
             self["phone"] = frozen_layout(*phone)
             self.backgrounds["phone."] = phone[0]
+
+    def smallest_text_pt(self) -> float:
+        from .. import style
+
+        return style.smallest_text_pt(self.backgrounds[""])
 
     def save(self, path: Path, fmt: str) -> None:
         # the whole canvas, not the shared style's tight crop: the recorded boxes are in it

@@ -127,7 +127,7 @@ def draw_saddle_race(paths, X, Y, Z, levels, saddle, start, xlim, ylim):
              animation.Mark(*saddle, "saddle point", marker="X", size=8.5, filled=False))
     bg = animation.Background(X, Y, Z, levels, marks=marks)
     return animation.Race(paths, bg, xlim=xlim, ylim=ylim,
-                          layout=animation.Layout(plot_height=3.8),
+                          layout=animation.Layout(plot_height=2.6),
                           timing=animation.Timing(frames=50, ease=1.3))
 
 

@@ -56,24 +56,28 @@ def nesterov_vs_momentum(start=NESTEROV_START, lr=NESTEROV_LR, momentum=NESTEROV
             "X": X, "Y": Y, "Z": surface(X, Y), "k": k}
 
 
-VECTOR_COLORS = {"momentum": style.BLUE, "gradient": style.GREEN, "step": style.VERMILLION}
+def _vector_colours():
+    """The momentum step in Momentum's colour, the gradient in plain descent's ink,
+    the step Nesterov actually takes in Nesterov's colour."""
+    return {"momentum": style.color("Momentum"), "gradient": style.BLACK,
+            "step": style.color("Nesterov")}
 
 
 def draw_nesterov(x, path, classic, nesterov, X, Y, Z, k):
-    fig = style.new_figure(7.6, 2.8)
-    axes = fig.subplots(1, 2, sharex=True, sharey=True)
+    fig = style.panel_figure(2, 7.6, 2.8)
+    axes = fig.subplots(*style.panels(2), sharex=True, sharey=True)
     levels = np.geomspace(max(Z.min(), 1e-3), np.percentile(Z, 90), 9)
     lookahead = x + nesterov["momentum_step"]
     pieces = [("Momentum update", "gradient taken where we are", x, classic),
               ("Nesterov update", "gradient taken at the look-ahead point", lookahead, nesterov)]
     for ax, (title, subtitle, grad_from, vec) in zip(axes, pieces):
-        ax.contour(X, Y, Z, levels=levels, colors="#C8C8C8", linewidths=0.7, zorder=0)
+        ax.contour(X, Y, Z, levels=levels, colors=style.faint(), linewidths=0.7, zorder=0)
         ax.plot(path[:, 0], path[:, 1], "o-", color=style.GREY, markersize=3, linewidth=0.8,
                 alpha=0.5, zorder=1)
         arrows = [
-            (x, vec["momentum_step"], "momentum\nstep", VECTOR_COLORS["momentum"], 2.0),
-            (grad_from, vec["gradient_step"], "gradient\nstep", VECTOR_COLORS["gradient"], 2.0),
-            (x, vec["step"], "actual\nstep", VECTOR_COLORS["step"], 2.6),
+            (x, vec["momentum_step"], "momentum\nstep", _vector_colours()["momentum"], 2.0),
+            (grad_from, vec["gradient_step"], "gradient\nstep", _vector_colours()["gradient"], 2.0),
+            (x, vec["step"], "actual\nstep", _vector_colours()["step"], 2.6),
         ]
         segments = [(a, a + d) for a, d, *_ in arrows]
         for start, delta, text, color, width in arrows:
@@ -85,20 +89,20 @@ def draw_nesterov(x, path, classic, nesterov, X, Y, Z, k):
                          (x + vec["gradient_step"], x + vec["step"])):
                 ax.plot(*np.transpose([a, b]), ":", color=style.GREY, linewidth=1.0)
         else:
-            ax.plot(*grad_from, "o", color=VECTOR_COLORS["gradient"], markersize=6, zorder=5)
+            ax.plot(*grad_from, "o", color=_vector_colours()["gradient"], markersize=6, zorder=5)
             ax.annotate("look-ahead", grad_from, xytext=(0, 9), textcoords="offset points",
                         fontsize=10, color=style.BLACK, ha="center", va="bottom", zorder=6)
         ax.plot(*x, "o", color=style.BLACK, markersize=7, zorder=5)
         ax.set_title(f"{title}\n", fontsize=12)
         ax.text(0.5, 1.02, subtitle, transform=ax.transAxes, ha="center", va="bottom",
-                fontsize=10, color="#444444")
+                fontsize=10, color=style.BLACK)
         ax.set_aspect("equal")
         ax.set_xticks([])
         ax.set_yticks([])
         ax.set_xlim(X.min(), X.max())
         ax.set_ylim(Y.min(), Y.max())
-    fig.supxlabel(f"Both from the same point and velocity: step {k + 1} of a Nesterov run on "
-                  "Rosenbrock's valley (grey: the steps so far)", fontsize=10, color="#444444")
+    fig.supxlabel(f"Both from the same point and velocity: step {k + 1} of a Nesterov run on"
+                  f"{style.phone_break()}Rosenbrock's valley (grey: the steps so far)", fontsize=10, color=style.BLACK)
     return fig
 
 
@@ -123,7 +127,7 @@ def _label(ax, start, delta, segments, text, color, offset=11):
     va = "bottom" if normal[1] > 0.3 else "top" if normal[1] < -0.3 else "center"
     ax.annotate(text, mid, xytext=offset * normal, textcoords="offset points", fontsize=10,
                 color=color, ha=ha, va=va, zorder=6,
-                bbox={"boxstyle": "round,pad=0.1", "facecolor": "white", "edgecolor": "none",
+                bbox={"boxstyle": "round,pad=0.1", "facecolor": style.paper(), "edgecolor": "none",
                       "alpha": 0.85})
 
 
@@ -135,7 +139,7 @@ def _distance(p, a, b):
 
 
 declare("nesterov_acceleration", compute=nesterov_vs_momentum, draw=draw_nesterov,
-        formats=("svg",),
+        formats=("svg",), phone=True,
         alt="Two panels over the contour lines of a curved valley, both starting from the same "
             "point and velocity. Left, the momentum update: a momentum step and a gradient step "
             "taken at the current point are added into the actual step. Right, the Nesterov "

@@ -39,7 +39,7 @@ def draw_weight_tweak(sizes, weight, change):
     changed = [c > 1e-9 for c in change]
     # neurons whose activation moved are filled; the shade grows with the change
     peak = max(float(c.max()) for c in change)
-    face = [[_shade(c / peak) if moved else "white" for c, moved in zip(cs, ms)]
+    face = [[_shade(c / peak) if moved else style.paper() for c, moved in zip(cs, ms)]
             for cs, ms in zip(change, changed)]
     edge_color = [[[style.GREY] * sizes[l + 1] for _ in range(sizes[l])] for l in range(len(sizes) - 1)]
     edge_width = [[[0.8] * sizes[l + 1] for _ in range(sizes[l])] for l in range(len(sizes) - 1)]
@@ -50,25 +50,25 @@ def draw_weight_tweak(sizes, weight, change):
         for a in range(sizes[l]):
             if changed[l][a]:
                 for b in range(sizes[l + 1]):
-                    edge_color[l][a][b] = style.ORANGE
+                    edge_color[l][a][b] = style.HIGHLIGHT
                     edge_width[l][a][b] = 1.4
     draw_network(ax, sizes, node_face=face, edge_color=edge_color, edge_width=edge_width,
                  labels=["input", "hidden 1", "hidden 2", "output"])
-    ax.set_title("Nudging one weight (red) changes every neuron after it", fontsize=11)
+    ax.set_title("Nudging one weight (thick) changes every neuron after it", fontsize=11)
     return fig
 
 
 def _shade(t: float) -> str:
-    """White to vermillion as the measured change grows."""
-    r0, g0, b0 = 0xD5, 0x5E, 0x00
+    """From the paper's colour to the highlight colour as the measured change grows."""
+    start, end = ([int(h[k:k + 2], 16) for k in (1, 3, 5)] for h in (style.paper(), style.HIGHLIGHT))
     t = 0.25 + 0.75 * float(np.clip(t, 0, 1)) ** 0.5
-    mix = [round(255 + (c - 255) * t) for c in (r0, g0, b0)]
+    mix = [round(a + (c - a) * t) for a, c in zip(start, end)]
     return "#{:02X}{:02X}{:02X}".format(*mix)
 
 
 declare("connection_tweak", compute=weight_tweak_effect, draw=draw_weight_tweak,
         formats=("svg",),
-        alt="A network with four layers. One weight of the first layer is drawn thick and red; "
+        alt="A network with four layers. One weight of the first layer is drawn thick and magenta; "
             "the one hidden neuron it feeds, and then every neuron of the next two layers, are "
             "shaded by how much their activation changed when that weight was nudged.")
 
@@ -82,10 +82,10 @@ def two_small_nets() -> dict:
 
 
 def draw_small_nets(nets, n_weights):
-    fig = style.new_figure(6.0, 2.8)
+    fig = style.new_figure(5.0, 2.4)
     for k, (sizes, n) in enumerate(zip(nets, n_weights)):
         ax = fig.add_subplot(1, 2, k + 1)
-        draw_network(ax, sizes, edge_color=[[[style.BLUE]] * sizes[0]],
+        draw_network(ax, sizes, edge_color=[[[style.BLACK]] * sizes[0]],
                      edge_width=[[[2.0]] * sizes[0]])
         ax.set_title(f"{n} weights", fontsize=11)
     return fig
@@ -114,22 +114,26 @@ def sampling_points() -> dict:
 
 
 def draw_sampling(grid_2d, grid_3d):
-    fig = style.new_figure(7.6, 3.7)
-    ax = fig.add_subplot(1, 2, 1)
-    ax.scatter(grid_2d[:, 0], grid_2d[:, 1], s=9, color=style.BLUE)
+    fig = style.panel_figure(2, 7.6, 3.7)
+    rows, cols = style.panels(2)
+    ax = fig.add_subplot(rows, cols, 1)
+    ax.scatter(grid_2d[:, 0], grid_2d[:, 1], s=9, color=style.DATA)
     ax.set(xlim=(0, 1), ylim=(0, 1), xlabel="weight 1", ylabel="weight 2",
            title=f"2 weights: {len(grid_2d):,} points")
     ax.set_aspect("equal")
-    ax3 = fig.add_subplot(1, 2, 2, projection="3d")
-    ax3.scatter(grid_3d[:, 0], grid_3d[:, 1], grid_3d[:, 2], s=2, color=style.BLUE,
+    ax3 = fig.add_subplot(rows, cols, 2, projection="3d")
+    ax3.scatter(grid_3d[:, 0], grid_3d[:, 1], grid_3d[:, 2], s=2, color=style.DATA,
                 depthshade=True)
     ax3.set(xlim=(0, 1), ylim=(0, 1), zlim=(0, 1), xlabel="weight 1", ylabel="weight 2",
             zlabel="weight 3", title=f"3 weights: {len(grid_3d):,} points")
-    ax3.tick_params(labelsize=8)
-    ax3.set_box_aspect(None, zoom=0.82)
+    ax3.tick_params(labelsize=10)
+    for axis in (ax3.xaxis, ax3.yaxis, ax3.zaxis):  # no grey panes: a card on the dark page
+        axis.set_pane_color((1.0, 1.0, 1.0, 0.0))
+    # as large as the square beside it (it was drawn at 0.82, visibly smaller)
+    ax3.set_box_aspect(None, zoom=0.95)
     return fig
 
 
-declare("sampling", compute=sampling_points, draw=draw_sampling, formats=("webp",),
+declare("sampling", compute=sampling_points, draw=draw_sampling, formats=("webp",), phone=True,
         alt="Left: a square filled with a 10 by 10 grid of 100 points. Right: a cube filled "
             "with a 10 by 10 by 10 grid of 1,000 points.")

@@ -197,9 +197,18 @@ async () => {
   });
   const out = [];
   for (const img of Array.from(document.images)) {
-    // an image not shown now (a static figure an explorable stands in for, a print
-    // breakout) would never load lazily: load it anyway, it must still be there
-    if (!img.getClientRects().length) img.loading = 'eager';
+    if (!img.getClientRects().length) {
+      // not shown now: the other palette's drawing (#only-dark under the light one), a
+      // static figure an explorable stands in for, a print breakout. Never fetched by
+      // the page; decoded off-screen, so a broken one is still found
+      const probe = new Image();
+      probe.src = img.src;
+      await settle(probe);
+      out.push({src: img.getAttribute('src'), current: probe.src, alt: img.getAttribute('alt'),
+                natural: probe.naturalWidth, inPicture: !!img.closest('picture'),
+                inFigure: !!img.closest('figure, .md-content'), decorative: false});
+      continue;
+    }
     img.scrollIntoView({block: 'center'});
     await frame();
     await settle(img);
