@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from conftest import FIGURES, ROOT, run_cli
-from ml4a_figs.figures.references import figure_names
+from ml4a_figs.figures.references import explore_names, figure_names
 from ml4a_figs.figures.registry import DeclarationError, scan
 from ml4a_figs.pipeline import figures as builder
 from ml4a_figs.pipeline.figures import cache_key
@@ -18,10 +18,18 @@ from ml4a_figs.pipeline.output import write_output
 
 
 def referenced_figures() -> dict[str, list[str]]:
+    """Figures named on a page, and those an explorable figure shows (static, print)."""
     refs: dict[str, list[str]] = {}
     for md in sorted((ROOT / "docs").rglob("*.md")):
-        for name in figure_names(md.read_text(encoding="utf-8")):
+        text = md.read_text(encoding="utf-8")
+        for name in figure_names(text):
             refs.setdefault(name, []).append(str(md.relative_to(ROOT)))
+        for name in explore_names(text):
+            refs.setdefault(name, []).append(str(md.relative_to(ROOT)))
+            header = json.loads((FIGURES / f"{name}.explore.json").read_text(encoding="utf-8"))
+            for shown in (header.get("static"), header.get("print")):
+                if shown:
+                    refs.setdefault(shown, []).append(f"{md.relative_to(ROOT)} ({name})")
     return refs
 
 
@@ -41,7 +49,8 @@ def test_declarations_resolve_to_functions_with_alt_text():
     for name, fig in scan().items():
         compute, draw = fig.functions()
         assert callable(compute) and callable(draw), name
-        assert set(fig.formats) <= {"svg", "png", "webp", "json", "poster.webp"}, name
+        assert set(fig.formats) <= {"svg", "png", "webp", "json", "poster.webp", "explore.json",
+                                    "phone.svg", "phone.webp"}, name
         assert len(fig.alt) >= 20, f"{name}: alt text too short to describe the figure"
 
 

@@ -3,6 +3,7 @@ figures: each test checks a claim the figure (or its caption) makes."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import numpy as np
@@ -136,7 +137,10 @@ def test_the_caption_quotes_the_computed_errors(overfit):
     assert facts["overfit_simple_held_out_mse"] == f"{overfit['simple_held_out_mse']:.3f}"
     assert facts["overfit_complex_held_out_mse"] == f"{overfit['complex_held_out_mse']:.3f}"
     page = (ROOT / "docs" / "en" / "index.md").read_text(encoding="utf-8")
-    caption = page[page.index("(figure:overfitting)"):]
+    # the overfitting figure is shown as the static picture of its explorable
+    static = json.loads((ROOT / "figures" / "overfitting_explore.explore.json").read_text())["static"]
+    assert static == "overfitting"
+    caption = page[page.index("(explore:overfitting_explore)"):]
     caption = caption[:caption.index("\n///\n", caption.index("/// caption"))]
     for name in ("overfit_simple_held_out_mse", "overfit_complex_held_out_mse"):
         assert "{{ facts.%s }}" % name in caption

@@ -12,6 +12,8 @@ from typing import Callable
 
 # a figure and, optionally, its attribute list: ![alt](figure:NAME){ .class }
 FIGURE_REF = re.compile(r"!\[([^\]]*)\]\(figure:([^)\s]*)\)(\{[^}\n]*\})?")
+# an explorable figure: ![alt](explore:NAME) (ml4a_figs/site/explore_page.py expands it)
+EXPLORE_REF = re.compile(r"!\[([^\]]*)\]\(explore:([^)\s]*)\)")
 FACT = re.compile(r"\{\{\s*facts\.([A-Za-z0-9_]+)\s*\}\}")
 STRAY_FACT = re.compile(r"\{\{\s*[A-Za-z_][\w.]*\s*\}\}")
 CODE = re.compile(r"^([ \t]*)(```|~~~).*?^\1\2[ \t]*$|`[^`\n]+`|<!--.*?-->", re.M | re.S)
@@ -29,6 +31,11 @@ def outside_code(markdown: str, substitute: Callable[[str], str]) -> str:
 def figure_names(markdown: str) -> list[str]:
     """The figures a page refers to, in order (code and comments left out)."""
     return [m.group(2) for m in FIGURE_REF.finditer(CODE.sub("", markdown))]
+
+
+def explore_names(markdown: str) -> list[str]:
+    """The explorable figures a page refers to, in order (code and comments left out)."""
+    return [m.group(2) for m in EXPLORE_REF.finditer(CODE.sub("", markdown))]
 
 
 def fact_names(markdown: str) -> list[str]:

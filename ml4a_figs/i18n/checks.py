@@ -16,7 +16,7 @@ from .problems import closest, problem_order
 from .render import Renderer
 from .sections import FENCE, Doc
 
-_FIGURE = re.compile(r"!\[[^\]]*\]\(figure:([^)\s]*)\)")
+_FIGURE = re.compile(r"!\[[^\]]*\]\((?:figure|explore):([^)\s]*)\)")  # explore: explorable
 _FACT = re.compile(r"\{\{\s*facts\.([A-Za-z0-9_]+)\s*\}\}")
 _SNIPPET = re.compile(r"^\s*-+8<-+")
 _INLINE_CODE = re.compile(r"(`+)(?!`).+?(?<!`)\1(?!`)")

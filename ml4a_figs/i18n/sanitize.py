@@ -54,6 +54,9 @@ BUILD_TAGS = {"picture", "source"}
 BUILD_DATA_PREFIX = {"data-"}
 BUILD_ATTRIBUTES = {"source": {"srcset", "media", "type"},
                     "img": {"loading", "decoding"},
+                    # an explorable figure's box (ml4a_figs/site/explore_page.py): hidden until
+                    # its script runs, a named group of controls
+                    "div": {"hidden", "role", "aria-label"},
                     "a": {"type"}}  # the link to the printable edition (application/pdf)
 
 

@@ -122,7 +122,10 @@ def _text_size(drawn, out_dir: Path, fig: Figure, layout: str) -> dict | None:
         from PIL import Image
 
         with Image.open(path) as image:
-            dpi = RASTER_DPI if hasattr(drawn, "savefig") else drawn.dpi
+            # figures and explorables' backgrounds are written at RASTER_DPI,
+            # animations at their own
+            at_raster_dpi = hasattr(drawn, "savefig") or hasattr(drawn, "backgrounds")
+            dpi = RASTER_DPI if at_raster_dpi else drawn.dpi
             width_pt = image.width / dpi * 72
     return {"smallest_pt": round(smallest, 2), "width_pt": round(width_pt, 2)}
 

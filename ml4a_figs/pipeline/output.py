@@ -52,6 +52,8 @@ def _write(obj: Any, path: Path, fmt: str) -> None:
     elif hasattr(obj, "savefig"):
         extra = {"pil_kwargs": _PIL_OPTIONS[fmt]} if fmt in _PIL_OPTIONS else {}
         obj.savefig(path, format=fmt, dpi=RASTER_DPI, metadata=_FIXED_METADATA.get(fmt), **extra)
+    elif hasattr(obj, "backgrounds"):  # an explorable figure: its data and backgrounds
+        obj.save(path, fmt, _write)
     elif hasattr(obj, "save"):
         obj.save(path, fmt)
     else:

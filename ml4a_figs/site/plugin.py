@@ -28,7 +28,8 @@ from ..i18n.problems import rel
 from ..mathrender import KatexRenderer, MathError, katex_dir
 from ..notebooks import targets as notebook_targets
 from ..pipeline import figures as figure_targets
-from . import languages, notebook_css, notebook_pages, pages
+from ..figures.references import outside_code
+from . import explore_page, languages, notebook_css, notebook_pages, pages
 from .unrendered import source_needle, unrendered
 
 log = get_plugin_logger(__name__)
@@ -178,7 +179,7 @@ class FiguresPlugin(BasePlugin[FiguresConfig]):
 
         for fig in self.registry.values():
             for out in fig.output_names():
-                if not out.endswith(".json"):
+                if not out.endswith(".json") or out.endswith(explore_page.SUFFIX):
                     publish(self.figures_dir / out, f"figures/{out}")
         for path in sorted(self.assets_dir.rglob("*")):
             if path.is_file():
@@ -206,6 +207,13 @@ class FiguresPlugin(BasePlugin[FiguresConfig]):
         markdown = self.i18n.page_markdown(markdown, page, self.registry, self.facts)
         source = page.file.abs_src_path
         markdown = pages.fill_facts(markdown, self.facts, src, source)
+        try:  # explorable figures: static figure, interactive box, print breakout
+            markdown = outside_code(markdown, lambda text: explore_page.expand(
+                text, lang=config.theme["language"], figures_dir=self.figures_dir,
+                known=set(self.registry), up="../" * page.url.count("/"),
+                where=lambda needle: f"{src}:{pages.line_of(source, needle)}"))
+        except explore_page.ExploreError as exc:
+            raise PluginError(str(exc)) from None
         return pages.link_figures(markdown, self.registry, src, source, page.url,
                                   self.figures_dir)
 

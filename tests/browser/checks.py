@@ -197,8 +197,9 @@ async () => {
   });
   const out = [];
   for (const img of Array.from(document.images)) {
-    if (getComputedStyle(img).display === 'none') {
-      // the other palette's drawing (#only-dark under the light one): never fetched by
+    if (!img.getClientRects().length) {
+      // not shown now: the other palette's drawing (#only-dark under the light one), a
+      // static figure an explorable stands in for, a print breakout. Never fetched by
       // the page; decoded off-screen, so a broken one is still found
       const probe = new Image();
       probe.src = img.src;

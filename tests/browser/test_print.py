@@ -1,7 +1,7 @@
 """The chapter as a reader's browser prints it (print media), each language, from the
 dark palette: light colours, no site chrome, interactive parts (.screen-only) hidden and
-their breakouts (.print-only) shown, dark-drawn figures hidden, animations as their
-still poster. docs/assets/print.css does this; ml4a_figs/print_edition prints the same."""
+their breakouts (.print-only) shown, dark-drawn figures hidden, the races as small
+multiples. docs/assets/print.css does this; ml4a_figs/print_edition prints the same."""
 
 from __future__ import annotations
 
@@ -83,22 +83,33 @@ def test_print_hides_screen_only_and_chrome_and_shows_print_only(chapters, brows
         pytest.fail("\n".join(problems), pytrace=False)
 
 
-def test_print_shows_the_races_as_their_still_posters(chapters, browser, base_url):
-    """No reduced-motion preference here: paper alone selects the poster."""
+def test_print_shows_the_races_broken_out_never_animated(chapters, browser, base_url):
+    """No reduced-motion preference here: paper alone selects, for each race, its small
+    multiples (the explorable figure's .print-only breakout); any animation still shown
+    in print is its still poster."""
     problems = []
     for chapter in chapters:
         context, page = _printed(browser, checks.page_url(base_url, chapter.path))
         try:
-            pictures = page.locator("picture img")
+            breakouts = page.locator(".explore-print img")
             sources = []
+            for i in range(breakouts.count()):
+                img = breakouts.nth(i)
+                img.evaluate("img => { img.loading = 'eager'; return img.decode(); }")
+                if img.evaluate(VISIBLE):
+                    sources.append(img.get_attribute("src").split("#")[0])
+            races = [src for src in sources if src.endswith(("opt2a_steps.svg",
+                                                             "opt1a_steps.svg"))]
+            if len(races) != 2:
+                problems.append(f"{chapter.label}: prints {sources}, expected the two "
+                                f"races' breakouts")
+            # the animations: pictures with a still poster for reduced motion and print
+            pictures = page.locator("picture:has(source[srcset*='.poster.']) img")
             for i in range(pictures.count()):
-                pictures.nth(i).scroll_into_view_if_needed()
-                pictures.nth(i).evaluate("img => img.decode()")
-                sources.append(pictures.nth(i).evaluate("img => img.currentSrc"))
-            if len(sources) < 2:
-                problems.append(f"{chapter.label}: {len(sources)} animations, expected the two races")
-            problems += [f"{chapter.label}: prints {src}, not a poster" for src in sources
-                         if not src.endswith(".poster.webp")]
+                img = pictures.nth(i)
+                if img.evaluate(VISIBLE) and not img.evaluate(
+                        "img => img.currentSrc").endswith(".poster.webp"):
+                    problems.append(f"{chapter.label}: prints an animation, not its poster")
         finally:
             context.close()
     if problems:

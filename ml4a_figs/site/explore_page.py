@@ -1,0 +1,109 @@
+"""Explorable figures on a page: `![alt](explore:NAME)` in the Markdown.
+
+NAME is a figure written as NAME.explore.json (ml4a_figs/figures/overlay.py). The
+marker expands into three parts, each a plain figure reference or an empty box:
+
+- the static figure the explorable stands for, shown to readers without
+  JavaScript (and in print, unless the figure has a print breakout);
+- the box the page's script (docs/assets/explore.js) fills with the background,
+  the controls and the precomputed states (class `screen-only`);
+- the print breakout, small multiples for paper (class `print-only`).
+
+Control labels come from explore_strings.json in the page's language (English
+where a string is missing); the script sets them as text, never as HTML.
+"""
+
+from __future__ import annotations
+
+import functools
+import html
+import json
+import re
+from pathlib import Path
+
+from ..figures.references import EXPLORE_REF
+
+STRINGS_FILE = Path(__file__).resolve().parent / "explore_strings.json"
+SUFFIX = ".explore.json"
+
+
+class ExploreError(ValueError):
+    pass
+
+
+@functools.lru_cache(maxsize=8)
+def _strings(mtime_ns: int) -> dict:
+    return json.loads(STRINGS_FILE.read_text(encoding="utf-8"))
+
+
+def strings_for(lang: str, figure: str) -> dict:
+    """The common and the figure's UI strings in `lang`, English where missing."""
+    table = _strings(STRINGS_FILE.stat().st_mtime_ns)
+    english, local = table["en"], table.get(lang, {})
+    if figure not in english:
+        raise ExploreError(f"{STRINGS_FILE.name} has no strings for explorable {figure!r}")
+    out = {}
+    for part in ("common", figure):
+        out.update(english[part])
+        out.update(local.get(part, {}))
+    return out
+
+
+@functools.lru_cache(maxsize=32)
+def _header(path: Path, mtime_ns: int) -> dict:
+    data = json.loads(path.read_text(encoding="utf-8"))
+    return {k: data.get(k) for k in ("kind", "figure", "static", "print", "size")}
+
+
+def header(figures_dir: Path, name: str) -> dict:
+    path = Path(figures_dir) / f"{name}{SUFFIX}"
+    return _header(path, path.stat().st_mtime_ns)
+
+
+SVG_SIZE = re.compile(r'<svg[^>]*?\swidth="([\d.]+)pt"\s+height="([\d.]+)pt"')
+
+
+def _svg_size(path: Path) -> str:
+    """width and height for the breakout's <img>, so it has its size before it loads
+    (it loads lazily, only when printed)."""
+    match = SVG_SIZE.search(path.read_text(encoding="utf-8")[:2000]) if path.is_file() else None
+    if not match:
+        raise ExploreError(f"{path.name}: the print breakout must be an SVG with a size")
+    width, height = (round(float(v) * 4 / 3) for v in match.groups())
+    return f'{{ width="{width}" height="{height}" loading="lazy" decoding="async" }}'
+
+
+def expand(markdown: str, *, lang: str, figures_dir: Path, known: set, up: str,
+           where) -> str:
+    """Replace every explore marker; `where(text)` names the source line for errors."""
+
+    def replace(match: re.Match) -> str:
+        alt, name = match.groups()
+        if name not in known or not (Path(figures_dir) / f"{name}{SUFFIX}").is_file():
+            raise ExploreError(f"{where(match.group(0))}: unknown explorable figure {name!r}")
+        head = header(figures_dir, name)
+        strings = strings_for(lang, head["figure"])
+        backgrounds = {f.name[len(name) + 1:]: f.name
+                       for f in Path(figures_dir).glob(f"{name}.*")
+                       if f.suffix in (".svg", ".webp")}
+        background = next(v for k, v in backgrounds.items() if "." not in k)
+        phone = next((v for k, v in backgrounds.items() if k.startswith("phone.")), None)
+        static_class = "explore-static screen-only" if head["print"] else "explore-static"
+        parts = ['<div class="explore" markdown>',
+                 f'<div class="{static_class}" markdown>', "",
+                 f"![{alt}](figure:{head['static']})", "", "</div>",
+                 f'<div class="explore-widget screen-only" hidden role="group" '
+                 f'aria-label="{html.escape(strings["label"])}" '
+                 f'data-explore="{up}figures/{name}{SUFFIX}" '
+                 f'data-background="{up}figures/{background}" '
+                 + (f'data-phone="{up}figures/{phone}" ' if phone else "") +
+                 f'data-strings="{html.escape(json.dumps(strings, ensure_ascii=False))}">'
+                 f'</div>']
+        if head["print"]:
+            size = _svg_size(Path(figures_dir) / f"{head['print']}.svg")
+            parts += ['<div class="explore-print print-only" markdown>', "",
+                      f"![](figure:{head['print']}){size}", "", "</div>"]
+        parts.append("</div>")
+        return "\n".join(parts)
+
+    return EXPLORE_REF.sub(replace, markdown)
