@@ -46,3 +46,23 @@ def built_site() -> Path:
     if not (SITE / "index.html").is_file():
         run(["make", "site"], check=True, timeout=900)
     return SITE
+
+
+# One Playwright session for the whole run: its sync API runs an event loop, and a second
+# sync_playwright() started while the first is open fails ("inside the asyncio loop").
+@pytest.fixture(scope="session")
+def playwright_session():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        yield pw
+
+
+@pytest.fixture(scope="session")
+def browser(playwright_session):
+    from weight import launch_chromium
+
+    # a missing chromium raises here with a clear message: an error, never a skip
+    chromium = launch_chromium(playwright_session)
+    yield chromium
+    chromium.close()

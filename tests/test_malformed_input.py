@@ -166,10 +166,8 @@ def test_a_tampered_katex_cache_entry_is_not_published(tmp_path):
 
 @pytest.mark.slow
 @pytest.mark.browser
-def test_hostile_translations_that_build_run_nothing_in_chromium(project, tmp_path):
-    from playwright.sync_api import sync_playwright
-
-    from weight import launch_chromium, serve
+def test_hostile_translations_that_build_run_nothing_in_chromium(project, tmp_path, browser):
+    from weight import serve
 
     safe = [snippet for _, snippet, _, outcome in VARIANTS if outcome == SAFE]
     assert len(safe) >= 5
@@ -179,10 +177,9 @@ def test_hostile_translations_that_build_run_nothing_in_chromium(project, tmp_pa
     assert proc.returncode == 0, proc.stderr[-3000:]
     page_html = (site / "ko" / "index.html").read_text(encoding="utf-8")
     assert "onerror=alert(1)" in page_html.replace("&lt;", "<").replace("&gt;", ">")  # as text
-    with sync_playwright() as pw, serve(site) as url:
-        browser = launch_chromium(pw)
+    with serve(site) as url:
+        page = browser.new_page()
         try:
-            page = browser.new_page()
             dialogs = []
             page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
             page.goto(url + "ko/", wait_until="load")
@@ -204,4 +201,4 @@ def test_hostile_translations_that_build_run_nothing_in_chromium(project, tmp_pa
             page.wait_for_timeout(300)
             assert found == [] and dialogs == [], (found, dialogs)
         finally:
-            browser.close()
+            page.close()

@@ -7,28 +7,12 @@ import shutil
 
 import pytest
 
-from tests.weight import launch_chromium, serve
+from tests.weight import serve
 
 from . import checks
 from .checks import ARTIFACTS, ROOT
 
 FIXTURES = ROOT / "tests" / "fixtures" / "browser"
-
-
-@pytest.fixture(scope="session")
-def playwright_session():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        yield pw
-
-
-@pytest.fixture(scope="session")
-def browser(playwright_session):
-    # a missing chromium raises here with a clear message: an error, never a skip
-    chromium = launch_chromium(playwright_session)
-    yield chromium
-    chromium.close()
 
 
 @pytest.fixture(scope="session")
