@@ -21,7 +21,8 @@ from conftest import ROOT
 PACKAGE = ROOT / "ml4a_figs"
 
 # A module may import from its own layer and the layers before it, never after.
-LAYERS = ["core", "style", "figures", "pipeline", "mathrender", "notebooks", "i18n", "site"]
+LAYERS = ["core", "style", "figures", "pipeline", "mathrender", "notebooks", "i18n", "print_edition",
+          "site"]
 
 
 def _modules() -> dict[str, Path]:

@@ -10,7 +10,7 @@ import html
 
 from mkdocs.plugins import BasePlugin
 
-from . import PDF_DIR, pdf_name, words
+from ..print_edition import PDF_DIR, pdf_name, words
 
 
 class PrintLinkPlugin(BasePlugin):
