@@ -11,6 +11,7 @@ Python's HTML parser (tags are found by a parser, not by regular expressions):
 
 from __future__ import annotations
 
+import hashlib
 import html
 import json
 import re
@@ -239,8 +240,23 @@ def recorded_alt_texts(notebook: Path) -> dict[str, str]:
     return alts
 
 
+# Every language renders the same notebook to the same HTML: walked once per process.
+_REWRITTEN: dict[tuple, PageParts] = {}
+
+
 def rewrite_notebook_page(content: str, render: Callable[[str, bool], str],
                           notebook: Path) -> PageParts:
     """Every pass above in one walk: the page with `CSS_PLACEHOLDER` where its first
     <style> was, the CSS taken out, and the classes the page uses."""
-    return _walk(content, render=render, alts=recorded_alt_texts(notebook), keep_styles=False)
+    try:
+        stat = Path(notebook).stat()
+        version = (stat.st_mtime_ns, stat.st_size)
+    except OSError:
+        version = None
+    key = (hashlib.sha256(content.encode("utf-8")).hexdigest(), str(notebook), version)
+    if key not in _REWRITTEN:
+        if len(_REWRITTEN) > 64:  # a long `mkdocs serve` keeps only recent pages
+            _REWRITTEN.clear()
+        _REWRITTEN[key] = _walk(content, render=render, alts=recorded_alt_texts(notebook),
+                                keep_styles=False)
+    return _REWRITTEN[key]
