@@ -51,6 +51,23 @@
     return out.join(" ");
   }
 
+  // The background drawn for the palette Material shows (its toggle sets the body's
+  // data-md-color-scheme), so a dark page gets a dark drawing, not a white card.
+  function dark() {
+    return document.body.getAttribute("data-md-color-scheme") === "slate";
+  }
+  function paint(widget, bg) {
+    var d = widget.dataset, phone = bg.getAttribute("data-phone") === "1";
+    var light = phone ? d.phone : d.background;
+    var night = phone ? d.phoneDark : d.backgroundDark;
+    var src = dark() && night ? night : light;
+    if (bg.getAttribute("src") !== src) bg.setAttribute("src", src);
+  }
+  new MutationObserver(function () {
+    var imgs = document.querySelectorAll(".explore-widget .explore-bg");
+    for (var i = 0; i < imgs.length; i++) paint(imgs[i].closest(".explore-widget"), imgs[i]);
+  }).observe(document.body, { attributes: true, attributeFilter: ["data-md-color-scheme"] });
+
   // A narrow column gets the phone background (same axes, stacked, larger text).
   var PHONE_BELOW = 600;
 
@@ -59,8 +76,9 @@
     var layout = phone ? data.phone : data;
     var box = make("div", { "class": "explore-stage" }, widget);
     box.style.aspectRatio = layout.size[0] + " / " + layout.size[1];
-    make("img", { src: phone ? widget.dataset.phone : widget.dataset.background, alt: "",
-                  "class": "explore-bg" }, box);
+    var bg = make("img", { alt: "", "class": "explore-bg" }, box);
+    bg.setAttribute("data-phone", phone ? "1" : "");
+    paint(widget, bg);
     widget.setAttribute("data-layout", phone ? "phone" : "wide");
     var root = svg("svg", { viewBox: "0 0 " + layout.size.join(" "), "class": "explore-overlay",
                             "aria-hidden": "true", focusable: "false" }, box);

@@ -88,6 +88,10 @@ def expand(markdown: str, *, lang: str, figures_dir: Path, known: set, up: str,
                        if f.suffix in (".svg", ".webp")}
         background = next(v for k, v in backgrounds.items() if "." not in k)
         phone = next((v for k, v in backgrounds.items() if k.startswith("phone.")), None)
+        # drawn again for Material's dark palette (the script follows its toggle)
+        dark = {k: v for k, v in backgrounds.items() if k.startswith("dark.")}
+        dark_wide = next((v for k, v in dark.items() if k.count(".") == 1), None)
+        dark_phone = next((v for k, v in dark.items() if k.startswith("dark.phone.")), None)
         static_class = "explore-static screen-only" if head["print"] else "explore-static"
         parts = ['<div class="explore" markdown>',
                  f'<div class="{static_class}" markdown>', "",
@@ -96,7 +100,9 @@ def expand(markdown: str, *, lang: str, figures_dir: Path, known: set, up: str,
                  f'aria-label="{html.escape(strings["label"])}" '
                  f'data-explore="{up}figures/{name}{SUFFIX}" '
                  f'data-background="{up}figures/{background}" '
-                 + (f'data-phone="{up}figures/{phone}" ' if phone else "") +
+                 + (f'data-phone="{up}figures/{phone}" ' if phone else "")
+                 + (f'data-background-dark="{up}figures/{dark_wide}" ' if dark_wide else "")
+                 + (f'data-phone-dark="{up}figures/{dark_phone}" ' if dark_phone else "") +
                  f'data-strings="{html.escape(json.dumps(strings, ensure_ascii=False))}">'
                  f'</div>']
         if head["print"]:

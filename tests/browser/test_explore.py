@@ -300,3 +300,29 @@ def test_the_korean_page_labels_its_controls_in_korean(browser, base_url):
     assert "차수 10" in w.locator(".explore-readout").inner_text()
     assert not errors
     context.close()
+
+
+def test_the_dark_palette_gets_the_dark_backgrounds(browser, base_url):
+    """Material's toggle (data-md-color-scheme) switches every widget's background to the
+    drawing made for the dark page, and back; no widget stays a white card."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.goto(base_url + "/")
+    try:
+        for name in NAMES:
+            widget(page, name)
+        sources = lambda: page.eval_on_selector_all(
+            ".explore-widget .explore-bg", "els => els.map(e => e.getAttribute('src'))")
+        light = sources()
+        assert len(light) == len(NAMES) and not any(".dark." in s for s in light), light
+        page.evaluate("document.body.setAttribute('data-md-color-scheme', 'slate')")
+        page.wait_for_timeout(100)
+        dark = sources()
+        assert all(".dark." in s for s in dark), dark
+        for src in dark:  # the files exist and load
+            assert page.request.get(base_url + "/" + src.lstrip("./")).ok, src
+        page.evaluate("document.body.setAttribute('data-md-color-scheme', 'default')")
+        page.wait_for_timeout(100)
+        assert sources() == light
+    finally:
+        context.close()
