@@ -89,6 +89,32 @@ def prepare(jobs: int, verbose: bool = True) -> bool:
     return ok
 
 
+# mkdocs-jupyter imports these when its plugin loads (about 1 s: nbconvert, jupytext), yet a
+# warm build takes every notebook page from mkdocs-jupyter's own cache and never calls them.
+DEFERRED_IMPORTS = ("jupytext", "mkdocs_jupyter.convert")
+
+
+def defer_imports(names=DEFERRED_IMPORTS) -> None:
+    """Load each module on its first use instead (importlib's LazyLoader): a cold build
+    that converts a notebook loads it then, a warm one never does."""
+    import importlib
+    import importlib.util
+
+    for name in names:
+        if name in sys.modules:
+            continue
+        spec = importlib.util.find_spec(name)
+        if spec is None or spec.loader is None:
+            continue
+        spec.loader = importlib.util.LazyLoader(spec.loader)
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[name] = module
+        spec.loader.exec_module(module)
+        parent, _, child = name.rpartition(".")
+        if parent:
+            setattr(importlib.import_module(parent), child, module)
+
+
 def build_site(config_file: Path, codes: list[str] | None = None, jobs: int = 2,
                verbose: bool = True) -> dict[str, float]:
     """Build every language (or those given) in this process; seconds per language."""
@@ -100,6 +126,7 @@ def build_site(config_file: Path, codes: list[str] | None = None, jobs: int = 2,
         handler.setFormatter(logging.Formatter("%(levelname)s - %(message)s"))
         logging.getLogger("mkdocs").addHandler(handler)
     seconds = {}
+    defer_imports()
     if plugin.SHARED is None:
         plugin.SHARED = {}
     try:
