@@ -269,10 +269,10 @@ def css_custom_properties() -> str:
         return f"{indent}{selector} {{\n" + "\n".join(lines) + f"\n{indent}}}"
 
     slate = '[data-md-color-scheme="slate"]'
+    # the dark values on screen only: paper keeps the light ones of :root
     return "\n".join([block(':root, [data-md-color-scheme="default"]', "light"),
-                      block(slate, "dark"),
-                      "@media print {  /* print is always light */",
-                      block(slate, "light", "  "), "}"]) + "\n"
+                      "@media screen {  /* print is always light */",
+                      block(slate, "dark", "  "), "}"]) + "\n"
 
 
 if __name__ == "__main__":  # python -m ml4a_figs.style: the CSS block, to paste into site.css
