@@ -73,6 +73,7 @@ class LanguageBuild:
         self.code = code
         self.up = site_root_up  # from this build's root to the site's root
         self.strings = proj.strings(code)
+        self.guide_url = "../" * 2 + "translating/"  # from a notebook page (notebooks/NAME/)
         self.statuses: dict[str, PageStatus] = {}
         self.fallback_pages: set[str] = set()
         self.names = (None, None)  # figure and fact names, set by the plugin
@@ -140,6 +141,29 @@ class LanguageBuild:
                 page.meta[key] = plain_text(value)
         return sanitize.clean(content, build=True)
 
+    def fallback_lang(self, key: str) -> str | None:
+        """The original's code when this language's language.yml lacks `key` (its words
+        are then the original's, marked lang= on the page), else None."""
+        if self.is_original or self.project.defines(self.code, key):
+            return None
+        return self.project.original
+
+    def notebook_note(self, content: str) -> str:
+        """A notebook page of a translation is the original's notebook: say so under its
+        title, in the reader's language, as an untranslated page says it."""
+        if self.is_original:
+            return content
+        body = self.strings["untranslated_page"].format(guide=self.guide_url)
+        note = sanitize.clean(
+            '<div class="admonition info i18n-note"><p class="admonition-title">'
+            f'{html.escape(plain_text(self.strings["untranslated_page_title"]))}</p>'
+            f'{self.project.render(body)}</div>', build=True)
+        end = content.find("</h1>")
+        if end < 0:
+            return note + content
+        end += len("</h1>")
+        return content[:end] + note + content[end:]
+
     def summary(self) -> str:
         if self.is_original or not self.statuses:
             return ""
@@ -201,8 +225,22 @@ def configure(config, root: Path | str) -> LanguageBuild:
         if strings.get("nav") and config.nav:
             words = {k: plain_text(v) for k, v in strings["nav"].items() if isinstance(v, str)}
             config.nav = _translate_nav(config.nav, words)
-    config.extra["i18n"] = {"lang": code, "up": up}
+    try:
+        words = proj.strings(code)
+    except TranslationError as exc:
+        raise I18nError(exc.problems) from None
+    if words.get("copyright"):  # the footer's licence line, in the language's words
+        config["copyright"] = sanitize.clean(_inline(proj.render(words["copyright"])), build=True)
+    config.extra["i18n"] = {"lang": code, "up": up, "print": words.get("print") or {}}
     return LanguageBuild(proj, code, up)
+
+
+def _inline(rendered: str) -> str:
+    """Rendered Markdown of one paragraph, without the paragraph."""
+    rendered = rendered.strip()
+    if rendered.startswith("<p>") and rendered.endswith("</p>"):
+        return rendered[3:-4]
+    return rendered
 
 
 def _configure_search(config, code: str, original: str) -> None:

@@ -117,8 +117,13 @@ class FiguresPlugin(BasePlugin[FiguresConfig]):
 
     def _build_figures(self):
         registry = figure_targets.scan()  # once per build: the engine and the pages share it
-        results = figure_targets.build(out_dir=self.figures_dir, jobs=self.config.jobs,
-                                       registry=registry)
+        # drawn in every language whose docs/<lang>/language.yml has figure strings
+        try:
+            results = figure_targets.build(out_dir=self.figures_dir, jobs=self.config.jobs,
+                                           registry=registry,
+                                           docs=self.i18n.project.english_docs.parent)
+        except figure_targets.TranslationFileError as exc:
+            raise PluginError(str(exc)) from None
         for r in results:
             if r.status == "built":
                 log.info(f"figure {r.name} drawn in {r.seconds:.2f} s")
@@ -177,10 +182,16 @@ class FiguresPlugin(BasePlugin[FiguresConfig]):
                                   dest_dir=config.site_dir,
                                   use_directory_urls=config.use_directory_urls))
 
+        # a translation publishes its own drawing of a picture under the same name
+        # (figures/<lang>/NAME.svg, drawn in its words), where the build made one
+        code = self.i18n.code
         for fig in self.registry.values():
+            own = (set() if self.i18n.is_original else
+                   figure_targets.translated_copies(self.figures_dir, fig.name, code))
             for out in fig.output_names():
                 if not out.endswith(".json") or out.endswith(explore_page.SUFFIX):
-                    publish(self.figures_dir / out, f"figures/{out}")
+                    publish(self.figures_dir / code / out if out in own
+                            else self.figures_dir / out, f"figures/{out}")
         for path in sorted(self.assets_dir.rglob("*")):
             if path.is_file():
                 publish(path, f"assets/{path.relative_to(self.assets_dir).as_posix()}")
@@ -209,7 +220,7 @@ class FiguresPlugin(BasePlugin[FiguresConfig]):
         markdown = pages.fill_facts(markdown, self.facts, src, source)
         try:  # explorable figures: static figure, interactive box, print breakout
             markdown = outside_code(markdown, lambda text: explore_page.expand(
-                text, lang=config.theme["language"], figures_dir=self.figures_dir,
+                text, strings=self.i18n.strings["explore"], figures_dir=self.figures_dir,
                 known=set(self.registry), up="../" * page.url.count("/"),
                 where=lambda needle: f"{src}:{pages.line_of(source, needle)}"))
         except explore_page.ExploreError as exc:
@@ -311,7 +322,10 @@ class FiguresPlugin(BasePlugin[FiguresConfig]):
             content = content.replace(notebook_pages.CSS_PLACEHOLDER,
                                       f'<link rel="stylesheet" href="{up}{name}">', 1)
         self.notebook_classes |= parts.classes
-        content = download_box.for_page(content, page, config, source, self.wheel)
+        content = self.i18n.notebook_note(content)  # a notebook page is never translated
+        content = download_box.for_page(content, page, config, source, self.wheel,
+                                        self.i18n.strings["download"],
+                                        self.i18n.fallback_lang("download"))
         if "data-search-" not in content:
             self.search_html[page.file.src_uri] = parts.search_html.replace(
                 notebook_pages.CSS_PLACEHOLDER, "")
