@@ -16,10 +16,10 @@ from typing import Callable
 
 from mkdocs.exceptions import PluginError
 
-from .. import package_wheel
 from ..notebooks import targets as notebook_targets
 from ..pipeline import figures as figure_targets
 from ..pipeline.engine import Result, progress_line, summary_table
+from . import wheel as reader_wheel
 
 
 def _templates_cache():
@@ -76,8 +76,8 @@ def compute(root: Path, figures_dir: Path, notebooks_dir: Path, cache_dir: Path,
         raise PluginError("\n\n".join(failed))
     facts = json.loads((figures_dir / "facts.json").read_text(encoding="utf-8"))
     try:
-        wheel, built = package_wheel.cached(package_wheel.PROJECT_ROOT, cache_dir / "wheel")
-    except package_wheel.WheelError as exc:
+        wheel, built = reader_wheel.cached(reader_wheel.PROJECT_ROOT, cache_dir / "wheel")
+    except reader_wheel.WheelError as exc:
         raise PluginError(str(exc)) from None
     if built:
         log(f"wheel {wheel.name} built")
