@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import html
 import json
+from pathlib import Path
 
 from mkdocs.plugins import BasePlugin
 
@@ -20,7 +21,11 @@ class PrintLinkPlugin(BasePlugin):
             return content
         lang = config.theme["language"] if "language" in config.theme else "en"
         i18n = (config.extra or {}).get("i18n") or {}
-        words = i18n.get("print") or {} if isinstance(i18n, dict) else {}
+        words = i18n.get("print") if isinstance(i18n, dict) else None
+        if not words:  # a plain `mkdocs build` of mkdocs.yml: the original's words
+            from .languages import project
+
+            words = project(Path(config.config_file_path).parent).strings(lang)["print"]
         label, title = words.get("link", "PDF"), words.get("link_title", "")
         up = i18n.get("up", "") if isinstance(i18n, dict) else getattr(i18n, "up", "")
         href = f"{up}{PDF_DIR}/{pdf_name(lang)}"
