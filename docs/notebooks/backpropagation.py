@@ -31,6 +31,8 @@ import numpy as np
 
 from ml4a_figs import style
 
+style.use()  # the chapter's look for this notebook's figures (importing sets nothing)
+
 from ml4a_figs.core import data
 from ml4a_figs.core.nn import MLP, numerical_gradient
 
