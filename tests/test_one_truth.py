@@ -124,3 +124,16 @@ def test_race_head_dots_take_their_optimizers_colour():
     for selectors, body in re.findall(r"([^{}]+)\{([^}]*)\}", css):
         if "x-head" in selectors:
             assert not re.search(r"(^|;)\s*fill\s*:", body.strip()), selectors.strip()
+
+
+def test_each_sweep_widget_opens_on_its_static_figures_middle_panel():
+    """The print/no-JS breakout shows the smallest value, the one that ends lowest and the
+    largest; the widget opens on the middle one, the same run."""
+    from ml4a_figs.figures import explore_descent
+
+    for key, name in (("lr", "learning_rate_explore"), ("beta", "momentum_explore")):
+        saved = json.loads((FIGURES / f"{name}.explore.json").read_text())
+        (control,) = saved["controls"]
+        values = explore_descent.sweep(key)["values"]
+        static = explore_descent.breakout(key)["values"]
+        assert values[control["default"]] == static[1], key
