@@ -14,7 +14,7 @@ export SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null || echo 
 # (ml4a_figs/site/languages.py). `make serve SITE_LANG=ko` previews one.
 SITE_LANG ?=
 
-.PHONY: site pdf serve figures notebooks test test-fast clean weight bench i18n-status system-deps
+.PHONY: site pdf serve figures notebooks test test-fast clean weight bench i18n-status system-deps lock
 
 site: $(VENV)/.installed node_modules/.installed system-deps
 	$(PY) -m ml4a_figs.site
@@ -60,10 +60,23 @@ clean:
 	rm -rf site .cache .pytest_cache test-artifacts
 	-[ -x $(PY) ] && $(PY) -m ml4a_figs clean
 
-$(VENV)/.installed: pyproject.toml
+# The site's build installs exactly the locked versions (every package that can change
+# the output's bytes, checked by hash), then the project itself from this checkout:
+# the package editable, and the entry points of its MkDocs plugins (site_plugins/).
+$(VENV)/.installed: requirements.lock pyproject.toml site_plugins/pyproject.toml
 	[ -x $(PY) ] || $(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[docs,test]'
+	$(BIN)/pip install --quiet --disable-pip-version-check --require-hashes -r requirements.lock
+	$(BIN)/pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation \
+		-e . ./site_plugins
 	touch $@
+
+# requirements.lock from pyproject.toml's ranges (runtime, docs and test), with hashes:
+# uv keeps the versions already locked unless UPGRADE=1 (then the newest that fit)
+lock: $(VENV)/.installed
+	$(BIN)/pip install --quiet --disable-pip-version-check 'uv>=0.9,<1'
+	$(BIN)/uv pip compile pyproject.toml --group docs --group test --generate-hashes \
+		--python $(PY) --custom-compile-command "make lock" $(if $(UPGRADE),--upgrade) \
+		--quiet --output-file requirements.lock
 
 node_modules/.installed: package.json package-lock.json
 	@command -v npm >/dev/null || bash .ci/system-deps

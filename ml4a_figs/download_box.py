@@ -1,7 +1,7 @@
 """The box under a notebook page's title that lets a reader run the notebook at home.
 
 It offers, in the page's language: the executed .ipynb, the ml4a_figs wheel the site
-serves (ml4a_figs/package_wheel.py), the one command that installs what the notebook
+serves (ml4a_figs/site/wheel.py), the one command that installs what the notebook
 needs, and, when mkdocs.yml sets `repo_url`, a link to the notebook's source there.
 The words come from download_box.toml, which belongs to the code (translators edit
 Markdown only); every value is escaped.

@@ -23,13 +23,13 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files
 
-from .. import download_box, i18n, package_wheel
+from .. import download_box, i18n
 from ..i18n.problems import rel
 from ..mathrender import KatexRenderer, MathError, katex_dir
 from ..notebooks import targets as notebook_targets
 from ..pipeline import figures as figure_targets
 from ..figures.references import outside_code
-from . import explore_page, languages, notebook_css, notebook_pages, pages
+from . import explore_page, languages, notebook_css, notebook_pages, pages, wheel as reader_wheel
 from .unrendered import source_needle, unrendered
 
 log = get_plugin_logger(__name__)
@@ -131,11 +131,11 @@ class FiguresPlugin(BasePlugin[FiguresConfig]):
         return registry, facts
 
     def _build_wheel(self) -> Path:
-        """The package as a wheel, served beside the notebooks (ml4a_figs/package_wheel.py)."""
+        """The package as a wheel, served beside the notebooks (site/wheel.py)."""
         try:
-            wheel, built = package_wheel.cached(
-                package_wheel.PROJECT_ROOT, self.root / self.config.cache_dir / "wheel")
-        except package_wheel.WheelError as exc:
+            wheel, built = reader_wheel.cached(
+                reader_wheel.PROJECT_ROOT, self.root / self.config.cache_dir / "wheel")
+        except reader_wheel.WheelError as exc:
             raise PluginError(str(exc)) from None
         if built:
             log.info(f"wheel {wheel.name} built")
