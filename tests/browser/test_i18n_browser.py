@@ -183,6 +183,43 @@ def _expected_notes() -> int:
     return i18n.assembled(languages.project(checks.ROOT), "ko").count("!!! info i18n-note")
 
 
+_SPLIT_WORDS_JS = """
+() => {
+  const split = [];
+  for (const a of document.querySelectorAll("article a")) {
+    const walker = document.createTreeWalker(a, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      for (const m of node.data.matchAll(/[\\uac00-\\ud7a3]+/g)) {
+        const range = document.createRange();
+        range.setStart(node, m.index);
+        range.setEnd(node, m.index + m[0].length);
+        const tops = new Set([...range.getClientRects()].map(r => Math.round(r.top)));
+        if (tops.size > 1) split.push(m[0] + " in " + a.textContent.trim());
+      }
+    }
+  }
+  return split;
+}
+"""
+
+
+def test_korean_words_in_links_are_not_split_across_lines(browser, base_url, artifacts):
+    """Korean breaks lines between words (keep-all); Material lets links break anywhere,
+    which split "고차원" into "고 / 차원" on a phone."""
+    context, page, _ = _page(browser, base_url, viewport=(390, 844))
+    try:
+        page.goto(checks.page_url(base_url, f"/{KO}/"), wait_until="load")
+        links = page.locator("article a").evaluate_all(
+            "els => els.filter(a => /[\\uac00-\\ud7a3]/.test(a.textContent))"
+            ".map(a => getComputedStyle(a).wordBreak)")
+        assert links and set(links) == {"keep-all"}, set(links)
+        assert page.evaluate(_SPLIT_WORDS_JS) == []
+        page.get_by_text("고차원 공간은").first.scroll_into_view_if_needed()
+        page.screenshot(path=artifacts / "i18n-ko-phone-link.png")
+    finally:
+        context.close()
+
+
 def test_untranslated_sections_show_in_english_under_a_korean_note(browser, base_url,
                                                                    artifacts):
     """Checked on /ko/ while a section awaits translation (the note's markup is also
