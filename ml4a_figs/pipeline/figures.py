@@ -43,6 +43,9 @@ def cache_key(fig: Figure) -> str:
     # The shared style and the writer touch every figure even when reached only indirectly.
     module_closure(PACKAGE_DIR / "style.py", files)
     module_closure(Path(__file__).with_name("output.py"), files)
+    # and so do the translation of a drawing's texts and the fonts of its languages
+    module_closure(PACKAGE_DIR / "figures" / "wording.py", files)
+    module_closure(Path(__file__).with_name("translations.py"), files)
     payload = {
         "format": CACHE_FORMAT,
         "name": fig.name,
