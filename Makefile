@@ -10,22 +10,21 @@ export PYTHONHASHSEED := 0
 export SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null || echo 0)
 
 # The site's languages are the lines of extra.alternate in mkdocs.yml, the original first,
-# all built in one process (ml4a_figs/site/build.py); ML4A_LANG=xx mkdocs build builds one
-# (ml4a_figs/site/languages.py). `make serve SITE_LANG=ko` previews one.
-SITE_LANG ?=
+# all built in one process with their PDFs, then published together (ml4a_figs/site/build.py).
+# `make serve` previews every language at once on $(SERVE_ADDR).
+SERVE_ADDR ?= 127.0.0.1:8000
 
 .PHONY: site pdf serve figures notebooks test test-fast clean weight bench i18n-status system-deps lock screenshots
 
 site: $(VENV)/.installed node_modules/.installed system-deps
 	$(PY) -m ml4a_figs.site
-	$(PY) -m ml4a_figs.print_edition
 
 # the printable edition, site/pdf/<chapter>.<lang>.pdf: `make site` prints it (headless
 # chromium), reusing a PDF whose pages, figures and styles did not change
 pdf: site
 
 serve: $(VENV)/.installed node_modules/.installed
-	ML4A_LANG=$(SITE_LANG) $(BIN)/mkdocs serve --strict -a 127.0.0.1:8000
+	$(PY) -m ml4a_figs.site.serve -a $(SERVE_ADDR)
 
 figures: $(VENV)/.installed
 	$(PY) -m ml4a_figs build

@@ -102,11 +102,14 @@ def _cover(lang: str, epoch: int) -> list[tuple[str, str | None]]:
             ("figures", w["figures"]), ("date", w["date"].format(date=date))]
 
 
-def build(site: Path, force: bool = False) -> list[tuple[str, Path, str, float]]:
-    """Print (or reuse) every language's PDF: [(lang, path, 'printed'/'cached', seconds)]."""
+def build(site: Path, force: bool = False, langs: dict[str, str] | None = None
+          ) -> list[tuple[str, Path, str, float]]:
+    """Print (or reuse) every language's PDF: [(lang, path, 'printed'/'cached', seconds)].
+    `langs`: {language: its chapter's folder in the site}, as the site's configuration
+    says (`make site`); else read from the built chapter's language menu."""
     site = site.resolve()
     epoch = build_epoch()
-    langs = languages(site)
+    langs = languages(site) if langs is None else langs
     others = list(langs.values())
     todo, results = {}, []
     for lang, path in langs.items():
