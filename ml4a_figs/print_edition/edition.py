@@ -126,7 +126,10 @@ def build(site: Path, force: bool = False, langs: dict[str, str] | None = None
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as pw, browser_.serve(site) as url:
-        browser = browser_.launch(pw)
+        try:
+            browser = browser_.launch(pw)
+        except browser_.ChromiumMissing as exc:
+            raise printer.PrintError(str(exc)) from None
         try:
             for lang, (path, cached, target) in todo.items():
                 start = time.perf_counter()
@@ -160,7 +163,7 @@ def main(argv: list[str] | None = None) -> int:
     site = Path(args[0]) if args else ROOT / "site"
     try:
         results = build(site, force=force)
-    except (EditionError, printer.PrintError, browser_.ChromiumMissing) as exc:
+    except (EditionError, printer.PrintError) as exc:
         print(f"print edition: error: {exc}", file=sys.stderr)
         return 1
     for lang, path, status, seconds in results:
