@@ -158,10 +158,6 @@ def line(concept: str) -> dict:
     return _drawing.line(concept)
 
 
-def optimizer_style(name: str) -> dict:
-    return line(name)
-
-
 def paper() -> str:
     return _drawing.paper()
 
