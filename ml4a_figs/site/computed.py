@@ -56,9 +56,15 @@ def compute(root: Path, figures_dir: Path, notebooks_dir: Path, cache_dir: Path,
             log: Callable[[str], None] = print) -> Computed:
     """Bring the figures, facts, notebooks and wheel up to date; a PluginError names
     what failed."""
+    from .languages import project
+
     registry = figure_targets.scan()
-    figures = figure_targets.build(out_dir=figures_dir, jobs=jobs, registry=registry,
-                                   progress=progress)
+    try:  # drawn in every language whose docs/<lang>/language.yml has figure strings
+        figures = figure_targets.build(out_dir=figures_dir, jobs=jobs, registry=registry,
+                                       progress=progress,
+                                       docs=project(root).english_docs.parent)
+    except figure_targets.TranslationFileError as exc:
+        raise PluginError(str(exc)) from None
     notebooks_cache = cache_dir / "notebooks"
     # after the figures: a notebook may import the same code
     notebooks = notebook_targets.run(src_dir=notebooks_dir, cache_dir=notebooks_cache,

@@ -135,9 +135,17 @@ def _options(raw: dict, proj: Project, code: str, up: str, site_dir: Path,
         plugins = [{name: value} for name, value in plugins.items()]
     if not print_link:
         plugins = [p for p in plugins if _plugin_name(p) != PRINT_LINK]
+    try:
+        strings = proj.strings(code)
+    except TranslationError as exc:
+        raise I18nError(exc.problems) from None
+    # extra.i18n: the language, the way up to the site's root, the PDF's words
     options = {"site_dir": str(site_dir),
-               "extra": dict(raw.get("extra") or {}, i18n={"lang": code, "up": up}),
+               "extra": dict(raw.get("extra") or {}, i18n={
+                   "lang": code, "up": up, "print": strings.get("print") or {}}),
                "plugins": plugins}
+    if strings.get("copyright"):  # the footer's licence line, in the language's words
+        options["copyright"] = copyright_html(proj, strings["copyright"])
     if code == proj.original:
         return options
     theme = raw.get("theme") or {}
@@ -145,10 +153,6 @@ def _options(raw: dict, proj: Project, code: str, up: str, site_dir: Path,
     options.update(docs_dir=str(proj.docs(code)), site_dir=str(site_dir / code),
                    theme=dict(theme, language=code),
                    plugins=[_search_in(p, code, proj.original) for p in plugins])
-    try:
-        strings = proj.strings(code)
-    except TranslationError as exc:
-        raise I18nError(exc.problems) from None
     for key in ("site_name", "site_description"):
         if strings.get(key):
             options[key] = plain_text(strings[key])
@@ -156,6 +160,15 @@ def _options(raw: dict, proj: Project, code: str, up: str, site_dir: Path,
         words = {k: plain_text(v) for k, v in strings["nav"].items() if isinstance(v, str)}
         options["nav"] = _translate_nav(raw["nav"], words)
     return options
+
+
+def copyright_html(proj: Project, markdown: str) -> str:
+    """language.yml's licence line (Markdown, links allowed) as the footer's HTML, cleaned
+    by the translations' allowlist."""
+    rendered = proj.render(markdown).strip()
+    if rendered.startswith("<p>") and rendered.endswith("</p>"):
+        rendered = rendered[3:-4]
+    return sanitize.clean(rendered, build=True)
 
 
 def _plugin_name(entry) -> str:
@@ -263,6 +276,30 @@ class LanguageBuild:
             if isinstance(value, str):
                 page.meta[key] = plain_text(value)
         return sanitize.clean(content, build=True)
+
+    def fallback_lang(self, key: str) -> str | None:
+        """The original's code when this language's language.yml lacks `key` (its words
+        are then the original's, marked lang= on the page), else None."""
+        if self.is_original or self.project.defines(self.code, key):
+            return None
+        return self.project.original
+
+    def notebook_note(self, content: str) -> str:
+        """A notebook page of a translation is the original's notebook: say so under its
+        title, in the reader's language, as an untranslated page says it."""
+        if self.is_original:
+            return content
+        guide = "../../translating/"  # from notebooks/NAME/ to the guide of this language
+        body = self.strings["untranslated_page"].format(guide=guide)
+        note = sanitize.clean(
+            '<div class="admonition info i18n-note"><p class="admonition-title">'
+            f'{html.escape(plain_text(self.strings["untranslated_page_title"]))}</p>'
+            f'{self.project.render(body)}</div>', build=True)
+        end = content.find("</h1>")
+        if end < 0:
+            return note + content
+        end += len("</h1>")
+        return content[:end] + note + content[end:]
 
     def summary(self) -> str:
         if self.is_original or not self.statuses:

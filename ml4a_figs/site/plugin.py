@@ -26,6 +26,7 @@ from ..i18n.problems import rel
 from ..mathrender import KatexRenderer, MathError, katex_dir
 from ..figures.references import outside_code
 from . import explore_page, languages, notebook_pages, pages
+from ..pipeline import figures as figure_targets
 from .computed import Computed, compute
 from .unrendered import source_needle, unrendered
 
@@ -49,6 +50,9 @@ class FiguresPlugin(BasePlugin[FiguresConfig]):
         self.root = Path(config.config_file_path).resolve().parent
         if self.i18n is None:
             self.i18n = languages.original(config.config_file_path)
+            words = self.i18n.strings  # what site/languages.py's options set for a language
+            if words.get("copyright") and not config.copyright:
+                config.copyright = languages.copyright_html(self.i18n.project, words["copyright"])
         download_box.configure_theme(config)  # the header's repo_url link, offline
         self.figures_dir = self.root / self.config.figures_dir
         self.assets_dir = self.root / self.config.assets_dir
@@ -88,10 +92,16 @@ class FiguresPlugin(BasePlugin[FiguresConfig]):
                                   dest_dir=config.site_dir,
                                   use_directory_urls=config.use_directory_urls))
 
+        # a translation publishes its own drawing of a picture under the same name
+        # (figures/<lang>/NAME.svg, drawn in its words), where the build made one
+        code = self.i18n.code
         for fig in self.registry.values():
+            own = (set() if self.i18n.is_original else
+                   figure_targets.translated_copies(self.figures_dir, fig.name, code))
             for out in fig.output_names():
                 if not out.endswith(".json") or out.endswith(explore_page.SUFFIX):
-                    publish(self.figures_dir / out, f"figures/{out}")
+                    publish(self.figures_dir / code / out if out in own
+                            else self.figures_dir / out, f"figures/{out}")
         for path in sorted(self.assets_dir.rglob("*")):
             if path.is_file():
                 publish(path, f"assets/{path.relative_to(self.assets_dir).as_posix()}")
@@ -120,7 +130,7 @@ class FiguresPlugin(BasePlugin[FiguresConfig]):
         markdown = pages.fill_facts(markdown, self.facts, src, source)
         try:  # explorable figures: static figure, interactive box, print breakout
             markdown = outside_code(markdown, lambda text: explore_page.expand(
-                text, lang=config.theme["language"], figures_dir=self.figures_dir,
+                text, strings=self.i18n.strings["explore"], figures_dir=self.figures_dir,
                 known=set(self.registry), up="../" * page.url.count("/"),
                 where=lambda needle: f"{src}:{pages.line_of(source, needle)}"))
         except explore_page.ExploreError as exc:
@@ -224,7 +234,10 @@ class FiguresPlugin(BasePlugin[FiguresConfig]):
         content = parts.html.replace(notebook_pages.CSS_PLACEHOLDER, (
             f'<link rel="stylesheet" href="{up}{name}">\n'  # JupyterLab's, as mkdocs-jupyter emits it
             f'<link rel="stylesheet" href="{up}assets/notebooks.css">'), 1)  # the site's
-        content = download_box.for_page(content, page, config, source, self.wheel)
+        content = self.i18n.notebook_note(content)  # a notebook page is never translated
+        content = download_box.for_page(content, page, config, source, self.wheel,
+                                        self.i18n.strings["download"],
+                                        self.i18n.fallback_lang("download"))
         if "data-search-" not in content:
             self.search_html[page.file.src_uri] = parts.search_html
         return content
