@@ -66,9 +66,14 @@ def test_every_notebook_is_in_the_nav_and_linked_from_the_chapter(name):
     assert f"]({dest})" in chapter, f"docs/en/index.md does not link to {dest}"
 
 
+def _dependencies(path: Path) -> list[str]:
+    """The package files a notebook depends on, relative to the project."""
+    return sorted(str(p.relative_to(ROOT)) for p in source.imported_files(source.read(path), path))
+
+
 @pytest.mark.parametrize("name", NAMES)
 def test_notebooks_use_the_package_and_need_no_network(name):
-    deps = source.dependencies(SOURCES[name])
+    deps = _dependencies(SOURCES[name])
     assert any(d.startswith("ml4a_figs/") for d in deps), f"{name} imports nothing of ml4a_figs"
     assert "ml4a_figs/style.py" in deps, f"{name}: plots use the shared ml4a_figs.style"
     text = SOURCES[name].read_text(encoding="utf-8")
@@ -77,11 +82,11 @@ def test_notebooks_use_the_package_and_need_no_network(name):
 
 
 def test_dependencies_follow_imports_transitively():
-    deps = source.dependencies(SOURCES["backpropagation"])
+    deps = _dependencies(SOURCES["backpropagation"])
     # the notebook imports ml4a_figs.core.nn; nn imports optim
     assert {"ml4a_figs/core/nn.py", "ml4a_figs/core/optim.py", "ml4a_figs/__init__.py"} <= set(deps)
     assert "ml4a_figs/figures/races.py" not in deps
-    assert "ml4a_figs/figures/races.py" in source.dependencies(SOURCES["update_methods"])
+    assert "ml4a_figs/figures/races.py" in _dependencies(SOURCES["update_methods"])
 
 
 def test_chapter_code_is_included_from_the_package_source():
@@ -192,7 +197,7 @@ def test_changing_a_module_executes_exactly_the_notebooks_that_import_it(warm_co
     races = pkg / "ml4a_figs" / "figures" / "races.py"
     original = races.read_text(encoding="utf-8")
     importers = {n for n in NAMES if "ml4a_figs/figures/races.py" in
-                 source.dependencies(SOURCES[n])}
+                 _dependencies(SOURCES[n])}
     assert importers and importers != set(NAMES)
     races.write_text(original + "\nCHANGED = True\n", encoding="utf-8")
     try:
@@ -207,7 +212,7 @@ def test_changing_optim_executes_the_notebooks_that_import_it(warm_copy):
     pkg, src, cache = warm_copy
     optim = pkg / "ml4a_figs" / "core" / "optim.py"
     original = optim.read_text(encoding="utf-8")
-    importers = {n for n in NAMES if "ml4a_figs/core/optim.py" in source.dependencies(SOURCES[n])}
+    importers = {n for n in NAMES if "ml4a_figs/core/optim.py" in _dependencies(SOURCES[n])}
     assert importers
     optim.write_text(original + "\nCHANGED = True\n", encoding="utf-8")
     try:
