@@ -37,7 +37,7 @@ PAGE = """---
 title: Wie neuronale Netze trainiert werden
 ---
 
-## Warum das Training schwer ist {{ #why-training-is-hard }}
+## Warum das Training schwer ist { #why-training-is-hard }
 <!-- translated-from: {hash} -->
 
 DE-ABSCHNITT: ein übersetzter Abschnitt, der Rest bleibt Englisch.

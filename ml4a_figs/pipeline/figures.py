@@ -127,8 +127,9 @@ class FigureTarget(engine.Target):
                        and hashes.get(n) == store.sha256(self.out_dir / n) for n in names)
 
         stale = [] if intact(self.fig.output_names()) else [ORIGINAL]
-        return stale + [c for c in sorted(self.languages) if kept.get(c) != self._keys[c]
-                        or (c in self.drawn_in() and not intact(self.fig.translated_names(c)))]
+        # a language that translates none of the figure's texts has no copy to draw
+        return stale + [c for c in self.drawn_in() if kept.get(c) != self._keys[c]
+                        or not intact(self.fig.translated_names(c))]
 
     def build(self, key: str) -> None:
         """Compute once; draw each theme and layout inside style.drawing (matplotlib's
