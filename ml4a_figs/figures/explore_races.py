@@ -103,6 +103,12 @@ def _race_figure(name: str, width: float):
     fig = style.new_figure(width, width * (ylim[1] - ylim[0]) / (xlim[1] - xlim[0]) + 0.7)
     ax = fig.add_subplot()
     _race_background(ax, name, look["surface"], look["levels"], look["log"], look["marks"])
+    # the map keeps its aspect, so a guessed height leaves a blank band: cut the figure
+    # to what layout needs (twice: the layout settles after one resize)
+    for _ in range(2):
+        fig.draw_without_rendering()
+        spare = fig.get_figheight() - fig.get_tightbbox().height
+        fig.set_figheight(fig.get_figheight() - spare + 0.08)
     return fig, [ax]
 
 

@@ -57,6 +57,8 @@ def link_figures(markdown: str, registry: dict[str, Figure], src: str, source: s
     """`![alt](figure:NAME){ .class }` becomes the figure's <picture>s: one per palette,
     each with its phone layout and (an animation) its still poster (figure_html)."""
 
+    seen = []  # the page's first figure is on screen at load: never lazy
+
     def figure(match: re.Match) -> str:
         alt, name = match.group(1), match.group(2)
         fig = registry.get(name)
@@ -67,7 +69,10 @@ def link_figures(markdown: str, registry: dict[str, Figure], src: str, source: s
         up = "../" * page_url.count("/")
         classes = tuple(re.findall(r"\.([\w-]+)", match.group(3) or ""))
         try:
-            return figure_html.picture_markup(fig, alt or fig.alt, up, figures_dir, classes)
+            markup = figure_html.picture_markup(fig, alt or fig.alt, up, figures_dir, classes,
+                                                eager=not seen)
+            seen.append(name)
+            return markup
         except ValueError as exc:
             raise PluginError(f"{src}: {exc}") from None
 
