@@ -16,7 +16,7 @@ import pytest
 
 from ml4a_figs import i18n
 from ml4a_figs.site import languages
-from conftest import ROOT, run
+from conftest import INSTALLED, ROOT, run
 
 EN = ROOT / "docs" / "en" / "index.md"
 KO = ROOT / "docs" / "ko" / "index.md"
@@ -138,7 +138,8 @@ def test_assembled_korean_page():
 def test_strings_of_a_language_fall_back_to_english():
     proj = languages.project(ROOT)
     assert proj.strings("ko")["untranslated_title"] == "아직 번역되지 않은 절"
-    assert proj.strings("xx")["untranslated_title"] == i18n.DEFAULT_STRINGS["untranslated_title"]
+    assert proj.strings("xx")["untranslated_title"] == proj.strings("en")["untranslated_title"] \
+        == "Not translated yet"  # docs/en/language.yml
 
 
 # --- the status: make i18n-status -----------------------------------------------------
@@ -313,10 +314,10 @@ def build_project(tmp_path_factory) -> Path:
     return root
 
 
-def mkdocs_build(root: Path, lang: str, site: Path):
-    return run([str(Path(sys.executable).parent / "mkdocs"), "build", "--strict", "--quiet",
-                "-f", str(root / "mkdocs.yml"), "-d", str(site)],
-               cwd=root, env={"ML4A_LANG": lang}, timeout=900)
+def mkdocs_build(root: Path, lang: str | None, site: Path):
+    """The build `make site` runs, of one language (None: all of them, and their PDFs)."""
+    return run([sys.executable, "-m", "ml4a_figs.site", *([lang] if lang else []),
+                "-f", str(root / "mkdocs.yml"), "-d", str(site)], cwd=root, env=INSTALLED, timeout=900)
 
 
 @pytest.fixture
@@ -392,9 +393,8 @@ def third_language_site(build_project, tmp_path_factory) -> Path:
     site = root / "site"
     proc = cli("languages", root=root)
     assert proc.stdout.split() == ["en", "ko", THIRD], proc.stdout + proc.stderr
-    for lang in proc.stdout.split():
-        built = mkdocs_build(root, lang, site)
-        assert built.returncode == 0, f"{lang}:\n{built.stdout}\n{built.stderr[-3000:]}"
+    built = mkdocs_build(root, None, site)
+    assert built.returncode == 0, f"{built.stdout}\n{built.stderr[-3000:]}"
     return site
 
 
@@ -407,14 +407,14 @@ def test_a_third_language_builds_and_falls_back(third_language_site):
                      page)
     # the rest in English, under the English note (no docs/fr/language.yml)
     assert '<h2 id="linear-regression" lang="en">Linear regression' in page
-    note = i18n.DEFAULT_STRINGS["untranslated_title"]
+    note = languages.project(ROOT).strings("en")["untranslated_title"]
     # under the title, the first section after the translated one, and the 8 ## sections
     assert page.count(f'<p class="admonition-title">{note}</p>') == 10
     assert page.count('class="katex"') == \
         (site / "index.html").read_text(encoding="utf-8").count('class="katex"')
     # pages it does not translate at all are there, in English, under a note
     guide = (site / THIRD / "translating" / "index.html").read_text(encoding="utf-8")
-    assert i18n.DEFAULT_STRINGS["untranslated_page_title"] in guide
+    assert languages.project(ROOT).strings("en")["untranslated_page_title"] in guide
     search = json.loads((site / THIRD / "search" / "search_index.json").read_text())
     assert search["config"]["lang"] == ["fr", "en"]
 
