@@ -98,10 +98,14 @@ def test_line_fit_states_are_the_mse_of_each_line():
     for i, m in enumerate(grid["slopes"]):
         for j, b in enumerate(grid["intercepts"]):
             state = saved["states"][i * cb["n"] + j]
-            assert state["vals"]["mse"] == f"{losses.mse(m, b, x, y):.3f}"
+            assert state["vals"]["mse"] == f"{losses.mse(m, b, x, y):#.3g}"
             dot = state["shapes"][-1]["p"]
             assert dot[0] == pytest.approx(m, abs=2e-3)
             assert dot[1] == pytest.approx(float(losses.mse(m, b, x, y)), abs=2e-3)
+            # the error axes reach every state: no dot or bar is off the chart
+            for ax in (1, 2):
+                lo, hi = saved["axes"][ax]["y"]
+                assert lo < float(losses.mse(m, b, x, y)) < hi
 
 
 def test_held_out_error_turns_up_with_the_degree():
