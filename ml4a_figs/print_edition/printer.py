@@ -12,11 +12,6 @@ from pathlib import Path
 
 from . import finish
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-]
 PREPARE_JS = (Path(__file__).parent / "prepare.js").read_text(encoding="utf-8")
 
 # the same margins as print.css's @page, so a browser's Print and the edition agree
@@ -30,13 +25,6 @@ FOOTER = ('<div style="width:100%;text-align:center;font-size:8px;color:#444;'
 
 class PrintError(RuntimeError):
     """The page could not be printed as an edition (what and where is in the message)."""
-
-
-def launch(playwright):
-    """Debian's chromium, never a browser Playwright downloads."""
-    if not Path(CHROMIUM).is_file():
-        raise PrintError(f"{CHROMIUM} is missing: run `make system-deps` (apt-get install chromium)")
-    return playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
 
 
 def _normal(text: str) -> str:

@@ -165,7 +165,6 @@ class FiguresPlugin(BasePlugin[FiguresConfig]):
 
         formulas = pages.Formulas(render)
         content = pages.typeset_math(content, formulas.render)
-        content = pages.lazy_images(content)
         if "data-search-" not in content:  # else Material's search rewrites the page itself
             self.search_html[src] = formulas.for_search(content)
         return formulas.for_reader(content)
