@@ -70,8 +70,8 @@ def _race_background(ax, name, surface, levels, log, marks):
     xlim, ylim = RACE_VIEW[name]
     X, Y, Z = _grid(surface, xlim, ylim, n=160)
     norm = style_norm(levels, log)
-    ax.contour(X, Y, Z, levels=levels, norm=norm, cmap=style.SURFACE_CMAP,
-               linewidths=0.7, alpha=0.6)
+    ax.contour(X, Y, Z, levels=levels, norm=norm, cmap=style.contour_cmap(),
+               linewidths=0.7, alpha=0.6 if style.current == "light" else 1.0)
     for x, y, marker, size in marks:
         ax.plot(x, y, marker=marker, markersize=size, color=style.BLACK, linestyle="none",
                 markerfacecolor="none" if marker in "oX" else style.BLACK, zorder=5)

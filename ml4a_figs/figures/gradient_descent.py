@@ -369,7 +369,7 @@ def batch_mode_paths(n_grid: int = 51) -> dict:
 def draw_batch_modes(M, B, Z, levels, best, lr, n, names, batch_sizes, epochs, paths):
     fig = style.new_figure(5.3, 4.6)
     ax = fig.add_subplot()
-    ax.contour(M, B, Z, levels=levels, cmap=style.SURFACE_CMAP,
+    ax.contour(M, B, Z, levels=levels, cmap=style.contour_cmap(),
                norm=LogNorm(levels[0], levels[-1]), linewidths=0.9)
     for name, size, ep, path in zip(names, batch_sizes, epochs, paths):
         plural = lambda k, word: f"{k} {word}{'s' if k > 1 else ''}"  # noqa: E731
