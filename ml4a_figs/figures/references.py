@@ -32,20 +32,6 @@ def outside_code(markdown: str, substitute: Callable[[str], str]) -> str:
     return "".join(pieces + [substitute(markdown[last:])])
 
 
-def figure_names(markdown: str) -> list[str]:
-    """The figures a page refers to, in order (code and comments left out)."""
-    return [m.group(2) for m in FIGURE_REF.finditer(CODE.sub("", markdown))]
-
-
-def explore_names(markdown: str) -> list[str]:
-    """The explorable figures a page refers to, in order (code and comments left out)."""
-    return [m.group(2) for m in EXPLORE_REF.finditer(CODE.sub("", markdown))]
-
-
-def fact_names(markdown: str) -> list[str]:
-    return [m.group(1) for m in FACT.finditer(CODE.sub("", markdown))]
-
-
 def closest(name: str, known) -> str:
     """The end of an unknown-name message: the close known names, if any."""
     close = difflib.get_close_matches(name, sorted(known), n=3, cutoff=0.5)
