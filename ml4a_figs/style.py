@@ -24,6 +24,7 @@ import colorsys
 import contextlib
 from dataclasses import dataclass
 
+import numpy as np
 from matplotlib.figure import Figure
 
 # What a figure sits on: white in the light theme, Material's slate background
@@ -177,6 +178,21 @@ BLUE, VERMILLION, PURPLE = "#0072B2", "#D55E00", "#CC79A7"
 
 # A perceptually uniform map for loss surfaces (low = dark, high = light).
 SURFACE_CMAP = "viridis"
+# Contour *lines* on the dark page start higher up the same map: viridis' darkest purples
+# (the innermost contours, round a minimum) are 1.02-1.06:1 on the slate paper and vanish;
+# from 0.45 on every line is at least 3:1 against it.
+DARK_LINES_FROM = 0.45
+
+
+def contour_cmap():
+    """The colour map for contour lines on this theme's paper (fills keep SURFACE_CMAP)."""
+    import matplotlib
+    from matplotlib.colors import ListedColormap
+
+    base = matplotlib.colormaps[SURFACE_CMAP]
+    if _drawing.palette == "light":
+        return base
+    return ListedColormap(base(np.linspace(DARK_LINES_FROM, 1.0, 256)), name="viridis_on_dark")
 
 # Role names the figure modules read at draw time, in the theme being drawn.
 _ROLE_NAMES = {"DATA": "data", "FIT": "fit", "ERROR": "fit", "HIGHLIGHT": "highlight",
