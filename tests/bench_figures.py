@@ -62,6 +62,7 @@ def main() -> int:
         pkg = tmp / "pkg"
         shutil.copytree(ROOT / "ml4a_figs", pkg / "ml4a_figs",
                         ignore=shutil.ignore_patterns("__pycache__"))
+        shutil.copytree(ROOT / "docs", pkg / "docs")  # the languages the figures are drawn in
         module = pkg / "ml4a_figs" / "figures" / "why_training_is_hard.py"
         module.write_text(module.read_text().replace(
             "def draw_small_nets(nets, n_weights):\n",
