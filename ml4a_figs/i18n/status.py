@@ -10,7 +10,10 @@ from pathlib import Path
 
 import yaml
 
+from . import langtags
 from .checks import check, check_strings
+from .files import foreign_files, include_problems
+from .limits import MAX_STRINGS_BYTES, size_problem
 from .render import Renderer
 from .problems import TranslationError, closest, rel
 from .sections import MARKER_NAME, Doc, Section, read
@@ -30,6 +33,14 @@ DEFAULT_STRINGS = {
     "outdated": "The English text of this section has changed since it was translated: "
                 "[read the English section]({english}). [Help update the translation]({guide}).",
     "nav": {},
+}
+# The format fields each string is filled with by the build, the only ones it may name
+# ({0}, {guide.x} or {guide:>99} are refused: limits.format_field_problem). A new key that
+# the build fills lists its fields here.
+FIELDS: dict[str, set[str]] = {
+    "untranslated": {"guide"},
+    "untranslated_page": {"guide"},
+    "outdated": {"guide", "english"},
 }
 
 
@@ -127,7 +138,9 @@ class Project:
     def page_status(self, code: str, page: str, figures=None, facts=None) -> PageStatus:
         english = read(self.english_docs / page, self.root)
         path = self.docs(code) / page
-        doc = read(path, self.root, derive_ids=False) if path.is_file() else None
+        # a symbolic link is never read (files.foreign_files refuses it)
+        doc = read(path, self.root, derive_ids=False) \
+            if path.is_file() and not path.is_symlink() else None
         problems = check(doc, english, figures, facts, self.render) if doc else []
         return PageStatus(code, page, english, doc, section_states(doc, english), problems)
 
@@ -159,7 +172,7 @@ class Project:
                        statuses: dict | None = None) -> list[str]:
         """Every problem of a translation: its strings, its pages, pages with no original.
         `statuses`, if given, receives each page's PageStatus (a build reuses them)."""
-        problems = self.orphans(code)
+        problems = self.orphans(code) + foreign_files(self.docs(code), self.root)
         try:
             self.strings(code)
         except TranslationError as exc:
@@ -169,6 +182,16 @@ class Project:
             if statuses is not None:
                 statuses[page] = status
             problems += status.problems
+        return problems
+
+    def include_problems(self) -> list[str]:
+        """The includes of the English pages (the only text snippets runs on), each
+        resolved inside the project (files.include_problems)."""
+        problems = []
+        for page in self.english_pages():
+            path = self.english_docs / page
+            problems += include_problems(rel(path, self.root),
+                                         path.read_text(encoding="utf-8"), self.root)
         return problems
 
     def language_problems(self, config_file: Path | None = None) -> list[str]:
@@ -187,6 +210,11 @@ class Project:
                 continue
             code = str(entry["lang"]).strip()
             link = str(entry.get("link") or "")
+            bad = [why for why in (langtags.code_problem(code),
+                                   langtags.name_problem(entry.get("name"))) if why]
+            problems += [f"{where}:{line}: extra.alternate: {why}" for why in bad]
+            if langtags.code_problem(code):
+                continue
             wanted = "/" if code == self.original else f"/{code}/"
             if code in seen:
                 problems.append(f"{where}:{line}: language {code!r} is listed twice")
@@ -214,7 +242,12 @@ def _load_strings(path: Path, root: Path) -> dict:
     if not path.is_file():
         return {}
     where = rel(path, root)
+    if path.is_symlink():
+        raise TranslationError([f"{where}:1: a symbolic link; {STRINGS_FILE} is a plain file"])
     raw = path.read_bytes()
+    if problem := size_problem(where, len(raw), MAX_STRINGS_BYTES):
+        raise TranslationError([problem])
+    raw = raw[3:] if raw.startswith(b"\xef\xbb\xbf") else raw
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -239,7 +272,7 @@ def _load_strings(path: Path, root: Path) -> dict:
     for key, value in data.items():
         if key != "nav" and value is not None and not isinstance(value, str):
             raise TranslationError([f"{where}:1: {key} must be text"])
-    problems = check_strings(data, where, text)
+    problems = check_strings(data, where, text, fields=FIELDS)
     if problems:
         raise TranslationError(problems)
     return data
@@ -274,7 +307,7 @@ def languages(extra: dict, original: str) -> list[Language]:
         if not isinstance(alt, dict):
             continue  # reported by Project.language_problems
         code = str(alt.get("lang", "")).strip()
-        if code:
+        if langtags.is_code(code):  # others are reported by Project.language_problems
             langs.append(Language(code, str(alt.get("name", code)), str(alt.get("link", ""))))
     if not any(lang.code == original for lang in langs):
         langs.insert(0, Language(original, original, "/"))
