@@ -28,6 +28,8 @@ import tempfile
 import tomllib
 from pathlib import Path
 
+from . import cache_check
+
 PACKAGE = "ml4a_figs"
 # the checkout this package is imported from (through any symlink): its sources are
 # the wheel's, wherever the mkdocs.yml being built lives
@@ -122,7 +124,7 @@ def cached(root: Path, cache_dir: Path) -> tuple[Path, bool]:
     Returns (path, built): built is False when the cached wheel was reused."""
     folder = Path(cache_dir) / source_key(root)
     path = folder / wheel_name(root)
-    if path.is_file():
+    if path.is_file() and cache_check.is_wheel(path):  # a damaged one is built again
         return path, False
     built = build(root, folder)
     for old in Path(cache_dir).iterdir():  # wheels of sources that are gone

@@ -37,14 +37,14 @@ def check(doc: Doc, english: Doc, figures=None, facts=None, render: Renderer | N
     """Every problem of a translation against its English original, `path:line: ...`."""
     problems = list(doc.problems)
     start, lines = _body(doc)
-    bounds = limits.bound_problems(doc.path, lines[start:], start + 1)
+    bounds, unbounded = limits.bounds(doc.path, lines[start:], start + 1)
     problems += bounds
     problems += _check_headings(doc, english)
     problems += _check_markup(doc, english, figures, facts)
     problems += check_unclosed(doc)
     problems += check_front_matter(doc, english)
-    if not bounds and not doc.oversized:  # else rendering it is what must not happen
-        problems += check_html(doc, render or default_renderer(), english)
+    if not doc.oversized:  # the lines over a bound are not rendered: that must not happen
+        problems += check_html(doc, render or default_renderer(), english, skip=unbounded)
     return sorted(set(problems), key=problem_order)
 
 
@@ -276,7 +276,8 @@ def english_classes(english: Doc | None, render: Renderer) -> frozenset[str]:
     return integrity.classes_of(render("\n".join(lines[start:])))
 
 
-def check_html(doc: Doc, render: Renderer, english: Doc | None = None) -> list[str]:
+def check_html(doc: Doc, render: Renderer, english: Doc | None = None,
+               skip: set[int] = frozenset()) -> list[str]:
     """The page rendered as the site renders it, judged by the allowlist, and by the
     classes, ids and images it may use (integrity.py). A refusal is
     placed at the block whose addition makes the rendered HTML refused (found by halving
@@ -292,7 +293,8 @@ def check_html(doc: Doc, render: Renderer, english: Doc | None = None) -> list[s
     else:
         judge = sanitize.judge
     try:
-        return _refusals(doc, render, judge, start, list(lines))
+        kept = ["" if n in skip else line for n, line in enumerate(lines, start=1)]
+        return _refusals(doc, render, judge, start, kept)
     except RecursionError:
         return [f"{doc.path}:{start + 1}: this page nests too deep to render (lists, quotes "
                 f"or HTML inside each other); see Limits in the translator's guide"]

@@ -39,7 +39,7 @@ def foreign_files(docs: Path, root: Path) -> list[str]:
     for dirpath, dirnames, filenames in os.walk(docs):
         for name in sorted(dirnames + filenames):
             path = Path(dirpath) / name
-            where = rel(path, root)
+            where = f"{rel(Path(dirpath), root)}/{name}"  # the link itself, not its target
             if path.is_symlink():
                 problems.append(f"{where}:1: a symbolic link; a translation holds only "
                                 f"Markdown pages (.md) and {STRINGS_NAME}, as plain files")

@@ -19,9 +19,7 @@ MAX_HEADING_CHARS = 200  # one heading's text
 MAX_INDENT = 24  # columns of leading space (tab = 4): six levels of lists
 MAX_QUOTE_DEPTH = 6  # > > > … at the start of a line
 MAX_OPENERS = 200  # `[` or `<` in one block (between blank lines): Markdown is quadratic
-MAX_FORMULA_CHARS = 2_000  # one formula's TeX
-KATEX_MAX_EXPAND = 300  # macro expansions in one formula (KaTeX's maxExpand)
-KATEX_MAX_SIZE_EM = 20  # largest size a formula may ask for, \rule included (maxSize)
+# one formula's limits are ml4a_figs/mathrender.py's (MAX_FORMULA_CHARS, MAX_EXPAND, …)
 MAX_PAGE_HTML_BYTES = 4_000_000  # one built page, formulas included
 MAX_PDF_PAGES = 150  # the printed chapter (the English edition is about 40)
 
@@ -42,30 +40,44 @@ def _indent(line: str) -> int:
 
 
 def bound_problems(path: str, lines: list[str], first: int = 1) -> list[str]:
-    """Nesting and runs of openers, each at its line: Markdown recurses once per level
-    of nesting (RecursionError) and re-scans each `[` or `<` for its closer."""
-    problems, said = [], set()  # one problem of each kind: the first line that has it
-    openers, block_start = 0, first
+    """Nesting and runs of openers, each at its line (see bounds)."""
+    return bounds(path, lines, first)[0]
+
+
+def bounds(path: str, lines: list[str], first: int = 1) -> tuple[list[str], set[int]]:
+    """Nesting and runs of openers, each at its first line, and the line numbers that
+    must not be rendered: Markdown recurses once per level of nesting (RecursionError)
+    and re-scans each `[` or `<` for its closer (minutes for a long run)."""
+    problems, said, bad = [], set(), set()  # one problem of each kind: the first line
+    openers, block = 0, []
     for number, line in enumerate(lines, start=first):
         if not line.strip():
-            openers, block_start = 0, number + 1
+            openers, block = 0, []
             continue
-        if _indent(line) > MAX_INDENT and "indent" not in said:
-            said.add("indent")
-            problems.append(f"{path}:{number}: this line is indented {_indent(line)} columns; "
-                            f"at most {MAX_INDENT} (lists nested at most "
-                            f"{MAX_INDENT // 4} deep)")
+        block.append(number)
+        if _indent(line) > MAX_INDENT:
+            bad.add(number)
+            if "indent" not in said:
+                said.add("indent")
+                problems.append(f"{path}:{number}: this line is indented {_indent(line)} "
+                                f"columns; at most {MAX_INDENT} (lists nested at most "
+                                f"{MAX_INDENT // 4} deep)")
         quotes = re.match(r"[ \t]*((?:>[ \t]*)+)", line)
-        if quotes and quotes.group(1).count(">") > MAX_QUOTE_DEPTH and "quote" not in said:
-            said.add("quote")
-            problems.append(f"{path}:{number}: quotes nested {quotes.group(1).count('>')} "
-                            f"deep; at most {MAX_QUOTE_DEPTH}")
+        if quotes and quotes.group(1).count(">") > MAX_QUOTE_DEPTH:
+            bad.add(number)
+            if "quote" not in said:
+                said.add("quote")
+                problems.append(f"{path}:{number}: quotes nested "
+                                f"{quotes.group(1).count('>')} deep; at most {MAX_QUOTE_DEPTH}")
         before = openers
         openers += line.count("[") + line.count("<")
-        if before <= MAX_OPENERS < openers:
-            problems.append(f"{path}:{number}: the block that starts at line {block_start} has "
-                            f"more than {MAX_OPENERS} '[' and '<'; split it or write fewer")
-    return problems
+        if openers > MAX_OPENERS:
+            bad.update(block)
+            if before <= MAX_OPENERS:
+                problems.append(f"{path}:{number}: the block that starts at line {block[0]} "
+                                f"has more than {MAX_OPENERS} '[' and '<'; split it or write "
+                                f"fewer")
+    return problems, bad
 
 
 def heading_problem(title: str) -> str | None:

@@ -14,7 +14,6 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-import shutil
 from pathlib import Path
 
 from mkdocs.config import config_options as c
@@ -23,7 +22,8 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files
 
-from .. import download_box, i18n, package_wheel
+from .. import cache_check, download_box, i18n, package_wheel
+from ..i18n.limits import MAX_PAGE_HTML_BYTES
 from ..i18n.problems import rel
 from ..mathrender import KatexRenderer, MathError, katex_dir
 from ..notebooks import targets as notebook_targets
@@ -96,6 +96,10 @@ class FiguresPlugin(BasePlugin[FiguresConfig]):
 
     def on_pre_build(self, config):
         """Bring what is computed up to date; before every build and `serve` rebuild."""
+        jupyter = config.plugins.get("mkdocs-jupyter")
+        if jupyter is not None:  # its damaged cache entries, rebuilt instead of a traceback
+            cache_check.prune_json_entries(self.root / jupyter.config["cache_dir"],
+                                           ("content", "toc_tokens"))
         key = shared_key(self.figures_dir, self.notebooks_dir, self.notebooks_cache)
         if SHARED is not None and key in SHARED:
             self.registry, self.facts, self.notebooks = SHARED[key]
@@ -245,7 +249,12 @@ class FiguresPlugin(BasePlugin[FiguresConfig]):
         content = pages.lazy_images(content)
         if "data-search-" not in content:  # else Material's search rewrites the page itself
             self.search_html[src] = formulas.for_search(content)
-        return formulas.for_reader(content)
+        content = formulas.for_reader(content)
+        if len(content) > MAX_PAGE_HTML_BYTES:  # bounded input, said by the file
+            raise PluginError(f"{rel(Path(page.file.abs_src_path), self.root)}:1: the page "
+                              f"renders to {len(content):,} characters of HTML; at most "
+                              f"{MAX_PAGE_HTML_BYTES:,} (see Limits in the translator's guide)")
+        return content
 
     def _sources(self, page) -> list[Path]:
         """The Markdown files a page is made of: a translation's, then the English one
@@ -325,11 +334,11 @@ class FiguresPlugin(BasePlugin[FiguresConfig]):
             # result is kept by the content it was cut from
             key = hashlib.sha256("\n".join([css, *sorted(self.notebook_classes)]).encode())
             cached = self.root / self.config.cache_dir / "notebook-css" / f"{key.hexdigest()}.css"
-            if not cached.is_file():
-                stylesheet = notebook_css.notebook_stylesheet(css, self.notebook_classes)
-                cached.parent.mkdir(parents=True, exist_ok=True)
-                cached.write_text(stylesheet, encoding="utf-8")
-            shutil.copyfile(cached, target)
+            stylesheet = cache_check.read(cached)  # None when missing or damaged
+            if stylesheet is None:
+                stylesheet = notebook_css.notebook_stylesheet(css, self.notebook_classes).encode()
+                cache_check.write(cached, stylesheet)
+            target.write_bytes(stylesheet)
         if summary := self.i18n.summary():
             print(summary)
         self.math.close()
