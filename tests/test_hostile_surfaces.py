@@ -316,3 +316,40 @@ def test_a_bom_at_the_start_of_a_translation_builds(damaged_caches_site):
     proc, out, site = damaged_caches_site
     assert "before the first heading" not in out and proc.returncode == 0, out[-2000:]
     assert "\ufeff" not in (site / "ko" / "index.html").read_text(encoding="utf-8")[:5000]
+
+
+# --- the translator's guide states the rules ------------------------------------------
+
+GUIDE = Path(i18n.__file__).parents[2] / "docs" / "en" / "translating.md"
+
+
+def test_the_guide_states_each_limit():
+    from ml4a_figs import mathrender
+    from ml4a_figs.i18n import langtags, limits
+
+    text = GUIDE.read_text(encoding="utf-8")
+    table = text[text.index("## Limits"):text.index("## When the build fails")]
+    for value, unit in [(limits.MAX_PAGE_BYTES, "bytes"), (limits.MAX_STRINGS_BYTES, "bytes"),
+                        (limits.MAX_HEADING_CHARS, "characters"),
+                        (limits.MAX_INDENT, "columns"), (limits.MAX_QUOTE_DEPTH, ""),
+                        (limits.MAX_OPENERS, ""),
+                        (mathrender.MAX_FORMULA_CHARS, "characters of TeX"),
+                        (mathrender.MAX_EXPAND, ""), (mathrender.MAX_SIZE_EM, "em"),
+                        (mathrender.MAX_FORMULA_HTML, "characters"),
+                        (limits.MAX_PAGE_HTML_BYTES, "characters of HTML"),
+                        (limits.MAX_PDF_PAGES, "pages")]:
+        assert re.search(rf"\| {value:,} {unit}".rstrip(), table), (value, unit)
+    assert f"at most {langtags.MAX_NAME_CHARS} characters" in text
+
+
+def test_the_guide_lists_the_classes_of_the_chapter_and_every_file():
+    from ml4a_figs.i18n import checks, integrity
+
+    root = GUIDE.parents[2]
+    english = i18n.read(root / "docs/en/index.md", root)
+    own = checks.english_classes(english, checks.default_renderer()) - integrity._generated()
+    text = GUIDE.read_text(encoding="utf-8")
+    assert own and all(f"`{c}`" in text for c in own), sorted(own)
+    for name in ("docs/ko/index.md", "docs/ko/translating.md", "docs/ko/language.yml",
+                 "mkdocs.yml"):
+        assert f"| `{name}` |" in text, name

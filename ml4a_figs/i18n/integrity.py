@@ -45,6 +45,7 @@ def tags(fragment: str) -> list[tuple[str, dict]]:
     return reader.tags
 
 
+@lru_cache(maxsize=1)
 def _generated() -> frozenset[str]:
     """Classes Markdown writes for plain Markdown syntax whatever the English page holds:
     code highlighting's token classes (Pygments) and footnotes'."""
@@ -52,6 +53,14 @@ def _generated() -> frozenset[str]:
 
     return frozenset(c for c in STANDARD_TYPES.values() if c) | {
         "footnote", "footnote-ref", "footnote-backref", "highlight", "linenos", "headerlink"}
+
+
+def _token_class(name: str) -> bool:
+    """A Pygments class of a token type it has no short name for, e.g. `p-Indicator`
+    (Punctuation.Indicator): the short name of a standard type, then -Name parts."""
+    base, _, rest = name.partition("-")
+    return bool(rest) and base in _generated() and \
+        re.fullmatch(r"[A-Z][A-Za-z0-9]*(?:-[A-Z][A-Za-z0-9]*)*", rest) is not None
 
 
 @lru_cache(maxsize=16)
@@ -75,7 +84,7 @@ def judge(fragment: str, classes: frozenset[str] | set[str], heading_ids: set[st
     `heading_ids` is None), or remote image in the rendered fragment; None if none."""
     for tag, attrs in tags(fragment):
         for name in attrs.get("class", "").split():
-            if name not in classes:
+            if name not in classes and not _token_class(name):
                 return Refusal(f'the class "{name}" (a translation may use only the classes '
                                f"the English page uses, listed in the translator's guide)",
                                [name])
