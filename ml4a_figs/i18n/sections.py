@@ -202,9 +202,10 @@ def parse(text: str, path: str, *, derive_ids: bool = True) -> Doc:
     comment = False  # inside a multi-line <!-- comment -->
     for index in range(start, len(lines)):
         line, number = lines[index], index + 1
-        if comment or (fence is None and "<!--" in line
-                       and "-->" not in line[line.index("<!--"):]):
-            comment = "-->" not in line if comment else True
+        visible = without_code_spans(line)  # `<!--` in a code span opens no comment
+        if comment or (fence is None and "<!--" in visible
+                       and "-->" not in visible[visible.index("<!--"):]):
+            comment = "-->" not in visible if comment else True
             (current.lines if current else doc.preamble).append(
                 line if current else (number, line))
             previous_text = False
