@@ -10,22 +10,21 @@ export PYTHONHASHSEED := 0
 export SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null || echo 0)
 
 # The site's languages are the lines of extra.alternate in mkdocs.yml, the original first,
-# all built in one process (ml4a_figs/site/build.py); ML4A_LANG=xx mkdocs build builds one
-# (ml4a_figs/site/languages.py). `make serve SITE_LANG=ko` previews one.
-SITE_LANG ?=
+# all built in one process with their PDFs, then published together (ml4a_figs/site/build.py).
+# `make serve` previews every language at once on $(SERVE_ADDR).
+SERVE_ADDR ?= 127.0.0.1:8000
 
-.PHONY: site pdf serve figures notebooks test test-fast clean weight bench i18n-status system-deps
+.PHONY: site pdf serve figures notebooks test test-fast clean weight bench i18n-status system-deps lock
 
 site: $(VENV)/.installed node_modules/.installed system-deps
 	$(PY) -m ml4a_figs.site
-	$(PY) -m ml4a_figs.print_edition
 
 # the printable edition, site/pdf/<chapter>.<lang>.pdf: `make site` prints it (headless
 # chromium), reusing a PDF whose pages, figures and styles did not change
 pdf: site
 
 serve: $(VENV)/.installed node_modules/.installed
-	ML4A_LANG=$(SITE_LANG) $(BIN)/mkdocs serve --strict -a 127.0.0.1:8000
+	$(PY) -m ml4a_figs.site.serve -a $(SERVE_ADDR)
 
 figures: $(VENV)/.installed
 	$(PY) -m ml4a_figs build
@@ -60,10 +59,23 @@ clean:
 	rm -rf site .cache .pytest_cache test-artifacts
 	-[ -x $(PY) ] && $(PY) -m ml4a_figs clean
 
-$(VENV)/.installed: pyproject.toml
+# The site's build installs exactly the locked versions (every package that can change
+# the output's bytes, checked by hash), then the project itself from this checkout:
+# the package editable, and the entry points of its MkDocs plugins (site_plugins/).
+$(VENV)/.installed: requirements.lock pyproject.toml site_plugins/pyproject.toml
 	[ -x $(PY) ] || $(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[docs,test]'
+	$(BIN)/pip install --quiet --disable-pip-version-check --require-hashes -r requirements.lock
+	$(BIN)/pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation \
+		-e . ./site_plugins
 	touch $@
+
+# requirements.lock from pyproject.toml's ranges (runtime, docs and test), with hashes:
+# uv keeps the versions already locked unless UPGRADE=1 (then the newest that fit)
+lock: $(VENV)/.installed
+	$(BIN)/pip install --quiet --disable-pip-version-check 'uv>=0.9,<1'
+	$(BIN)/uv pip compile pyproject.toml --group docs --group test --generate-hashes \
+		--python $(PY) --custom-compile-command "make lock" $(if $(UPGRADE),--upgrade) \
+		--quiet --output-file requirements.lock
 
 node_modules/.installed: package.json package-lock.json
 	@command -v npm >/dev/null || bash .ci/system-deps

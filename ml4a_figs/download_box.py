@@ -1,24 +1,20 @@
 """The box under a notebook page's title that lets a reader run the notebook at home.
 
 It offers, in the page's language: the executed .ipynb, the ml4a_figs wheel the site
-serves (ml4a_figs/package_wheel.py), the one command that installs what the notebook
+serves (ml4a_figs/site/wheel.py), the one command that installs what the notebook
 needs, and, when mkdocs.yml sets `repo_url`, a link to the notebook's source there.
-The words come from download_box.toml, which belongs to the code (translators edit
-Markdown only); every value is escaped.
+The words are the language's `download:` in docs/<lang>/language.yml (English,
+docs/en/language.yml, where it has none); every value is escaped.
 """
 
 from __future__ import annotations
 
 import html
-import tomllib
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 
-STRINGS_FILE = Path(__file__).with_name("download_box.toml")
 # theme overrides for the repository link in the header (see configure_theme)
 REPO_THEME = Path(__file__).with_name("repo_theme")
-FALLBACK = "en"
 KEYS = ("heading", "notebook", "notebook_note", "package", "package_note", "install",
         "source", "source_plain")
 # where the site publishes the wheel, relative to a language's root
@@ -32,24 +28,14 @@ def configure_theme(config) -> None:
         config.theme.dirs.insert(0, str(REPO_THEME))
 
 
-@lru_cache(maxsize=1)
-def strings() -> dict[str, dict[str, str]]:
-    """Every language's words, checked: each table has every key, as text."""
-    table = tomllib.loads(STRINGS_FILE.read_text(encoding="utf-8"))
-    for lang, words in table.items():
-        missing = [k for k in KEYS if not isinstance(words.get(k), str)]
-        if missing:
-            raise ValueError(f"{STRINGS_FILE}: [{lang}] lacks {', '.join(missing)}")
-    return table
-
-
 @dataclass(frozen=True)
 class Box:
     notebook: str  # the .ipynb's file name, published next to the page
     source: str  # the notebook's source, relative to the project root
     wheel: str  # the wheel's file name
     wheel_bytes: int
-    lang: str  # the page's language
+    words: dict  # the box's words (download: of the page language's language.yml)
+    lang: str | None  # the language of `words` when it is not the page's, else None
     up: str  # from the page's folder to the language's root: "../../"
     repo_url: str | None = None
     repo_branch: str = "main"
@@ -68,9 +54,11 @@ def source_url(repo_url: str, branch: str, source: str) -> str:
 
 def render(box: Box) -> str:
     """The box's HTML: an admonition Material styles like the chapter's notes."""
-    table = strings()
-    words = table.get(box.lang) or table[FALLBACK]
-    lang_attr = "" if box.lang in table else f' lang="{FALLBACK}"'
+    missing = [k for k in KEYS if not isinstance(box.words.get(k), str)]
+    if missing:
+        raise ValueError(f"docs/*/language.yml: download: lacks {', '.join(missing)}")
+    words = box.words
+    lang_attr = f' lang="{box.lang}"' if box.lang else ""
     e = html.escape
     wheel_href = f"{box.up}{DOWNLOADS}/{box.wheel}"
     size = f"{max(1, round(box.wheel_bytes / 1000))} kB"
@@ -104,12 +92,12 @@ def add_to_page(content: str, box: Box) -> str:
     return content[:end] + render(box) + content[end:]
 
 
-def for_page(content: str, page, config, source: str, wheel: Path) -> str:
-    """add_to_page for a page MkDocs is building: language, paths and repo_url
-    from its config."""
+def for_page(content: str, page, config, source: str, wheel: Path, words: dict,
+             words_lang: str | None = None) -> str:
+    """add_to_page for a page MkDocs is building: paths and repo_url from its config,
+    the words of its language (`words_lang`: theirs, when they fell back to another)."""
     box = Box(notebook=Path(page.file.src_uri).name, source=source, wheel=wheel.name,
-              wheel_bytes=wheel.stat().st_size,
-              lang=config.theme["language"] if "language" in config.theme else FALLBACK,
+              wheel_bytes=wheel.stat().st_size, words=words, lang=words_lang,
               up="../" * page.url.count("/"), repo_url=config.repo_url or None,
               repo_branch=(config.extra or {}).get("repo_branch") or "main")
     return add_to_page(content, box)

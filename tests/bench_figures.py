@@ -1,6 +1,7 @@
 """Measure the build budgets of DESIGN.md (a benchmark, not a test):
 
-- every figure from cold (≤ 30 s on 2 cores),
+- every figure from cold (≤ 30 s on 2 cores), in English only and in every language
+  with figure strings, side by side (issue 20: every language ≤ 2x English only),
 - `make figures` with nothing changed (≤ 1 s, zero redrawn),
 - one figure's code edited (only that figure redrawn),
 - `make site` (every language, one process) with figures and notebooks cached (≤ 5 s).
@@ -42,9 +43,17 @@ def main() -> int:
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
+        english = tmp / "cold-en"
+        en_seconds, out = timed([PY, "-m", "ml4a_figs", "--out", str(english), "--languages", "en",
+                                 "build", "--jobs", "2"])
+        rows.append(("every figure from cold, English (2 jobs)", en_seconds, counts(out), 30.0))
         cold_out = tmp / "cold"
         seconds, out = timed([PY, "-m", "ml4a_figs", "--out", str(cold_out), "build", "--jobs", "2"])
-        rows.append(("every figure from cold (2 jobs)", seconds, counts(out), 30.0))
+        drawn = sorted(p.name for p in cold_out.iterdir() if p.is_dir() and p.name != ".stamps")
+        rows.append((f"every figure from cold, en + {' + '.join(drawn)}", seconds,
+                     counts(out), 30.0 * 2))
+        rows.append(("  ratio: every language / English only", seconds / en_seconds,
+                     "budget 2.0 (issue 20)", 2.0))
 
         timed([PY, "-m", "ml4a_figs", "build"])  # make sure figures/ is warm
         seconds, out = timed([PY, "-m", "ml4a_figs", "build"])

@@ -15,6 +15,11 @@ SITE = ROOT / "site"
 FIGURES = ROOT / "figures"
 
 
+# `python -m` run in a throw-away copy of the project, which links the package: import it
+# from where it is installed, as `make` in the checkout does (not the copy's link)
+INSTALLED = {"PYTHONSAFEPATH": "1"}
+
+
 def run(cmd, cwd=ROOT, env=None, check=False, timeout=600):
     """Run a command, capture its output as text; the environment is the test's own."""
     full_env = dict(os.environ, NO_MKDOCS_2_WARNING="1", PYTHONHASHSEED="0")

@@ -3,7 +3,6 @@ source link, in the page's language."""
 
 from __future__ import annotations
 
-import tomllib
 from html.parser import HTMLParser
 
 import pytest
@@ -14,9 +13,16 @@ from ml4a_figs import download_box
 WHEEL = "ml4a_figs-0.1.0-py3-none-any.whl"
 
 
+def _words(lang: str) -> dict:
+    from ml4a_figs.site.languages import project
+
+    return project(ROOT).strings(lang)["download"]
+
+
 def _box(**changes) -> download_box.Box:
     fields = dict(notebook="overfitting.ipynb", source="docs/notebooks/overfitting.py",
-                  wheel=WHEEL, wheel_bytes=61_234, lang="en", up="../../")
+                  wheel=WHEEL, wheel_bytes=61_234, words=_words("en"), lang=None,
+                  up="../../")
     fields.update(changes)
     return download_box.Box(**fields)
 
@@ -42,12 +48,14 @@ def _parse(html: str) -> _Links:
 
 
 def test_the_languages_have_every_string():
-    """English and Korean have their box; a language added later without a table here
-    gets the English one (below), so adding a language stays one Markdown file."""
-    table = download_box.strings()
-    assert {"en", "ko"} <= set(table), sorted(table)
-    for lang, words in table.items():
-        assert set(words) == set(download_box.KEYS), lang
+    """English and Korean write every word of the box in docs/<lang>/language.yml; a
+    language added later without them gets the English ones (below)."""
+    from ml4a_figs.site.languages import project
+
+    proj = project(ROOT)
+    for lang in ("en", "ko"):
+        assert proj.defines(lang, "download"), lang
+        assert set(_words(lang)) == set(download_box.KEYS), lang
 
 
 def test_the_box_offers_the_notebook_the_wheel_and_the_command():
@@ -62,15 +70,15 @@ def test_the_box_offers_the_notebook_the_wheel_and_the_command():
 
 
 def test_the_korean_box_is_in_korean():
-    html = download_box.render(_box(lang="ko"))
-    korean = tomllib.loads(download_box.STRINGS_FILE.read_text(encoding="utf-8"))["ko"]
+    korean = _words("ko")
+    html = download_box.render(_box(words=korean))
     assert korean["heading"] in html and korean["package"] in html
     assert "Download" not in html and 'lang="en"' not in html
     assert f"pip install {WHEEL} jupyterlab" in html
 
 
 def test_a_language_without_strings_gets_the_english_box_marked_english():
-    html = download_box.render(_box(lang="xx"))
+    html = download_box.render(_box(lang="en"))
     assert html.startswith('<div class="admonition tip notebook-download" lang="en">')
     assert "Download the notebook" in html
 
@@ -91,23 +99,14 @@ def test_the_box_goes_under_the_title():
     assert out.endswith("<p>first</p>")
 
 
-def test_strings_are_escaped(monkeypatch):
-    monkeypatch.setattr(download_box, "strings",
-                        lambda: {"en": {k: "<b>x</b>" for k in download_box.KEYS}})
-    html = download_box.render(_box())
+def test_strings_are_escaped():
+    html = download_box.render(_box(words={k: "<b>x</b>" for k in download_box.KEYS}))
     assert "<b>" not in html and "&lt;b&gt;x&lt;/b&gt;" in html
 
 
-def test_a_strings_table_missing_a_key_is_an_error_naming_the_file(tmp_path, monkeypatch):
-    broken = tmp_path / "download_box.toml"
-    broken.write_text('[en]\nheading = "Run"\n', encoding="utf-8")
-    monkeypatch.setattr(download_box, "STRINGS_FILE", broken)
-    download_box.strings.cache_clear()
-    try:
-        with pytest.raises(ValueError, match=r"download_box.toml.*\[en\] lacks notebook"):
-            download_box.strings()
-    finally:
-        download_box.strings.cache_clear()
+def test_a_words_table_missing_a_key_is_an_error_naming_the_file():
+    with pytest.raises(ValueError, match=r"language.yml: download: lacks notebook"):
+        download_box.render(_box(words={"heading": "Run"}))
 
 
 def test_mkdocs_takes_repo_url_from_the_environment(monkeypatch):

@@ -9,7 +9,7 @@ import json
 import numpy as np
 import pytest
 
-from conftest import FIGURES
+from conftest import FIGURES, ROOT
 from ml4a_figs.core import data, losses, optim
 from ml4a_figs.site import explore_page
 from ml4a_figs.figures import explore_descent, explore_fits, explore_races, races
@@ -98,10 +98,14 @@ def test_line_fit_states_are_the_mse_of_each_line():
     for i, m in enumerate(grid["slopes"]):
         for j, b in enumerate(grid["intercepts"]):
             state = saved["states"][i * cb["n"] + j]
-            assert state["vals"]["mse"] == f"{losses.mse(m, b, x, y):.3f}"
+            assert state["vals"]["mse"] == f"{losses.mse(m, b, x, y):#.3g}"
             dot = state["shapes"][-1]["p"]
             assert dot[0] == pytest.approx(m, abs=2e-3)
             assert dot[1] == pytest.approx(float(losses.mse(m, b, x, y)), abs=2e-3)
+            # the error axes reach every state: no dot or bar is off the chart
+            for ax in (1, 2):
+                lo, hi = saved["axes"][ax]["y"]
+                assert lo < float(losses.mse(m, b, x, y)) < hi
 
 
 def test_held_out_error_turns_up_with_the_degree():
@@ -149,30 +153,42 @@ def test_an_optimizer_edit_reaches_exactly_the_data_that_uses_it():
         assert "losses.py" in files(name) or "data.py" in files(name)
 
 
+def _project():
+    from ml4a_figs.site.languages import project
+
+    return project(ROOT)
+
+
 def test_the_marker_expands_in_the_page_language(tmp_path):
     md = "Text\n\n![Alt text](explore:opt2a_explore)\n"
     known = set(scan())
-    html = explore_page.expand(md, lang="ko", figures_dir=FIGURES, known=known, up="../",
+    proj = _project()
+    html = explore_page.expand(md, strings=proj.strings("ko")["explore"], figures_dir=FIGURES, known=known, up="../",
                                where=lambda s: "index.md:3")
     assert "![Alt text](figure:opt2a)" in html  # the static figure, for no-JS readers
     assert "![](figure:opt2a_steps)" in html and 'class="explore-print print-only"' in html
     assert 'class="explore-widget screen-only" hidden' in html
     assert "재생" in html and 'data-explore="../figures/opt2a_explore.explore.json"' in html
-    english = explore_page.expand(md, lang="en", figures_dir=FIGURES, known=known, up="",
+    english = explore_page.expand(md, strings=proj.strings("en")["explore"], figures_dir=FIGURES, known=known, up="",
                                   where=lambda s: "index.md:3")
     assert "Play" in english and "재생" not in english
 
 
 def test_an_unknown_explorable_names_the_line():
     with pytest.raises(explore_page.ExploreError, match=r"index.md:7: unknown explorable .*nope"):
-        explore_page.expand("![](explore:nope)", lang="en", figures_dir=FIGURES,
+        explore_page.expand("![](explore:nope)", strings=_project().strings("en")["explore"], figures_dir=FIGURES,
                             known=set(scan()), up="", where=lambda s: "index.md:7")
 
 
 def test_every_language_has_every_string_of_every_explorable():
-    table = json.loads(explore_page.STRINGS_FILE.read_text(encoding="utf-8"))
-    for lang, parts in table.items():
-        for part, strings in table["en"].items():
-            assert set(parts.get(part, {})) == set(strings), (lang, part)
+    """docs/<lang>/language.yml's explore: has the English parts and keys (a key a
+    translation lacks falls back to English, but none of ours is missing)."""
+    proj = _project()
+    english = proj.strings("en")["explore"]
+    for lang in proj.languages:
+        own = proj.strings(lang.code)["explore"]
+        for part, strings in english.items():
+            assert set(own.get(part, {})) == set(strings), (lang.code, part)
+        assert proj.defines(lang.code, "explore"), lang.code
     figures = {explorable(n)["figure"] for n, f in scan().items() if "explore.json" in f.formats}
-    assert figures <= set(table["en"])
+    assert figures <= set(english)

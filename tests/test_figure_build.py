@@ -77,9 +77,11 @@ def test_noop_build_redraws_nothing():
 
 
 def _warm_copy(package_copy: Path, tmp_path: Path) -> tuple[Path, Path]:
-    """A package copy and a copy of the warm figures/ folder it can build into."""
+    """A package copy beside the translations (which languages the figures are drawn in)
+    and a copy of the warm figures/ folder it can build into."""
     pkg = tmp_path / "pkg"
     shutil.copytree(package_copy / "ml4a_figs", pkg / "ml4a_figs")
+    shutil.copytree(ROOT / "docs", pkg / "docs")
     out = tmp_path / "figures"
     assert run_cli(ROOT, "build", out=FIGURES).returncode == 0
     shutil.copytree(FIGURES, out)
@@ -168,12 +170,11 @@ def test_an_interrupted_write_leaves_the_old_file(tmp_path):
 
 def test_a_truncated_output_is_not_served_from_the_cache(tmp_path):
     fig = scan()["small_nets"]
-    key = cache_key(fig)
-    assert builder.build_one(fig, key, tmp_path).status == "built"
-    assert builder.is_fresh(fig, key, tmp_path)
+    assert builder.build(["small_nets"], tmp_path, languages=[])[0].status == "built"
+    assert builder.is_fresh(fig, tmp_path)
     svg = tmp_path / "small_nets.svg"
     svg.write_bytes(svg.read_bytes()[:100])
-    assert not builder.is_fresh(fig, key, tmp_path)
+    assert not builder.is_fresh(fig, tmp_path)
 
 
 @pytest.mark.slow

@@ -16,11 +16,11 @@ import pytest
 
 from ml4a_figs import i18n
 from ml4a_figs.site import languages
-from conftest import ROOT, run
+from conftest import INSTALLED, ROOT, run
 
 EN = ROOT / "docs" / "en" / "index.md"
 KO = ROOT / "docs" / "ko" / "index.md"
-# the sections the Korean seed translates: everything before "Linear regression"
+# the sections the Korean seed translated: everything before "Linear regression"
 OPENING = ["how-neural-networks-are-trained", "why-training-is-hard",
            "a-needle-in-a-hyper-dimensional-haystack", "n-dimensional-space-is-a-lonely-place"]
 
@@ -33,6 +33,13 @@ def korean(text: str | None = None) -> i18n.Doc:
     if text is None:
         return i18n.read(KO, ROOT, derive_ids=False)
     return i18n.parse(text, "docs/ko/index.md", derive_ids=False)
+
+
+def opening_only(text: str) -> str:
+    """The Korean page cut to its opening sections: a partial translation, as a translator
+    starts one, for the tests of what readers see of the sections not translated yet."""
+    cut = text.index("\n## ", text.index("{ #n-dimensional-space-is-a-lonely-place }"))
+    return text[:cut + 1]
 
 
 def known_names():
@@ -92,10 +99,33 @@ def test_the_korean_page_passes_every_check():
     assert i18n.check(korean(), english(), figures, facts) == []
 
 
-def test_the_korean_page_translates_the_opening_sections_and_only_them():
+def test_the_korean_page_translates_the_opening_sections():
     states = {s.english.id: s.state for s in i18n.section_states(korean(), english())}
-    assert [sid for sid, st in states.items() if st != i18n.MISSING] == OPENING
-    assert all(st == i18n.MISSING for sid, st in states.items() if sid not in OPENING)
+    assert all(states[sid] != i18n.MISSING for sid in OPENING)
+    # the partial page the tests below use holds the opening and only it
+    part = {s.english.id: s.state for s in
+            i18n.section_states(korean(opening_only(KO.read_text(encoding="utf-8"))), english())}
+    assert [sid for sid, st in part.items() if st != i18n.MISSING] == OPENING
+
+
+def test_every_translated_section_keeps_the_figures_facts_and_formulas_of_its_english():
+    """A translated section shows the same figures and explorables (each with a Korean alt
+    text, not the English fallback), the same computed numbers and the same display
+    formulas as the English section it translates."""
+    names = re.compile(r"\]\((?:figure|explore):(\w+)\)")
+    facts = re.compile(r"\{\{ facts\.(\w+) \}\}")
+    for status in i18n.section_states(korean(), english()):
+        if status.translation is None:
+            continue
+        sid = status.english.id
+        ko_text = "\n".join(status.translation.lines)
+        en_text = "\n".join(status.english.lines)
+        assert names.findall(ko_text) == names.findall(en_text), sid
+        assert sorted(facts.findall(ko_text)) == sorted(facts.findall(en_text)), sid
+        assert ko_text.count("/// caption") == en_text.count("/// caption"), sid
+        assert ko_text.count("$$") == en_text.count("$$"), sid
+        for alt in re.findall(r"!\[([^\]]*)\]\((?:figure|explore):", ko_text):
+            assert re.search(r"[\uac00-\ud7a3]", alt), (sid, alt)
 
 
 def test_the_korean_page_follows_our_markdown_conventions():
@@ -105,7 +135,7 @@ def test_the_korean_page_follows_our_markdown_conventions():
     assert "가능한 체중 조합" not in text  # "body weight": the seed's mistranslation of "weight"
     for name in ("connection_tweak", "small_nets", "sampling", "topographic_map"):
         assert f"](figure:{name})" in text
-    assert text.split("\n").count("/// caption") == 4
+    assert "attrs: {lang: en}" not in text  # the header caption is translated too
     for fact in ("grid_2d_points", "grid_3d_points", "mnist_weights_tex", "mnist_biases",
                  "mnist_params", "mnist_params_plain"):
         assert f"{{{{ facts.{fact} }}}}" in text or f"{{{{ facts.{fact}_tex }}}}" in text
@@ -116,7 +146,8 @@ def test_the_korean_page_follows_our_markdown_conventions():
 def test_assembled_korean_page():
     proj = languages.project(ROOT)
     strings = proj.strings("ko")
-    page = i18n.assemble(korean(), english(), strings, guide="translating.md",
+    page = i18n.assemble(korean(opening_only(KO.read_text(encoding="utf-8"))), english(),
+                         strings, guide="translating.md",
                          english_url="../")
     doc = i18n.parse(page, "assembled")
     assert [s.id for s in doc.sections] == [s.id for s in english().sections]
@@ -138,7 +169,8 @@ def test_assembled_korean_page():
 def test_strings_of_a_language_fall_back_to_english():
     proj = languages.project(ROOT)
     assert proj.strings("ko")["untranslated_title"] == "아직 번역되지 않은 절"
-    assert proj.strings("xx")["untranslated_title"] == i18n.DEFAULT_STRINGS["untranslated_title"]
+    assert proj.strings("xx")["untranslated_title"] == proj.strings("en")["untranslated_title"] \
+        == "Not translated yet"  # docs/en/language.yml
 
 
 # --- the status: make i18n-status -----------------------------------------------------
@@ -148,13 +180,18 @@ def test_make_i18n_status_prints_the_state_of_the_korean_page():
     out = proc.stdout
     print(out)
     assert "ko — 한국어 (docs/ko/)" in out
-    found = re.search(r"index\.md: (\d+) of 25 sections translated, (\d+) OUTDATED, 21 missing", out)
-    assert found and int(found.group(1)) + int(found.group(2)) == 4, out
+    found = re.search(r"index\.md: (\d+) of 25 sections translated, (\d+) OUTDATED, (\d+) missing",
+                      out)
+    states = {s.english.id: s.state for s in i18n.section_states(korean(), english())}
+    counts = [sum(st == state for st in states.values())
+              for state in (i18n.TRANSLATED, i18n.OUTDATED, i18n.MISSING)]
+    assert found and [int(n) for n in found.groups()] == counts, out
     for sid in OPENING:
         assert re.search(rf"^\s+(translated|OUTDATED)\s+{sid}\s", out, re.M), sid
-    lr = english().by_id()["linear-regression"]
-    assert re.search(r"^\s+missing\s+linear-regression\s+## Linear regression", out, re.M)
-    assert f"<!-- translated-from: {lr.hash} -->" in out
+    for e in english().sections:  # a missing section comes with the marker to paste
+        if states[e.id] == i18n.MISSING:
+            assert re.search(rf"^\s+missing\s+{e.id}\s", out, re.M), e.id
+            assert f"<!-- translated-from: {e.hash} -->" in out
     assert "translating.md: not translated (shown in English)" in out
 
 
@@ -167,7 +204,7 @@ def test_skeleton_prints_a_section_ready_to_translate():
     assert lines[1] == f"<!-- translated-from: {e.hash} -->"
     assert "mean squared error" in proc.stdout
     # pasted as is, it is a valid translated section, reported up to date
-    doc = korean(KO.read_text(encoding="utf-8") + "\n" + proc.stdout)
+    doc = korean(opening_only(KO.read_text(encoding="utf-8")) + "\n" + proc.stdout)
     assert i18n.check(doc, english()) == []
     states = {s.english.id: s.state for s in i18n.section_states(doc, english())}
     assert states["loss-function"] == i18n.TRANSLATED
@@ -215,7 +252,7 @@ def test_an_english_edit_makes_the_korean_section_outdated(tmp_path):
     for sid in OPENING[:3]:  # the others did not move
         state = "translated" if before[sid] == i18n.TRANSLATED else "OUTDATED"
         assert re.search(rf"^\s+{state}\s+{sid}\s", proc.stdout, re.M), sid
-    assert re.search(r"index\.md: \d of 25 sections translated, [1-4] OUTDATED", proc.stdout)
+    assert re.search(r"index\.md: \d+ of 25 sections translated, [1-9]\d* OUTDATED", proc.stdout)
 
 
 # --- bad input from a translator -----------------------------------------------------
@@ -224,6 +261,13 @@ def _replace(old: str, new: str, count: int = 1):
     def mutate(text: str) -> str:
         assert old in text, old
         return text.replace(old, new, count)
+    return mutate
+
+
+def _sub(pattern: str, new: str):
+    def mutate(text: str) -> str:
+        assert re.search(pattern, text), pattern
+        return re.sub(pattern, lambda _: new, text, count=1)
     return mutate
 
 
@@ -262,7 +306,7 @@ BAD_INPUT = [
      "#### 덧붙인", r"heading “#### 덧붙인 제목” has no section id"),
     ("script", _replace("\n## 왜 훈련이 힘든가", "\n<script>alert('hi')</script>\n\n## 왜 훈련이 힘든가"),
      "<script>", r"the tag <script> is not allowed in a translation \(it could run code"),
-    ("event-attribute", _replace("![](figure:small_nets)",
+    ("event-attribute", _sub(r"!\[[^\]]*\]\(figure:small_nets\)",
                                  '<img src="x.png" onerror="alert(1)">'),
      "<img", r'the attribute onerror="alert\(1\)" on <img> is not allowed in a translation'),
     ("event-in-attr-list", _replace("{ .chapter-header }", '{ .chapter-header onclick="alert(1)" }'),
@@ -313,10 +357,10 @@ def build_project(tmp_path_factory) -> Path:
     return root
 
 
-def mkdocs_build(root: Path, lang: str, site: Path):
-    return run([str(Path(sys.executable).parent / "mkdocs"), "build", "--strict", "--quiet",
-                "-f", str(root / "mkdocs.yml"), "-d", str(site)],
-               cwd=root, env={"ML4A_LANG": lang}, timeout=900)
+def mkdocs_build(root: Path, lang: str | None, site: Path):
+    """The build `make site` runs, of one language (None: all of them, and their PDFs)."""
+    return run([sys.executable, "-m", "ml4a_figs.site", *([lang] if lang else []),
+                "-f", str(root / "mkdocs.yml"), "-d", str(site)], cwd=root, env=INSTALLED, timeout=900)
 
 
 @pytest.fixture
@@ -392,9 +436,8 @@ def third_language_site(build_project, tmp_path_factory) -> Path:
     site = root / "site"
     proc = cli("languages", root=root)
     assert proc.stdout.split() == ["en", "ko", THIRD], proc.stdout + proc.stderr
-    for lang in proc.stdout.split():
-        built = mkdocs_build(root, lang, site)
-        assert built.returncode == 0, f"{lang}:\n{built.stdout}\n{built.stderr[-3000:]}"
+    built = mkdocs_build(root, None, site)
+    assert built.returncode == 0, f"{built.stdout}\n{built.stderr[-3000:]}"
     return site
 
 
@@ -407,14 +450,14 @@ def test_a_third_language_builds_and_falls_back(third_language_site):
                      page)
     # the rest in English, under the English note (no docs/fr/language.yml)
     assert '<h2 id="linear-regression" lang="en">Linear regression' in page
-    note = i18n.DEFAULT_STRINGS["untranslated_title"]
+    note = languages.project(ROOT).strings("en")["untranslated_title"]
     # under the title, the first section after the translated one, and the 8 ## sections
     assert page.count(f'<p class="admonition-title">{note}</p>') == 10
     assert page.count('class="katex"') == \
         (site / "index.html").read_text(encoding="utf-8").count('class="katex"')
     # pages it does not translate at all are there, in English, under a note
     guide = (site / THIRD / "translating" / "index.html").read_text(encoding="utf-8")
-    assert i18n.DEFAULT_STRINGS["untranslated_page_title"] in guide
+    assert languages.project(ROOT).strings("en")["untranslated_page_title"] in guide
     search = json.loads((site / THIRD / "search" / "search_index.json").read_text())
     assert search["config"]["lang"] == ["fr", "en"]
 
@@ -441,6 +484,8 @@ def test_the_build_prints_the_status_and_notes_an_outdated_section(build_project
     root = tmp_path / "project"
     shutil.copytree(build_project, root, symlinks=True)
     en = root / "docs" / "en" / "index.md"
+    ko = root / "docs" / "ko" / "index.md"
+    ko.write_text(opening_only(ko.read_text(encoding="utf-8")), encoding="utf-8")
     edit_section(en, "why-training-is-hard", "## Why training is hard",
                  "## Why training is hard\n\nA sentence added to the English section.")
     proc = mkdocs_build(root, "ko", tmp_path / "site")

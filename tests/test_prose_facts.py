@@ -18,6 +18,12 @@ from ml4a_figs.core import data
 SEVEN = list(zip(data.SEVEN_X, data.SEVEN_Y))
 
 
+def sig3(value: float) -> str:
+    """Three significant digits, trailing zeros kept: the one number format of the prose and
+    the readouts (ml4a_figs/figures/numbers.py), written independently for 0.001-1e5."""
+    return f"{value:#.3g}"
+
+
 def mse_by_hand(m: float, b: float) -> float:
     return sum((y - (m * x + b)) ** 2 for x, y in SEVEN) / len(SEVEN)
 
@@ -48,7 +54,7 @@ def chapter_text(built_site) -> str:
 
 def test_candidate_mse_facts_match_arithmetic(facts):
     for i, (m, b) in enumerate(data.CANDIDATE_LINES, start=1):
-        assert facts[f"mse_candidate_{i}"] == f"{mse_by_hand(m, b):.3f}"
+        assert facts[f"mse_candidate_{i}"] == sig3(mse_by_hand(m, b))
     assert facts["mse_candidate_2"] == "0.160", "the seeds' README: the example line's MSE is about 0.160"
 
 
@@ -56,7 +62,7 @@ def test_least_squares_facts_match_closed_form(facts):
     m, b = least_squares_by_hand()
     assert (facts["lstsq_m"], facts["lstsq_b"]) == (f"{m:.3f}", f"{b:.3f}")
     assert (facts["lstsq_m"], facts["lstsq_b"]) == ("0.336", "0.805")
-    assert facts["lstsq_mse"] == f"{mse_by_hand(m, b):.3f}"
+    assert facts["lstsq_mse"] == sig3(mse_by_hand(m, b))
 
 
 def test_counting_facts(facts):
@@ -70,8 +76,8 @@ def test_counting_facts(facts):
 def test_the_chapter_states_the_computed_numbers(chapter_text, facts):
     m, b = least_squares_by_hand()
     expected = [
-        f"the first function achieves a MSE of {mse_by_hand(*data.CANDIDATE_LINES[0]):.3f}",
-        f"the second one is {mse_by_hand(*data.CANDIDATE_LINES[1]):.3f}",
+        f"the first function achieves a MSE of {sig3(mse_by_hand(*data.CANDIDATE_LINES[0]))}",
+        f"the second one is {sig3(mse_by_hand(*data.CANDIDATE_LINES[1]))}",
         f"guess through {784 * 15 + 15 * 10 + 25:,} dimensions",
         f"Add {15 + 10} biases",
     ]

@@ -190,7 +190,7 @@
       var run = data.runs[scale];
       data.names.forEach(function (name, k) {
         var r = run[name], last = r.path.length / 2 - 1, t = Math.min(step, last);
-        rows[k].loss.textContent = step <= last ? String(r.loss[step]) : S.off_map;
+        rows[k].loss.textContent = step <= last ? r.loss[step] : S.off_map;
         rows[k].arrive.textContent = r.arrive === null ? S.never : fill(S.at_step, { n: r.arrive });
         if (!on[k]) return;
         var c = "x-" + slug(name);
@@ -204,10 +204,10 @@
       range.value = step;
       stepOut.textContent = step;
       range.setAttribute("aria-valuetext", S.step + " " + step);
-      if (!timer) {
-        status.textContent = fill(S.status, { step: step, steps: data.steps,
-                                              scale: "×" + data.scales[scale] });
-      }
+      // the line always tells the step shown; a screen reader hears it once playback stops
+      status.setAttribute("aria-live", timer ? "off" : "polite");
+      status.textContent = fill(S.status, { step: step, steps: data.steps,
+                                            scale: "×" + data.scales[scale] });
     }
     function stop() {
       clearInterval(timer);

@@ -117,8 +117,8 @@ draw_losses(losses.BEALE, paths, "Loss per step on Beale's function")
 # ## The saddle point
 #
 # On $x^2 - y^2$, started on the ridge just off $y = 0$, the slope along $y$ is
-# tiny. Plain SGD rolls down to the saddle and stalls; the others get away along
-# $y$.
+# tiny. Plain SGD rolls down to the saddle and escapes only slowly: at these rates
+# it is still near it when the race ends. The others get away along $y$.
 
 # %%
 saddle = races.saddle_race()
@@ -133,10 +133,10 @@ draw_paths(saddle, saddle["paths"], "The saddle $x^2 - y^2$")
 # Plain SGD lost the Beale race because its learning rate, $\alpha = 0.002$, is the
 # one the momentum methods use, and momentum multiplies the effective step by about
 # $1 / (1 - \beta) = 20$. Give SGD larger steps and run the race again. Edit `rates`
-# and re-run the cell: a little larger ($0.04$) ends near the minimum, among the
-# momentum methods, though not ahead of all of them; larger still ($0.08$) bounces
-# across the valley and ends worse, and past about $0.1$ the steps grow until the
-# numbers overflow (`nan`).
+# and re-run the cell: a little larger ($0.04$) ends near the minimum, though with a
+# higher loss than both momentum methods; larger still ($0.08$) bounces
+# across the valley and ends worse, and a little above that (already at $0.081$;
+# $0.1$ here) the steps grow until the numbers overflow (`nan`).
 
 # %%
 rates = [0.002, 0.04, 0.08, 0.1]
@@ -164,8 +164,10 @@ ax.legend(frameon=False, loc="lower right")
 fig
 
 # %% [markdown]
-# The same experiment for Adam: its first step is about $\alpha$ long whatever the
-# gradient, so $\alpha$ sets how far it roams.
+# The same experiment for Adam: each coordinate of its first step is $\alpha$ long
+# (up to its tiny $\epsilon$; zero where that coordinate's gradient is zero) whatever
+# the gradient's size, so $\alpha$ sets how far it roams. Here the gradient at the
+# start has no $x$ part, so the whole first step is $\alpha$ long.
 
 # %%
 adam_paths = {}

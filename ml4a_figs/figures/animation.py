@@ -28,6 +28,7 @@ from matplotlib.lines import Line2D
 from PIL import Image
 
 from .. import style
+from . import wording
 
 # Path width and head dot (points). The file stores, for every frame, the pixels
 # that changed since the last one; the moving dots are a good part of that, so
@@ -168,6 +169,8 @@ class Race:
             raise ValueError(f"counter= must be one of {sorted(COUNTER_AT)}")
         self.counter = counter
         self.layout, self.timing, self.encoding = layout, timing, encoding
+        # the frames' words in the page's language (figures/wording.py); set by the build
+        self.words = wording.Words()
 
     # --- what the frames show ---------------------------------------------------
 
@@ -247,6 +250,7 @@ class Race:
                           ha="left" if cx < 0.5 else "right", va="bottom" if cy < 0.5 else "top",
                           bbox=dict(boxstyle="round,pad=0.3", fc=style.paper(), ec=style.faint(),
                                     lw=0.6, alpha=0.92))
+        wording.apply(fig, self.words)
         canvas.draw()
         saved = canvas.copy_from_bbox(fig.bbox)
         # drawn last to first: SGD ends up on top
@@ -269,7 +273,7 @@ class Race:
                 for head, path in heads:
                     head.set_data(path[k : k + 1, 0], path[k : k + 1, 1])
                     fig.draw_artist(head)
-                counter.set_text(f"step {k} / {self.n_steps}")
+                counter.set_text(self.words(f"step {k} / {self.n_steps}"))
                 fig.draw_artist(counter)
                 # Pillow's C conversion; slicing the RGBA buffer in numpy is ten times slower
                 rgba = Image.frombuffer("RGBA", canvas.get_width_height(), canvas.buffer_rgba(),

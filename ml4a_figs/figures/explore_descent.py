@@ -14,6 +14,7 @@ from .registry import declare
 from . import overlay
 from .gradient_descent import GD_START
 from .linear_regression import draw_mse_contours, mse_landscape
+from .numbers import number
 
 # About twelve log-spaced rates, from far too small to past the rate at which
 # plain descent diverges: 2 / (largest curvature of the bowl).
@@ -87,6 +88,11 @@ def _sweep_figure(M, B, Z, levels, best, steps, phone=False):
 
 
 STATIC = {"lr": "learning_rate_bowl", "beta": "momentum_bowl"}
+
+
+def label(key: str, value: float) -> str:
+    """A slider value: a computed learning rate as every readout is written, a chosen β as set."""
+    return number(value) if key == "lr" else f"{value:g}"
 SYMBOL = {"lr": "α", "beta": "β"}
 
 
@@ -96,14 +102,14 @@ def draw_sweep(M, B, Z, levels, best, best_mse, paths, path_loss, steps, key,
     states = []
     for value, path, loss in zip(values, paths, path_loss):
         shapes = [{"ax": 0, "t": "line", "c": "descent", "p": overlay.rounded(path, places)},
-                  {"ax": 0, "t": "dots", "c": "head", "p": overlay.rounded(path[-1], places)},
+                  {"ax": 0, "t": "dots", "c": "follow", "p": overlay.rounded(path[-1], places)},
                   {"ax": 1, "t": "line", "c": "loss",
                    "p": [v for i, l in enumerate(loss)
                          for v in (i, overlay.significant(l))]}]
         diverged = len(path) <= steps
         states.append({"shapes": shapes, "vals": {
-            key: f"{overlay.significant(value):g}",
-            "loss": f"{overlay.significant(loss[-1]):g}",
+            key: label(key, value),
+            "loss": number(loss[-1]),
             "steps": str(steps), "diverged": diverged}})
     default = int(np.argmin([l[-1] if len(l) > steps else np.inf for l in path_loss]))
     return overlay.Explorable(
@@ -111,7 +117,7 @@ def draw_sweep(M, B, Z, levels, best, best_mse, paths, path_loss, steps, key,
         phone=_sweep_figure(M, B, Z, levels, best, steps, phone=True),
         kind="states", figure=f"{key}_sweep", static=STATIC[key],
         controls=[{"key": key, "n": len(values),
-                   "labels": [f"{overlay.significant(v):g}" for v in values],
+                   "labels": [label(key, v) for v in values],
                    "default": default}],
         states=states)
 
@@ -128,6 +134,14 @@ def breakout(key: str) -> dict:
             "path_loss": [runs["path_loss"][i] for i in picks]}
 
 
+def leaves_at(path, M, B) -> int:
+    """The first step at which the path is outside the map drawn (None: it stays on it)."""
+    outside = ((path[:, 0] < M.min()) | (path[:, 0] > M.max())
+               | (path[:, 1] < B.min()) | (path[:, 1] > B.max()))
+    hits = np.flatnonzero(outside)
+    return int(hits[0]) if hits.size else None
+
+
 def draw_breakout(M, B, Z, levels, best, steps, key, values, paths, path_loss):
     fig = style.new_figure(7.6, 2.9)
     axes = fig.subplots(1, len(values))
@@ -136,9 +150,9 @@ def draw_breakout(M, B, Z, levels, best, steps, key, values, paths, path_loss):
         ax.plot(path[:, 0], path[:, 1], "-", color=style.HIGHLIGHT, linewidth=1.8)
         ax.plot(*path[-1], "o", color=style.HIGHLIGHT, markersize=6, markeredgecolor="white")
         ax.set(xlim=(M.min(), M.max()), ylim=(B.min(), B.max()))
-        ending = (f"MSE {loss[-1]:.3g} after {steps}" if len(path) > steps
-                  else f"diverges: off the chart at step {len(path)}")
-        ax.set_title(f"{SYMBOL[key]} = {value:.3g}\n{ending}", fontsize=9)
+        ending = (f"MSE {number(loss[-1])} after {steps}" if len(path) > steps
+                  else f"diverges: leaves the map at step {leaves_at(path, M, B)}")
+        ax.set_title(f"{SYMBOL[key]} = {label(key, value)}\n{ending}", fontsize=9)
         ax.tick_params(labelsize=8)
     for ax in axes[1:]:
         ax.set_ylabel("")
@@ -166,5 +180,6 @@ declare("momentum_bowl", compute=breakout, draw=draw_breakout, formats=("webp",)
         params={"key": "beta"},
         alt="Three contour maps of the seven points' mean squared error with 300 steps of "
             "descent with momentum from the same start and learning rate: without momentum "
-            "(β = 0) the path creeps; with the β that ends lowest it runs along the valley "
-            "floor; with the largest β it overshoots and swings round the minimum.")
+            "(β = 0) the path creeps along the valley floor; with the β that ends lowest it "
+            "swings across the valley as it speeds along it, and reaches the bottom; with the "
+            "largest β it overshoots and swings round the minimum.")

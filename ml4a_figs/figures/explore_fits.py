@@ -14,8 +14,9 @@ from .. import style
 from ..core import data, losses
 from .registry import declare
 from . import overlay
-from .evaluation import OVERFITTING_FIGURE_SEED
+from .overfitting_record import SIMPLE_DEGREE, overfitting_fits
 from .linear_regression import _data_window
+from .numbers import number
 
 # --- slope and intercept on the seven points -----------------------------------------
 
@@ -25,9 +26,9 @@ from .linear_regression import _data_window
 SLOPE_STEP, SLOPE_STEPS = 0.1, (-5, 12)
 INTERCEPT_STEP, INTERCEPT_STEPS = 0.5, (-5, 1)
 CURVE_POINTS = 61
-# The error axes stop here: the lines far from the points score far higher, and
-# would flatten everything that matters (their number is in the readout).
-MSE_TOP = 1.0
+# The error axes are logarithmic, so the best lines (an MSE near 0.02) and the worst
+# the sliders reach (near 25) are all on the chart; MSE_HEADROOM above the worst.
+MSE_HEADROOM = 1.5
 
 
 def line_grid() -> dict:
@@ -46,7 +47,14 @@ def line_grid() -> dict:
             "best": (m_best, b_best)}
 
 
-def _line_figure(x, y, slopes, best, phone=False):
+def mse_limits(mse, curves) -> tuple[float, float]:
+    """The error axis: every state's MSE, and every point of every curve, lies inside."""
+    low = min(float(mse.min()), float(curves.min()))
+    high = max(float(mse.max()), float(curves.max()))
+    return low / MSE_HEADROOM, high * MSE_HEADROOM
+
+
+def _line_figure(x, y, slopes, best, limits, phone=False):
     """The points, a bar for the total error and the error against the slope: in a
     row, or on a phone the error curve below the other two."""
     if phone:
@@ -59,11 +67,14 @@ def _line_figure(x, y, slopes, best, phone=False):
     xlim, ylim = _data_window(x, y)
     left.plot(x, y, "o", color=style.DATA, markersize=7, zorder=5)
     left.set(xlim=xlim, ylim=ylim, xlabel="x", ylabel="y")
-    bar.set(xlim=(0, 1), ylim=(0, MSE_TOP), xticks=[], title="MSE")
+    bar.set(xlim=(0, 1), ylim=limits, yscale="log", xticks=[], title="MSE")
     bar.title.set_fontsize(10)
-    right.set(xlim=(slopes[0], slopes[-1]), ylim=(0, MSE_TOP), xlabel="m (slope)",
-              ylabel="MSE (mean squared error)")
+    right.set(xlim=(slopes[0], slopes[-1]), ylim=limits, yscale="log", xlabel="m (slope)",
+              ylabel="MSE (mean squared error, log scale)")
     right.axvline(best[0], color=style.GREY, linewidth=0.8, linestyle=":")
+    right.annotate(f"least squares\nm = {number(best[0])}", (best[0], limits[1]),
+                   xytext=(4, -4), textcoords="offset points", ha="left", va="top",
+                   fontsize=9, color=style.BLACK)
     return fig, [left, bar, right]
 
 
@@ -87,9 +98,11 @@ def draw_line_grid(x, y, slopes, intercepts, mse, curve_m, curves, best) -> over
                 {"ref": f"b{j}"},
                 {"ax": 2, "t": "dots", "c": "follow",
                  "p": overlay.rounded([m, mse[i, j]], places)}],
-                "vals": {"m": f"{m:.2f}", "b": f"{b:.2f}", "mse": f"{mse[i, j]:.3f}"}})
+                "vals": {"m": f"{m:.2f}", "b": f"{b:.2f}", "mse": number(mse[i, j])}})
+    limits = mse_limits(mse, curves)
     return overlay.Explorable(
-        *_line_figure(x, y, slopes, best), phone=_line_figure(x, y, slopes, best, phone=True),
+        *_line_figure(x, y, slopes, best, limits),
+        phone=_line_figure(x, y, slopes, best, limits, phone=True),
         kind="states", figure="line_fit", static="lin_reg_error",
         shared=shared, states=states,
         controls=[{"key": "m", "n": len(slopes), "default": -SLOPE_STEPS[0],
@@ -107,21 +120,13 @@ declare("line_fit_explore", compute=line_grid, draw=draw_line_grid,
 # --- polynomial degree over the overfitting points --------------------------------
 
 DEGREES = tuple(range(1, 11))
-HELD_OUT_SEED = 1  # the noise of the held-out points, drawn like the training noise
-
-
-def held_out_points(seed=HELD_OUT_SEED):
-    """Points from the same trend and noise as the training points, halfway between them."""
-    x_train, _ = data.overfitting_points(seed=OVERFITTING_FIGURE_SEED)
-    x = (x_train[:-1] + x_train[1:]) / 2
-    rng = np.random.default_rng(seed)
-    return x, data.overfitting_trend(x) + data.OVERFITTING_NOISE * rng.standard_normal(len(x))
 
 
 def degree_fits() -> dict:
-    """Least-squares polynomials of every degree, and their training and held-out errors."""
-    x, y = data.overfitting_points(seed=OVERFITTING_FIGURE_SEED)
-    xh, yh = held_out_points()
+    """Least-squares polynomials of every degree, and their training and held-out errors,
+    on the one record of the overfitting figure (its training and held-out points)."""
+    record = overfitting_fits()
+    x, y, xh, yh = record["x"], record["y"], record["x_out"], record["y_out"]
     xs = np.linspace(x.min() - 0.04, x.max() + 0.04, 160)
     fits = [np.polynomial.Polynomial.fit(x, y, d) for d in DEGREES]
     return {"x": x, "y": y, "xh": xh, "yh": yh, "xs": xs,
@@ -145,11 +150,11 @@ def _degree_figure(x, y, xh, yh, xs, train, held, phone=False):
         fig = style.new_figure(7.6, 3.4)
         left, right = fig.subplots(1, 2, width_ratios=(1.1, 1))
     left.plot(x, y, "o", color=style.TRAIN, markersize=6.5, zorder=5, label="training points")
-    left.plot(xh, yh, "D", color=style.VALIDATION, markersize=5.5, markerfacecolor="white",
-              markeredgewidth=1.6, zorder=5, label="held-out points")
-    pad = 0.25 * (y.max() - y.min())
-    left.set(xlim=(xs.min(), xs.max()), ylim=(y.min() - pad, y.max() + pad), xlabel="x",
-             ylabel="y")
+    left.plot(xh, yh, "o", color=style.GREY, markersize=3, alpha=0.6, zorder=1,
+              label=f"{len(xh)} held-out points")
+    lo, hi = min(y.min(), yh.min()), max(y.max(), yh.max())
+    pad = 0.25 * (hi - lo)
+    left.set(xlim=(xs.min(), xs.max()), ylim=(lo - pad, hi + pad), xlabel="x", ylabel="y")
     left.legend(loc="lower center", frameon=False, fontsize=9)
     degrees = np.array(DEGREES)
     floor = error_floor(held)
@@ -181,20 +186,22 @@ def draw_degree_fits(x, y, xh, yh, xs, curves, train, held) -> overlay.Explorabl
             {"ax": 1, "t": "dots", "c": "train",
              "p": [int(d), overlay.significant(tr)]},
             {"ax": 1, "t": "dots", "c": "held", "p": [int(d), overlay.significant(he)]}],
-            "vals": {"degree": str(d), "train": f"{raw:.3g}" if raw >= floor else "0",
-                     "held": f"{he:.3g}"}})
+            "vals": {"degree": str(d), "train": number(raw) if raw >= floor else "0",
+                     "held": number(he)}})
     best = int(np.argmin(held))
     return overlay.Explorable(
         *_degree_figure(x, y, xh, yh, xs, raw_train, held),
         phone=_degree_figure(x, y, xh, yh, xs, raw_train, held, phone=True),
         kind="states", figure="degree", static="overfitting",
         states=states, best=int(degrees[best]),
-        controls=[{"key": "degree", "n": len(degrees), "default": 0,
+        # it opens on the static figure's simple model, the parabola
+        controls=[{"key": "degree", "n": len(degrees), "default": DEGREES.index(SIMPLE_DEGREE),
                    "labels": [str(d) for d in degrees]}])
 
 
 declare("overfitting_explore", compute=degree_fits, draw=draw_degree_fits,
         formats=("svg", "phone.svg", "explore.json"),
-        alt="The eleven training points and ten held-out points, beside the training and "
+        alt="The eleven training points and two hundred held-out points in grey, beside the "
+            "training and "
             "held-out error of polynomial fits of degree 1 to 10; the page draws the fit of "
             "the chosen degree and marks its two errors.")

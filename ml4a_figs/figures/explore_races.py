@@ -15,6 +15,7 @@ from .. import style
 from ..core import losses
 from .registry import declare
 from . import overlay
+from .numbers import number
 from .races import RACE_SETTINGS, RACE_START, RACE_STEPS, RACE_VIEW, _grid, run_race
 
 SCALES = (0.5, 1.0, 2.0)
@@ -113,7 +114,8 @@ def draw_explore_race(name, runs, xlim, ylim) -> overlay.Explorable:
     data = []
     for paths in runs:
         data.append({k: {"path": overlay.rounded(p, places),
-                         "loss": [overlay.significant(v) for v in surface(p[:, 0], p[:, 1])],
+                         # written as the readout shows it (numbers.number), not by the page
+                         "loss": [number(v) for v in surface(p[:, 0], p[:, 1])],
                          "arrive": arrival_step(name, p, surface)} for k, p in paths.items()})
     return overlay.Explorable(
         *_race_figure(name, 6.0), phone=_race_figure(name, overlay.PHONE_WIDTH_IN),
@@ -135,10 +137,14 @@ def draw_race_breakout(name, paths, steps):
     axes = fig.subplots(1, len(steps))
     for ax, step in zip(axes, steps):
         _race_background(ax, name, look["surface"], look["levels"], look["log"], look["marks"])
-        for opt, path in paths.items():
+        for k, (opt, path) in enumerate(paths.items()):
             shown = path[: step + 1]
-            ax.plot(shown[:, 0], shown[:, 1], linewidth=1.4, **style.optimizer_style(opt))
-            ax.plot(*shown[-1], "o", markersize=3.5, color=style.optimizer_style(opt)["color"])
+            # the earlier an optimizer in the legend, the wider its line, under the later
+            # ones: paths that coincide (AdaGrad under RMSprop at the saddle) stay visible
+            ax.plot(shown[:, 0], shown[:, 1], linewidth=1.2 + 0.5 * (len(paths) - 1 - k),
+                    zorder=2 + k, **style.optimizer_style(opt))
+            ax.plot(*shown[-1], "o", markersize=3.5, zorder=10 + k,
+                    color=style.optimizer_style(opt)["color"])
         ax.set_title(f"step {step}", fontsize=10)
         ax.set(xlabel="", ylabel="")
         ax.tick_params(labelsize=8)

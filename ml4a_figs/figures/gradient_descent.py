@@ -372,4 +372,4 @@ declare("batch_modes", compute=batch_mode_paths, draw=draw_batch_modes, formats=
             "each. Batch gradient descent, which uses all 100 points per step, follows a smooth "
             "curve to the least-squares star. Mini-batch descent with 10 points per step wobbles "
             "around that curve. Stochastic descent with one point per step zig-zags erratically "
-            "but still ends up jittering near the star.")
+            "and after its single pass is in the region of the star, but still some way off.")

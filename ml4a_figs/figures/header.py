@@ -73,6 +73,6 @@ def draw_header(S, T, height, n_levels=29):
 
 
 declare("topographic_map", compute=header_landscape, draw=draw_header, formats=("svg",),
-        alt="A topographic map drawn with thin brown contour lines on pale paper: two basins "
+        alt="A topographic map drawn with thin contour lines: two basins "
             "joined by a mountain pass, the lines packed tightly where the ground is steep. "
             "It is the loss of a tiny neural network over two of its weights.")

@@ -149,8 +149,8 @@ def draw_errors(x, y, predicted, line, line_x, line_y, xlim, ylim):
 
 declare("lin_reg_error", compute=example_line_errors, draw=draw_errors, formats=("svg",),
         alt="The seven points with the nearly flat line f(x) = -0.11x + 2.5. A red dashed "
-            "vertical segment joins each point to the line: the points on the left lie below "
-            "the line, the points on the right above it, and the last point is farthest away.")
+            "vertical segment joins each point to the line: five points lie below the line, "
+            "one just above it, and the last point, on the right, lies farthest away, above it.")
 
 # --- lin_reg_mse -------------------------------------------------------------------
 
@@ -193,7 +193,7 @@ def draw_mse_surface(M, B, Z, levels, best, best_mse, M3, B3, Z3):
 
 declare("lin_reg_mse", compute=mse_surface, draw=draw_mse_surface, formats=("webp",), phone=True,
         alt="Left: the mean squared error over slope m from -2 to 4 and intercept b from -6 "
-            "to 8 drawn as a 3-D surface, a long curved trough rising steeply on both sides. "
+            "to 8 drawn as a 3-D surface, a long, narrow, straight trough rising steeply on both sides. "
             "Right: the same function as filled contours spaced logarithmically; the contours "
             "are long thin ovals running diagonally from upper left to lower right, and a star "
             "marks the least-squares minimum at m = 0.336, b = 0.805.")

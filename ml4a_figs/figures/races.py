@@ -7,8 +7,8 @@ opt2a  Beale's function. With the settings below, Momentum and Nesterov swing
        momentum methods) is still far from the minimum at the end, and the
        adaptive methods head in fairly directly and finish at the minimum.
 opt1a  The saddle x² - y², started on the ridge y = 0 (just off it, so there is
-       a slope to escape along). SGD rolls down to the saddle point and stalls
-       there, because the slope along y is tiny; the adaptive methods scale each
+       a slope to escape along). SGD rolls down to the saddle point and escapes
+       only slowly, because the slope along y is tiny; the adaptive methods scale each
        coordinate by its own gradient history and leave along y at once, and
        the momentum methods, after overshooting the saddle, follow. Paths that
        leave the view keep going (downhill, forever); the frame just clips them.
@@ -107,9 +107,10 @@ def draw_beale_race(paths, X, Y, Z, levels, minimum, start, xlim, ylim):
 declare("opt2a", compute=beale_race, draw=draw_beale_race, formats=("webp", "poster.webp"),
         alt="An animation on the contour map of Beale's function: seven optimizers start from "
             "the same point and race towards the minimum at (3, 0.5). Momentum and Nesterov "
-            "swing across the valley and back before settling; AdaGrad, AdaDelta, RMSprop and "
-            "Adam head in fairly directly and reach the minimum; plain SGD creeps along the "
-            "valley floor and is still far from the minimum when the race ends.")
+            "swing across the valley and back before settling; AdaGrad and Adam head in "
+            "fairly directly, AdaDelta and RMSprop by longer, wavering paths, and all four "
+            "reach the minimum; plain SGD creeps along the valley floor and is still far from "
+            "the minimum when the race ends.")
 
 # --- opt1a: a saddle point ------------------------------------------------------
 
@@ -134,6 +135,6 @@ def draw_saddle_race(paths, X, Y, Z, levels, saddle, start, xlim, ylim):
 declare("opt1a", compute=saddle_race, draw=draw_saddle_race, formats=("webp", "poster.webp"),
         alt="An animation on the contour map of the saddle x² − y²: seven optimizers start on "
             "the ridge, at x = −1.5 just above y = 0. Plain SGD rolls down to the saddle point "
-            "and stays stuck there. AdaGrad, AdaDelta, RMSprop and Adam turn off the ridge at "
+            "and is still near it when the race ends, moving away only slowly. AdaGrad, AdaDelta, RMSprop and Adam turn off the ridge at "
             "once and slide downhill along y; Momentum and Nesterov overshoot the saddle, come "
             "back and then escape along y too.")

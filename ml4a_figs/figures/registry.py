@@ -51,10 +51,17 @@ class Figure:
         layouts = ("wide", "phone") if self.phone else ("wide",)
         return [(layout, theme) for layout in layouts for theme in ("light", "dark")]
 
-    def output_name(self, fmt: str, theme: str = "light", layout: str = "wide") -> str:
+    def output_name(self, fmt: str, theme: str = "light", layout: str = "wide",
+                    lang: str | None = None) -> str:
+        """NAME[.phone][.dark].FMT; a translation's copy of a picture is LANG/that."""
         parts = [self.name] + (["phone"] if layout == "phone" else []) + (
             ["dark"] if theme == "dark" else []) + [fmt]
-        return ".".join(parts)
+        return (f"{lang}/" if lang else "") + ".".join(parts)
+
+    def translated_names(self, lang: str) -> list[str]:
+        """The pictures drawn again in a translation's words (data is the same in all)."""
+        return [self.output_name(fmt, theme, layout, lang) for layout, theme in self.variants()
+                for fmt in self.formats if not fmt.endswith("json")]
 
     def functions(self) -> tuple[Callable[..., dict], Callable[..., Any]]:
         module = importlib.import_module(self.module)

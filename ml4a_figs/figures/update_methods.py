@@ -56,11 +56,11 @@ def nesterov_vs_momentum(start=NESTEROV_START, lr=NESTEROV_LR, momentum=NESTEROV
             "X": X, "Y": Y, "Z": surface(X, Y), "k": k}
 
 
-def _vector_colours():
+def _vector_colours(method: str = "Nesterov"):
     """The momentum step in Momentum's colour, the gradient in plain descent's ink,
-    the step Nesterov actually takes in Nesterov's colour."""
+    the step actually taken in the colour of the method taking it."""
     return {"momentum": style.color("Momentum"), "gradient": style.BLACK,
-            "step": style.color("Nesterov")}
+            "step": style.color(method)}
 
 
 def draw_nesterov(x, path, classic, nesterov, X, Y, Z, k):
@@ -70,14 +70,14 @@ def draw_nesterov(x, path, classic, nesterov, X, Y, Z, k):
     lookahead = x + nesterov["momentum_step"]
     pieces = [("Momentum update", "gradient taken where we are", x, classic),
               ("Nesterov update", "gradient taken at the look-ahead point", lookahead, nesterov)]
-    for ax, (title, subtitle, grad_from, vec) in zip(axes, pieces):
+    for ax, method, (title, subtitle, grad_from, vec) in zip(axes, ("Momentum", "Nesterov"), pieces):
         ax.contour(X, Y, Z, levels=levels, colors=style.faint(), linewidths=0.7, zorder=0)
         ax.plot(path[:, 0], path[:, 1], "o-", color=style.GREY, markersize=3, linewidth=0.8,
                 alpha=0.5, zorder=1)
         arrows = [
             (x, vec["momentum_step"], "momentum\nstep", _vector_colours()["momentum"], 2.0),
             (grad_from, vec["gradient_step"], "gradient\nstep", _vector_colours()["gradient"], 2.0),
-            (x, vec["step"], "actual\nstep", _vector_colours()["step"], 2.6),
+            (x, vec["step"], "actual\nstep", _vector_colours(method)["step"], 2.6),
         ]
         segments = [(a, a + d) for a, d, *_ in arrows]
         for start, delta, text, color, width in arrows:

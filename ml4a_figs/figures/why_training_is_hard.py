@@ -68,7 +68,7 @@ def _shade(t: float) -> str:
 
 declare("connection_tweak", compute=weight_tweak_effect, draw=draw_weight_tweak,
         formats=("svg",),
-        alt="A network with four layers. One weight of the first layer is drawn thick and magenta; "
+        alt="A network with four layers. One weight of the first layer is drawn thick and purple; "
             "the one hidden neuron it feeds, and then every neuron of the next two layers, are "
             "shaded by how much their activation changed when that weight was nudged.")
 

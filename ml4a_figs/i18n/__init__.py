@@ -1,9 +1,10 @@
 """Translations of the site: one MkDocs build per language, section by section.
 
 The languages are the entries of `extra.alternate` in mkdocs.yml, one line each; the
-first is the original (English, built into site/). `ML4A_LANG=ko mkdocs build` builds
-another one: the plugin calls `site.languages.configure`, which points docs_dir at docs/ko, site_dir at
-site/ko, the theme and search at Korean, and translates the site name and the nav.
+first is the original (English, built into site/). `make site` builds every one; the
+site layer (ml4a_figs/site/languages.py) derives each language's MkDocs configuration:
+docs/ko as the pages, site/ko as the output, Korean theme and search, the translated site
+name and nav.
 
 A translated page (docs/ko/index.md) holds the sections translated so far, in the
 English order. Each translated heading ends with the id of the English section it
@@ -26,7 +27,7 @@ The package is plain Python: it never imports MkDocs. The modules, in the order 
 flows: sections (a page into sections), render + sanitize + checks (what a translation
 may contain), status (translated, OUTDATED, missing; the project's languages and
 strings), assembly (the page a language's build renders), cli. The MkDocs side (one
-build per language) is ml4a_figs/site/languages.py.
+configuration per language) is ml4a_figs/site/languages.py.
 
     python -m ml4a_figs.i18n status [LANG]        # what is translated, missing, OUTDATED
     python -m ml4a_figs.i18n skeleton LANG ID     # an English section, ready to translate
@@ -43,10 +44,8 @@ from .sections import MARKER_NAME, Doc, Section, parse, read, section_hash, slug
 from .status import (DEFAULT_STRINGS, MISSING, OUTDATED, STRINGS_FILE, TRANSLATED, Language,
                      PageStatus, Project, SectionStatus, from_config, section_states)
 
-ENV = "ML4A_LANG"  # the language a build is for; unset = the original
-
 __all__ = [
-    "DEFAULT_STRINGS", "Doc", "EN_CLOSE", "EN_OPEN", "ENV", "GUIDE", "Language", "MARKER_NAME",
+    "DEFAULT_STRINGS", "Doc", "EN_CLOSE", "EN_OPEN", "GUIDE", "Language", "MARKER_NAME",
     "MISSING", "OUTDATED", "PageStatus", "Project", "STRINGS_FILE", "Section",
     "SectionStatus", "TRANSLATED", "TranslationError", "assemble", "assembled", "check",
     "check_html", "check_strings", "check_unclosed", "from_config", "known_names", "page_content",

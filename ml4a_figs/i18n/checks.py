@@ -332,24 +332,31 @@ def _refusals(doc: Doc, render: Renderer, judge, start: int, kept: list[str]) ->
 
 
 def check_strings(strings: dict, path: str, text: str, render: Renderer | None = None,
-                  fields: dict[str, set[str]] | None = None) -> list[str]:
+                  english: dict | None = None) -> list[str]:
     """language.yml: the site name, description and nav titles are plain text; the notes
-    are Markdown, judged like a page, with no include, class, id or remote image, and
-    name only the format fields `fields[key]` documents for them ({guide}, …)."""
+    are Markdown, judged like a page, with no include, class, id or remote image. Every
+    text names only the format fields its English string names (`english`: the
+    original's language.yml; None for the original itself)."""
     render = render or default_renderer()
-    fields = fields or {}
     problems = []
     file_lines = text.split("\n")
 
     def line_of(key: str) -> int:
+        key = re.escape(str(key).split("\n")[0])
         return next((n for n, l in enumerate(file_lines, start=1)
-                     if re.match(rf"\s*{re.escape(str(key))}\s*:", l)), 1)
+                     if re.match(rf"\s*[\"']?{key}[\"']?\s*:", l)), 1)
 
+    if english is not None:
+        for where_key, value, original in _leaves(strings, english):
+            if why := limits.format_field_problem(value, original):
+                problems.append(f"{path}:{line_of(where_key)}: {where_key}: {why}")
+    if problems:
+        return problems
     for key, value in strings.items():
         if key == "nav":
-            for english, translated in (value or {}).items():
+            for name, translated in (value or {}).items():
                 if isinstance(translated, str) and (why := sanitize.plain_text_refusal(translated)):
-                    problems.append(f"{path}:{line_of(english)}: nav {english}: {why}")
+                    problems.append(f"{path}:{line_of(name)}: nav {name}: {why}")
         elif not isinstance(value, str):
             continue
         elif key in ("site_name", "site_description") or key.endswith("_title"):
@@ -357,16 +364,13 @@ def check_strings(strings: dict, path: str, text: str, render: Renderer | None =
                 problems.append(f"{path}:{line_of(key)}: {key}: {why}")
         else:
             where = f"{path}:{line_of(key)}: {key}"
-            if why := limits.format_field_problem(value, set(fields.get(key, ()))):
-                problems.append(f"{where}: {why}")
-                continue
             if any(SNIPPET_LINE.match(line) for line in value.split("\n")):
                 problems.append(f"{where}: an include (--8<--) is not allowed in a note")
                 continue
             if bounds := limits.bound_problems(where, value.split("\n")):
                 problems.append(bounds[0].replace(f"{where}:1:", f"{where}:"))
                 continue
-            filled = limits.fill(value, **{name: "translating.md" for name in fields.get(key, ())})
+            filled = limits.fill(value, guide="translating.md", english="../")
             try:
                 html = render(filled)
             except RecursionError:
@@ -375,3 +379,22 @@ def check_strings(strings: dict, path: str, text: str, render: Renderer | None =
             if refusal := sanitize.judge(html) or integrity.judge(html, frozenset(), None):
                 problems.append(f"{where}: {refusal.what} is not allowed in a translation")
     return problems
+
+
+def _leaves(strings: dict, english: dict):
+    """(key, translated text, English text or None) of every text of language.yml; in a
+    table keyed by the English text (figures, nav), the key is the English text."""
+    for key, value in strings.items():
+        if isinstance(value, str):
+            yield key, value, english.get(key) if isinstance(english.get(key), str) else None
+        elif isinstance(value, dict):
+            theirs = english.get(key) if isinstance(english.get(key), dict) else {}
+            for sub, text in value.items():
+                if isinstance(text, dict):
+                    part = theirs.get(sub) if isinstance(theirs.get(sub), dict) else {}
+                    for name, words in text.items():
+                        if isinstance(words, str):
+                            yield name, words, part.get(name)
+                elif isinstance(text, str):
+                    mine = theirs.get(sub)
+                    yield sub, text, mine if isinstance(mine, str) else str(sub)

@@ -49,6 +49,41 @@ def known_names(root: Path) -> tuple[set[str] | None, set[str] | None]:
     return figures, facts
 
 
+def figure_words(root: Path) -> dict[str, set[str]]:
+    """The English texts each figure drew at its last build (figures/.stamps/NAME.json,
+    `words`): what a translation's `figures:` may translate."""
+    import json
+
+    found: dict[str, set[str]] = {}
+    for stamp in sorted((Path(root) / "figures" / ".stamps").glob("*.json")):
+        try:
+            used = json.loads(stamp.read_text(encoding="utf-8")).get("words") or []
+        except (OSError, ValueError, AttributeError):
+            continue  # a damaged stamp: the next build redraws that figure
+        for text in used:
+            if isinstance(text, str):
+                found.setdefault(text, set()).add(stamp.stem)
+    return found
+
+
+def format_figure_words(proj: Project, code: str, used: dict[str, set[str]]) -> list[str]:
+    missing = proj.missing_figure_words(code, set(used))
+    where = f"{rel(proj.docs(code), proj.root)}/language.yml"
+    if not used:
+        return ["  figure strings: unknown until the figures are built (make figures)"]
+    out = [f"  figure strings: {len(used) - len(missing)} of {len(used)} translated, "
+           f"{len(missing)} missing (drawn in English)"]
+    if missing:
+        out.append(f"    add under figures: in {where} ({{}} is a number):")
+    for text in missing:
+        out.append(f"    {_yaml_key(text)}: \"\"    # {', '.join(sorted(used[text]))}")
+    return out
+
+
+def _yaml_key(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
 def format_status(proj: Project, statuses: list[PageStatus], verbose: bool = True) -> str:
     out = [f"Translations of {rel(proj.english_docs, proj.root)}/ "
            f"({proj.original}, the original). States: translated | OUTDATED (the English "
@@ -63,6 +98,7 @@ def format_status(proj: Project, statuses: list[PageStatus], verbose: bool = Tru
         out.append(f"{lang.code} — {lang.name} ({rel(proj.docs(lang.code), proj.root)}/)")
         for o in proj.orphans(lang.code):
             out.append(f"  ! {o}")
+        out += format_figure_words(proj, lang.code, figure_words(proj.root))
         for st in pages:
             out.append(f"  {st.summary()}")
             for p in st.problems:

@@ -97,18 +97,36 @@ def heading_problem(title: str) -> str | None:
 
 # --- format fields of the words a language adds (language.yml) ---------------------
 
-def format_field_problem(value: str, documented: set[str]) -> str | None:
-    """A note may name only its documented fields, as plain {name}: no position ({0}),
-    no attribute or index ({guide.x}), no conversion or format spec ({guide:>99999})."""
+def _fields(text: str) -> list[tuple[str, str, str | None]]:
+    """(name, format spec, conversion) of each replacement field; ValueError if malformed."""
+    return [(name, spec, conversion) for _, name, spec, conversion
+            in string.Formatter().parse(text) if name is not None]
+
+
+def format_field_problem(value: str, english: str | None) -> str | None:
+    """A translated string names only the fields its English string names, written
+    plain: {guide} where the English has {guide}; {} or {0}, {1}… where the English has
+    that many {} (numbers, reordered). Never an attribute or index ({guide.x}), a
+    conversion or a format spec ({guide:>99999}: a gigabyte), nor a field the English
+    string lacks ({0} under a note: an IndexError)."""
     try:
-        parts = list(string.Formatter().parse(value))
+        known = _fields(english or "")
+    except ValueError:
+        known = []
+    names = {n for n, _, _ in known if n and not n.isdigit()}
+    numbers = sum(1 for n, _, _ in known if n == "" or n.isdigit())
+    allowed = ", ".join([f"{{{n}}}" for n in sorted(names)] +
+                        ([f"{{}} ({numbers})"] if numbers else [])) or "none"
+    try:
+        found = _fields(value)
     except ValueError as exc:
         return f"{exc}; write {{{{ and }}}} for a literal brace"
-    allowed = ", ".join(f"{{{n}}}" for n in sorted(documented)) or "none"
-    for _, name, spec, conversion in parts:
-        if name is None:
-            continue
-        if name not in documented or spec or conversion:
+    auto = [n for n, _, _ in found if n == ""]
+    for name, spec, conversion in found:
+        plain = not spec and not conversion
+        ok = plain and (name in names or (name == "" and len(auto) <= numbers)
+                        or (name.isdigit() and int(name) < numbers and not auto))
+        if not ok:
             shown = "{" + name + (f"!{conversion}" if conversion else "") + \
                     (f":{spec[:20]}" if spec else "") + "}"
             return f"the field {shown} is not one this text takes (allowed: {allowed})"

@@ -20,28 +20,22 @@ from .sections import MARKER_NAME, Doc, Section, read
 
 STRINGS_FILE = "language.yml"  # in each docs/<lang>/: the words the site adds
 
+# Every key a language.yml may hold; the English words are docs/en/language.yml, the
+# fallback of every other language (a key missing in both is said as nothing).
 DEFAULT_STRINGS = {
-    "site_name": None,
-    "site_description": None,
-    "untranslated_title": "Not translated yet",
-    "untranslated": "This section has not been translated yet, so it is shown in English. "
-                    "[Help translate it]({guide}).",
-    "untranslated_page_title": "Not translated yet",
-    "untranslated_page": "This page has not been translated yet, so it is shown in English. "
-                         "[Help translate it]({guide}).",
-    "outdated_title": "The original has changed",
-    "outdated": "The English text of this section has changed since it was translated: "
-                "[read the English section]({english}). [Help update the translation]({guide}).",
+    "site_name": None, "site_description": None, "copyright": None,
+    "untranslated_title": "", "untranslated": "",
+    "untranslated_page_title": "", "untranslated_page": "",
+    "outdated_title": "", "outdated": "",
     "nav": {},
+    "explore": {},  # the explorables' controls and readouts: common, then per figure
+    "download": {},  # the "run it yourself" box of a notebook page
+    "print": {},  # the printable edition's cover and link
+    "figures": {},  # the texts inside the figures: English: translation
+    "figure_fonts": [],  # the fonts of the figures' text (pipeline/translations.py)
 }
-# The format fields each string is filled with by the build, the only ones it may name
-# ({0}, {guide.x} or {guide:>99} are refused: limits.format_field_problem). A new key that
-# the build fills lists its fields here.
-FIELDS: dict[str, set[str]] = {
-    "untranslated": {"guide"},
-    "untranslated_page": {"guide"},
-    "outdated": {"guide", "english"},
-}
+TABLES = ("nav", "download", "print", "figures")  # text: text
+SECTIONS = ("explore",)  # part: {text: text}
 
 
 # --- status ---------------------------------------------------------------------
@@ -230,15 +224,39 @@ class Project:
         return problems
 
     def strings(self, code: str) -> dict:
-        """The words the site adds around a page, in that language: docs/en/language.yml
-        overlaid with docs/<code>/language.yml."""
-        merged = dict(DEFAULT_STRINGS)
+        """The words the site adds around a page, in that language: the original's
+        language.yml overlaid with docs/<code>/language.yml, key by key (and part by part
+        of `explore`), so a missing word is said in the original's."""
+        merged = {k: (dict(v) if isinstance(v, dict) else v) for k, v in DEFAULT_STRINGS.items()}
+        english = _load_strings(self.docs(self.original) / STRINGS_FILE, self.root)
         for c in dict.fromkeys([self.original, code]):
-            merged.update(_load_strings(self.docs(c) / STRINGS_FILE, self.root))
+            data = english if c == self.original else \
+                _load_strings(self.docs(c) / STRINGS_FILE, self.root, english)
+            for key, value in data.items():
+                if key in SECTIONS:
+                    for part, words in value.items():
+                        merged[key][part] = {**merged[key].get(part, {}), **words}
+                elif key in TABLES:
+                    merged[key].update(value)
+                elif value is not None:
+                    merged[key] = value
         return merged
 
+    def defines(self, code: str, key: str) -> bool:
+        """Whether docs/<code>/language.yml itself says `key`."""
+        return bool(_load_strings(self.docs(code) / STRINGS_FILE, self.root).get(key))
 
-def _load_strings(path: Path, root: Path) -> dict:
+    def missing_figure_words(self, code: str, used: set[str]) -> list[str]:
+        """The English texts of the figures (`used`, as the figure build recorded them)
+        that docs/<code>/language.yml does not translate: drawn in English."""
+        table = _load_strings(self.docs(code) / STRINGS_FILE, self.root).get("figures") or {}
+        have = {" ".join(str(k).split()) for k, v in table.items() if isinstance(v, str) and v}
+        return sorted(set(used) - have)
+
+
+def _load_strings(path: Path, root: Path, english: dict | None = None) -> dict:
+    """A language.yml, checked; `english`: the original's, whose strings name the format
+    fields a translation of each may name."""
     if not path.is_file():
         return {}
     where = rel(path, root)
@@ -267,15 +285,38 @@ def _load_strings(path: Path, root: Path) -> dict:
     if unknown:
         raise TranslationError([f"{where}:1: unknown key {k!r}{closest(str(k), DEFAULT_STRINGS)}"
                          for k in unknown])
-    if not isinstance(data.get("nav", {}), dict):
-        raise TranslationError([f"{where}:1: nav must map English nav titles to translated ones"])
-    for key, value in data.items():
-        if key != "nav" and value is not None and not isinstance(value, str):
-            raise TranslationError([f"{where}:1: {key} must be text"])
-    problems = check_strings(data, where, text, fields=FIELDS)
+    problems = [f"{where}:{_line_of_key(text, key)}: {why}" for key, value in data.items()
+                if (why := _shape_problem(key, value))]
+    if problems:
+        raise TranslationError(problems)
+    problems = check_strings(data, where, text, english=english)
     if problems:
         raise TranslationError(problems)
     return data
+
+
+def _shape_problem(key: str, value) -> str | None:
+    """Why a language.yml value has the wrong shape for its key, or None."""
+    def texts(mapping) -> bool:
+        return isinstance(mapping, dict) and all(isinstance(v, str) for v in mapping.values())
+
+    if value is None:
+        return None
+    if key in TABLES and not texts(value):
+        return f"{key} must map each English text to its translation (text: text)"
+    if key in SECTIONS and not (isinstance(value, dict) and all(texts(v) for v in value.values())):
+        return f"{key} must hold parts (common, a figure's name), each of text: text"
+    if key == "figure_fonts" and not (isinstance(value, list)
+                                      and all(isinstance(v, str) for v in value)):
+        return "figure_fonts must be a list of font names"
+    if key not in TABLES + SECTIONS + ("figure_fonts",) and not isinstance(value, str):
+        return f"{key} must be text"
+    return None
+
+
+def _line_of_key(text: str, key: str) -> int:
+    return next((n for n, line in enumerate(text.split("\n"), start=1)
+                 if line.startswith(f"{key}:")), 1)
 
 
 def _line_of_entry(text: str, entry) -> int:

@@ -23,6 +23,9 @@ def main(argv: list[str] | None = None) -> int:
                                      description="Compute and draw the chapter's figures.")
     parser.add_argument("--out", type=Path, default=builder.DEFAULT_OUT,
                         help="output folder (default: the project's figures/; installed, ./figures)")
+    parser.add_argument("--languages", type=lambda v: [c for c in v.split(",") if c],
+                        help="draw only these languages, comma-separated (default: English "
+                             "and every docs/<lang>/language.yml with figures:)")
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser("list", help="every declared figure, its formats and whether it is fresh")
     b = sub.add_parser("build", help="redraw stale figures (all, or the NAMES given)")
@@ -33,7 +36,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         return _run(args)
-    except DeclarationError as exc:
+    except (DeclarationError, builder.TranslationFileError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     except Terminated:
@@ -47,10 +50,11 @@ def main(argv: list[str] | None = None) -> int:
 def _run(args) -> int:
     if args.command == "list":
         registry = scan()
+        langs = builder.figure_languages(only=args.languages)
         width = max(len(n) for n in registry)
         for name in sorted(registry):
             fig = registry[name]
-            fresh = builder.is_fresh(fig, builder.cache_key(fig), args.out)
+            fresh = builder.is_fresh(fig, args.out, langs)
             print(f"{name:<{width}}  {'fresh' if fresh else 'stale':<5}  {', '.join(fig.formats)}")
         return 0
 
@@ -61,7 +65,7 @@ def _run(args) -> int:
     start = time.perf_counter()
     try:
         results = builder.build(args.names, args.out, force=args.force, jobs=args.jobs,
-                                progress=_progress)
+                                progress=_progress, languages=args.languages)
     except KeyError as exc:
         print(f"error: {exc.args[0]}", file=sys.stderr)
         return 2

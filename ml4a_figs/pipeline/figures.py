@@ -14,11 +14,14 @@ import re
 from pathlib import Path
 from typing import Callable, Iterable
 
+from ..figures import wording
 from ..figures.registry import Figure, scan
-from . import engine
+from . import engine, store
 from .engine import Result
 from .keys import PACKAGE_DIR, file_digest, library_versions, module_closure, reachable_code
 from .output import RASTER_DPI, write_output
+from .translations import (DOCS, ORIGINAL, Language, TranslationFileError,
+                           figure_languages, fonts_of)
 
 _CHECKOUT = PACKAGE_DIR.parent
 # figures/ of the project when run from its checkout; installed from the wheel (no
@@ -54,51 +57,139 @@ def cache_key(fig: Figure) -> str:
 
 
 class FigureTarget(engine.Target):
+    """A figure and its copies in each translation's words (translations.py). Its key
+    joins the code's key with one key per language: the translations of the English
+    texts the figure drew last time, so editing one Korean label redraws only the
+    Korean copies of the figures that use it (the arrays are computed once per build).
+    A language that translates none of a figure's texts gets no copy: its pages show
+    the original, which is the same picture."""
+
     kind = "figure"
     isolation = "process"
 
-    def __init__(self, fig: Figure, out_dir: Path):
+    def __init__(self, fig: Figure, out_dir: Path, languages: Iterable[Language] = (),
+                 force: bool = False):
         self.fig = fig
         self.name = fig.name
         self.out_dir = Path(out_dir)
         self.stamp_path = self.out_dir / ".stamps" / f"{fig.name}.json"
+        pictures = any(not f.endswith("json") for f in fig.formats)
+        self.languages = {lang.code: lang for lang in languages} if pictures else {}
+        self.tables = {c: wording.Words(dict(lang.table)).table for c, lang in self.languages.items()}
+        self.force = force
+        self._used: list | None = None
 
     def key(self) -> str:
-        return cache_key(self.fig)
+        self._code = cache_key(self.fig)
+        stamp = store.read_stamp(self.stamp_path) or {}
+        used = stamp.get("words") if stamp.get("code") == self._code else None
+        self._used = used if isinstance(used, list) else None
+        return self._joined()
+
+    def _joined(self) -> str:
+        self._keys = {}
+        for code, lang in self.languages.items():
+            asked = None if self._used is None else {k: self.tables[code].get(k) for k in self._used}
+            blob = json.dumps([self._code, code, list(lang.fonts), asked], sort_keys=True)
+            self._keys[code] = hashlib.sha256(blob.encode()).hexdigest()
+        blob = json.dumps([self._code, self._keys], sort_keys=True).encode()
+        return hashlib.sha256(blob).hexdigest()
+
+    def drawn_in(self) -> list[str]:
+        """The translations this figure has copies in (all, before its texts are known)."""
+        return [c for c in sorted(self.languages)
+                if self._used is None or any(k in self.tables[c] for k in self._used)]
 
     def outputs(self) -> dict[str, Path]:
-        return {name: self.out_dir / name for name in self.fig.output_names()}
+        names = self.fig.output_names() + [n for code in self.drawn_in()
+                                           for n in self.fig.translated_names(code)]
+        return {name: self.out_dir / name for name in names}
 
     def preload(self) -> None:
         self.fig.functions()  # matplotlib and the training core, imported once for all workers
+
+    def _stale(self) -> list[str]:
+        """The languages to draw: all of them unless the last stamp is for this code and
+        a language's key and files still match (then only the others)."""
+        everything = [ORIGINAL] + sorted(self.languages)
+        stamp = store.read_stamp(self.stamp_path) or {}
+        if self.force or self._used is None:
+            return everything
+        kept = stamp.get("languages") if isinstance(stamp.get("languages"), dict) else {}
+        hashes = stamp.get("outputs") if isinstance(stamp.get("outputs"), dict) else {}
+
+        def intact(names):
+            return all((self.out_dir / n).is_file()
+                       and hashes.get(n) == store.sha256(self.out_dir / n) for n in names)
+
+        stale = [] if intact(self.fig.output_names()) else [ORIGINAL]
+        return stale + [c for c in sorted(self.languages) if kept.get(c) != self._keys[c]
+                        or (c in self.drawn_in() and not intact(self.fig.translated_names(c)))]
 
     def build(self, key: str) -> None:
         from threadpoolctl import threadpool_limits
 
         from .. import style
 
+        stale = self._stale()
+        self._text = (store.read_stamp(self.stamp_path) or {}).get("text", {})
+        if not stale:  # the key moved with translations of texts this figure does not draw
+            self._forget_old_outputs()
+            return
         compute, draw = self.fig.functions()
         # one BLAS thread: parallel figures don't fight over the cores, and sums
         # are reduced in one fixed order, so the bytes are the same on every run
         with threadpool_limits(limits=1):
             arrays = compute(**self.fig.params)
-        self._text = {}
-        # computed once, drawn once per theme and layout (the dark page and the phone
-        # get drawings of their own)
-        for layout, theme in self.fig.variants():
-            with style.theme(theme, layout), threadpool_limits(limits=1):
-                drawn = draw(**arrays)
-                try:
-                    for fmt in self.fig.formats:
-                        if (layout, theme) == ("wide", "light") or fmt != "json":
-                            write_output(drawn, self.out_dir / self.fig.output_name(fmt, theme, layout), fmt)
-                    if theme == "light":
-                        self._text[layout] = _text_size(drawn, self.out_dir, self.fig, layout)
-                finally:
-                    _close(drawn)
-        # files an earlier version of this figure wrote in formats it no longer has
-        for old in self.previous_outputs() - set(self.fig.output_names()):
+        # computed once, drawn once per theme and layout (the dark page and the phone get
+        # drawings of their own); written in the original, which says which texts the
+        # figure has, then in each translation that has words for them
+        original, drawings = wording.Words(), {}
+        try:
+            for layout, theme in self.fig.variants():
+                with style.theme(theme, layout), threadpool_limits(limits=1):
+                    drawings[layout, theme] = drawn = draw(**arrays)
+                    wording.translate(drawn, original)
+                    if ORIGINAL in stale:
+                        self._write(drawn, layout, theme, None)
+            if ORIGINAL in stale:  # else the stamp's are right (an animation says its
+                self._used = sorted(original.used)  # texts only while it is written)
+            for code in [c for c in self.drawn_in() if c in stale]:
+                lang = self.languages[code]
+                said = wording.Words(dict(lang.table), lang.family)
+                for (layout, theme), drawn in drawings.items():
+                    with style.theme(theme, layout), fonts_of(lang), \
+                            threadpool_limits(limits=1):
+                        wording.translate(drawn, said)
+                        self._write(drawn, layout, theme, code)
+        finally:
+            for drawn in drawings.values():
+                _close(drawn)
+        self._forget_old_outputs()
+
+    def _forget_old_outputs(self) -> None:
+        """Remove files an earlier version wrote in formats (or languages) it no longer has."""
+        for old in self.previous_outputs() - set(self.outputs()):
             (self.out_dir / old).unlink(missing_ok=True)
+
+    def _write(self, drawn, layout: str, theme: str, lang: str | None) -> None:
+        for fmt in self.fig.formats:
+            if (fmt == "json" and (layout, theme) != ("wide", "light")) or (
+                    lang and fmt.endswith("json")):
+                continue
+            path = self.out_dir / self.fig.output_name(fmt, theme, layout, lang)
+            path.parent.mkdir(parents=True, exist_ok=True)
+            write_output(drawn, path, fmt)
+        if theme == "light" and lang is None:
+            self._text[layout] = _text_size(drawn, self.out_dir, self.fig, layout)
+
+    def write_stamp(self, key: str, seconds: float) -> None:
+        # the key again, now that the drawing said which English texts it uses
+        key = self._joined()
+        stamp = {"key": key, "code": self._code, "languages": self._keys, "words": self._used,
+                 "outputs": {n: store.sha256(p) for n, p in sorted(self.outputs().items())}}
+        stamp.update(self.stamp_extra())
+        store.write_json(self.stamp_path, stamp)
 
     def stamp_extra(self) -> dict:
         # the phone test turns this into CSS pixels at the size the figure is shown
@@ -137,12 +228,9 @@ def _close(drawn) -> None:
         plt.close(drawn)
 
 
-def is_fresh(fig: Figure, key: str, out_dir: Path) -> bool:
-    return FigureTarget(fig, out_dir).is_fresh(key)
-
-
-def build_one(fig: Figure, key: str, out_dir: Path) -> Result:
-    return engine.build_one(FigureTarget(fig, out_dir), key)
+def is_fresh(fig: Figure, out_dir: Path, languages: Iterable[Language] = ()) -> bool:
+    target = FigureTarget(fig, out_dir, languages)
+    return target.is_fresh(target.key())
 
 
 def select(registry: dict[str, Figure], names: Iterable[str] | None) -> list[Figure]:
@@ -156,11 +244,23 @@ def select(registry: dict[str, Figure], names: Iterable[str] | None) -> list[Fig
 
 def build(names: Iterable[str] | None = None, out_dir: Path = DEFAULT_OUT, force: bool = False,
           jobs: int = 1, progress: Callable[[Result, int, int], None] | None = None,
-          registry: dict[str, Figure] | None = None) -> list[Result]:
-    """Redraw the stale figures (all, or those named); one Result per figure, in order."""
+          registry: dict[str, Figure] | None = None,
+          languages: list[str] | None = None, docs: Path = DOCS) -> list[Result]:
+    """Redraw the stale figures (all, or those named), in the original and in every
+    translation of `docs` with figure strings (or the `languages` named); one Result
+    per figure."""
     registry = scan() if registry is None else registry
-    targets = [FigureTarget(fig, out_dir) for fig in select(registry, names)]
+    langs = figure_languages(docs, only=languages)
+    targets = [FigureTarget(fig, out_dir, langs, force) for fig in select(registry, names)]
     return engine.run(targets, force=force, jobs=jobs, progress=progress)
+
+
+def translated_copies(out_dir: Path, name: str, lang: str) -> set[str]:
+    """The pictures of a figure drawn in `lang`'s words at its last build (its stamp's
+    outputs: a file its stamp does not list is an orphan, never published)."""
+    stamp = store.read_stamp(Path(out_dir) / ".stamps" / f"{name}.json") or {}
+    outputs = stamp.get("outputs") if isinstance(stamp.get("outputs"), dict) else {}
+    return {n[len(lang) + 1:] for n in outputs if n.startswith(f"{lang}/")}
 
 
 def clean(out_dir: Path = DEFAULT_OUT) -> int:

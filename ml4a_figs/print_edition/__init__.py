@@ -10,8 +10,8 @@ edition has, a cover and a table of contents with page numbers. `finish.py` then
 bytes depend on the sources alone (dates from SOURCE_DATE_EPOCH, a content-derived ID).
 
 Layers: `edition.py` (languages, cache, the command) -> `printer.py` (chromium)
--> `finish.py` (pypdf); `link.py` is the MkDocs plugin that links each chapter page to its
-language's PDF, the only module here that imports MkDocs.
+-> `finish.py` (pikepdf); site/print_link.py is the MkDocs plugin that links each chapter
+page to its language's PDF.
 """
 
 EDITION = "how-neural-networks-are-trained"  # the file name of every language's PDF
@@ -23,29 +23,23 @@ def pdf_name(lang: str) -> str:
     return f"{EDITION}.{lang}.pdf"
 
 
-# The words the edition adds, per language; a language not listed says them in English.
-WORDS = {
-    "en": {
-        "link": "Printable edition (PDF)",
-        "link_title": "the whole chapter, with its figures and formulas, for paper",
-        "contents": "Contents",
-        "author": "Gene Kogan",
-        "book": "A chapter of Machine Learning for Artists (ml4a), ml4a.github.io",
-        "figures": "Every figure computed by the training code of ml4a_figs when this "
-                   "edition was built.",
-        "date": "Built on {date}",
-    },
-    "ko": {
-        "link": "인쇄판 (PDF)",
-        "link_title": "그림과 수식을 포함한 이 장 전체, 인쇄용",
-        "contents": "차례",
-        "author": "Gene Kogan",
-        "book": "《Machine Learning for Artists》(ml4a)의 한 장, ml4a.github.io",
-        "figures": "모든 그림은 이 판을 만들 때 ml4a_figs의 훈련 코드로 계산되었습니다.",
-        "date": "빌드 날짜: {date}",
-    },
-}
+# The words the edition adds (the link, the cover) are the language's `print:` in
+# docs/<lang>/language.yml; the site build writes them on the chapter page's link to
+# the PDF (data-edition, site/print_link.py), where the printer reads them back.
+WORDS_ATTR = "data-edition"
+WORDS = ("link", "link_title", "contents", "author", "book", "figures", "date")
 
 
-def words(lang: str) -> dict[str, str]:
-    return WORDS.get(lang, WORDS["en"])
+def words(page_html: str) -> dict[str, str]:
+    """The edition's words written on a built chapter page."""
+    import html
+    import json
+    import re
+
+    found = re.search(rf'{WORDS_ATTR}="([^"]*)"', page_html)
+    table = json.loads(html.unescape(found.group(1))) if found else {}
+    missing = [k for k in WORDS if not isinstance(table.get(k), str)]
+    if missing:
+        raise ValueError(f"the chapter page has no printable-edition words {missing} "
+                         f"(print: in docs/en/language.yml)")
+    return table

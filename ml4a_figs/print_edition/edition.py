@@ -132,19 +132,21 @@ def _write(target: Path, data: bytes) -> None:
     os.replace(tmp, target)  # never a half-written PDF
 
 
-def _cover(lang: str, epoch: int) -> list[tuple[str, str | None]]:
-    w = words(lang)
+def _cover(w: dict, epoch: int) -> list[tuple[str, str | None]]:
     date = time.strftime("%Y-%m-%d", time.gmtime(epoch))
     # None: the page's own copyright line (the footer's), so the license is said once
     return [("author", w["author"]), ("book", w["book"]), ("license", None),
             ("figures", w["figures"]), ("date", w["date"].format(date=date))]
 
 
-def build(site: Path, force: bool = False) -> list[tuple[str, Path, str, float]]:
-    """Print (or reuse) every language's PDF: [(lang, path, 'printed'/'cached', seconds)]."""
+def build(site: Path, force: bool = False, langs: dict[str, str] | None = None
+          ) -> list[tuple[str, Path, str, float]]:
+    """Print (or reuse) every language's PDF: [(lang, path, 'printed'/'cached', seconds)].
+    `langs`: {language: its chapter's folder in the site}, as the site's configuration
+    says (`make site`); else read from the built chapter's language menu."""
     site = site.resolve()
     epoch = build_epoch()
-    langs = languages(site)
+    langs = languages(site) if langs is None else langs
     others = list(langs.values())
     todo, results = {}, []
     for lang, path in langs.items():
@@ -169,11 +171,15 @@ def build(site: Path, force: bool = False) -> list[tuple[str, Path, str, float]]
         try:
             for lang, (path, cached, target) in todo.items():
                 start = time.perf_counter()
-                raw, headings = printer.print_page(browser, url + path, lang, _cover(lang, epoch),
-                                         words(lang)["contents"])
+                try:  # the words the site build wrote on the page, from language.yml
+                    said = words((site / path / "index.html").read_text(encoding="utf-8"))
+                except ValueError as exc:
+                    raise EditionError(f"{site / path / 'index.html'}: {exc}") from None
+                raw, headings = printer.print_page(browser, url + path, lang,
+                                                   _cover(said, epoch), said["contents"])
                 title = _chapter_title(site / path / "index.html")
-                data = finish.finish(raw, title=title, author="Gene Kogan",
-                                     subject=words(lang)["book"], lang=lang, epoch=epoch,
+                data = finish.finish(raw, title=title, author=said["author"],
+                                     subject=said["book"], lang=lang, epoch=epoch,
                                      headings=headings)
                 for old in CACHE.glob(f"{lang}-*.pdf"):
                     cache_check.discard(old)

@@ -16,6 +16,10 @@ window.__printEdition = {
     for (const a of article.querySelectorAll("a[href]")) {
       const href = a.getAttribute("href");
       if (!href.startsWith("#") && !/^(https?:|mailto:)/.test(href)) a.removeAttribute("href");
+      // an address is printed as a reader types it: %EA%B2%BD... as the words it encodes
+      else if (/%[0-9A-Fa-f]{2}/.test(href)) {
+        try { a.setAttribute("data-print-url", decodeURI(href)); } catch (e) { /* kept */ }
+      }
     }
 
     const el = (tag, cls, text) => {

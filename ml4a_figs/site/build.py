@@ -1,167 +1,181 @@
-"""Every language of the site built in one process: `python -m ml4a_figs.site`.
+"""`make site`: every language and its printable edition, published together or not at all.
 
-One Python start, one import of MkDocs, Material, mkdocs-jupyter and nbconvert; the
-figures, facts and notebooks brought up to date once (build engine) and shared by every
-language's build; then, for each language of extra.alternate in mkdocs.yml (the original
-first), MkDocs' own config loading and build, with $ML4A_LANG set as
-site/languages.configure reads it. `mkdocs build` and `mkdocs serve` still build one language (ML4A_LANG=xx).
+    python -m ml4a_figs.site [LANG ...] [-f mkdocs.yml] [--site-dir DIR] [--force-pdf]
+
+One process: MkDocs, Material and mkdocs-jupyter are imported once; the figures, facts,
+notebooks and wheel are brought up to date once (site/computed.py) and handed to each
+language's build; each language is MkDocs' own `build` of the configuration derived for it
+(site/languages.py). Everything is built into a staging folder beside the site folder and
+swapped into place only when every language and every PDF succeeded: a failed build leaves
+the last good site as it was. A lock makes a second build in the same checkout stop with
+"another build is running" instead of both writing the same folders.
 """
 
 from __future__ import annotations
 
 import argparse
-import json
+import fcntl
 import logging
 import os
+import shutil
 import sys
 import time
 from contextlib import contextmanager
 from pathlib import Path
 
-from ..notebooks import targets as notebook_targets
-from ..pipeline import figures as figure_targets
-from ..pipeline.engine import progress_line, summary_table
-from . import languages as language_builds
-from . import plugin
+from mkdocs.exceptions import MkDocsException
+
+from . import languages
+from .computed import Computed, compute, show_progress
+
+PLUGIN = "ml4a-figures"
+LOCK = Path(".cache") / "site-build.lock"  # under the project root
+
+
+class Busy(Exception):
+    """Another build holds the checkout's lock."""
 
 
 @contextmanager
-def _language(code: str):
-    old = os.environ.get(language_builds.ENV)
-    os.environ[language_builds.ENV] = code
-    try:
-        yield
-    finally:
-        if old is None:
-            os.environ.pop(language_builds.ENV, None)
-        else:
-            os.environ[language_builds.ENV] = old
-
-
-def languages(config_file: Path) -> list[str]:
-    """The language codes of the site, the original first (from mkdocs.yml)."""
-    root = Path(config_file).resolve().parent
-    return [lang.code for lang in language_builds.project(root).languages]
-
-
-def build_language(config_file: Path, code: str) -> float:
-    """`mkdocs build --strict` of one language, in this process; returns its seconds."""
-    from mkdocs.commands.build import build
-    from mkdocs.config import load_config
-
-    start = time.perf_counter()
-    with _language(code):
-        config = load_config(str(config_file), strict=True)
-        config.plugins.on_startup(command="build", dirty=False)
+def build_lock(root: Path):
+    """The checkout's build lock, or Busy at once (never a wait behind a long build). The
+    kernel drops it when the process ends, however it ends."""
+    path = root / LOCK
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "a+") as f:
         try:
-            build(config)
-        finally:
-            config.plugins.on_shutdown()
-    return time.perf_counter() - start
+            fcntl.flock(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            f.seek(0)
+            raise Busy(f"another build is running in this checkout (pid {f.read().strip() or '?'}); "
+                       f"wait for it to finish, or stop it") from None
+        f.seek(0)
+        f.truncate()
+        f.write(str(os.getpid()))
+        f.flush()
+        yield
 
 
-def prepare(jobs: int, verbose: bool = True) -> bool:
-    """Figures, facts and notebooks up to date before any page is built; False on failure."""
-    def progress(result, done, total):
-        if verbose and result.status != "cached":
-            print(progress_line(result, done, total), flush=True)
-
-    ok = True
-    registry = figure_targets.scan()  # once for the whole build: every language shares it
-    figures = figure_targets.build(jobs=jobs, progress=progress, registry=registry)
-    notebooks = notebook_targets.run(jobs=min(jobs, 2), progress=progress)
-    for kind, results in (("figure", figures), ("notebook", notebooks)):
-        for r in results:
-            if r.status == "failed":
-                ok = False
-                print(f"\n{kind} {r.name!r} failed:\n{r.error}", file=sys.stderr)
-        built = sum(r.status not in ("cached", "failed") for r in results)
-        if verbose:
-            print(summary_table(results, kind, results[0].status if built else "built")
-                  if built or not ok else
-                  f"{len(results)} {kind}s cached", flush=True)
-    if ok:
-        facts_file = figure_targets.DEFAULT_OUT / "facts.json"
-        facts = json.loads(facts_file.read_text(encoding="utf-8"))
-        plugin.share(plugin.shared_key(figure_targets.DEFAULT_OUT, notebook_targets.DEFAULT_SRC,
-                                       notebook_targets.DEFAULT_CACHE),
-                     registry, facts, {f"notebooks/{r.name}.ipynb": r for r in notebooks})
-    return ok
+def staging_of(site: Path) -> Path:
+    return site.with_name(f".{site.name}.staging")
 
 
-# mkdocs-jupyter imports these when its plugin loads (about 1 s: nbconvert, jupytext), yet a
-# warm build takes every notebook page from mkdocs-jupyter's own cache and never calls them.
-DEFERRED_IMPORTS = ("jupytext", "mkdocs_jupyter.convert")
+def publish(staging: Path, site: Path) -> None:
+    """Put the staged site in the place of the published one: two renames, the old site
+    kept until the new one is in place (and put back if a build died between them)."""
+    old = site.with_name(f".{site.name}.old")
+    if old.exists():
+        shutil.rmtree(old)
+    if site.exists():
+        os.rename(site, old)
+    os.rename(staging, site)
+    shutil.rmtree(old, ignore_errors=True)
 
 
-def defer_imports(names=DEFERRED_IMPORTS) -> None:
-    """Load each module on its first use instead (importlib's LazyLoader): a cold build
-    that converts a notebook loads it then, a warm one never does."""
-    import importlib
-    import importlib.util
-
-    for name in names:
-        if name in sys.modules:
-            continue
-        spec = importlib.util.find_spec(name)
-        if spec is None or spec.loader is None:
-            continue
-        spec.loader = importlib.util.LazyLoader(spec.loader)
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[name] = module
-        spec.loader.exec_module(module)
-        parent, _, child = name.rpartition(".")
-        if parent:
-            setattr(importlib.import_module(parent), child, module)
+def recover(site: Path) -> None:
+    """A build killed between publish's two renames left the last good site aside."""
+    old = site.with_name(f".{site.name}.old")
+    if not site.exists() and old.exists():
+        os.rename(old, site)
 
 
-def build_site(config_file: Path, codes: list[str] | None = None, jobs: int = 2,
-               verbose: bool = True) -> dict[str, float]:
-    """Build every language (or those given) in this process; seconds per language."""
-    config_file = Path(config_file).resolve()
-    codes = codes or languages(config_file)
-    logging.getLogger("mkdocs").setLevel(logging.WARNING)
-    if not logging.getLogger("mkdocs").handlers:
-        handler = logging.StreamHandler()
-        handler.setFormatter(logging.Formatter("%(levelname)s - %(message)s"))
-        logging.getLogger("mkdocs").addHandler(handler)
+def prepare(site_langs: list[languages.SiteLanguage], jobs: int, verbose: bool) -> Computed:
+    """What every language shares, computed with the paths the plugin's options give."""
+    config = site_langs[0].config
+    root = Path(config.config_file_path).parent
+    options = config.plugins[PLUGIN].config
+    return compute(root, root / options.figures_dir, root / options.notebooks_dir,
+                   root / options.cache_dir, jobs=jobs,
+                   progress=show_progress if verbose else None,
+                   log=print if verbose else (lambda _: None))
+
+
+def build_languages(site_langs: list[languages.SiteLanguage], computed: Computed,
+                    verbose: bool = True) -> dict[str, float]:
+    """MkDocs' build of each language, in order (the original first: it empties the
+    folder); seconds per language."""
+    from mkdocs.commands.build import build
+
     seconds = {}
-    defer_imports()
-    if plugin.SHARED is None:
-        plugin.SHARED = {}
-    try:
-        for code in codes:
-            seconds[code] = build_language(config_file, code)
-            if verbose:
-                print(f"mkdocs build ({code}): {seconds[code]:.2f} s", flush=True)
-    finally:
-        plugin.SHARED = None
+    for lang in site_langs:
+        plugin = lang.config.plugins[PLUGIN]
+        plugin.i18n, plugin.computed = lang.build, computed
+        start = time.perf_counter()
+        lang.config.plugins.on_startup(command="build", dirty=False)
+        try:
+            build(lang.config)
+        finally:
+            lang.config.plugins.on_shutdown()
+        seconds[lang.code] = time.perf_counter() - start
+        if verbose:
+            print(f"mkdocs build ({lang.code}): {seconds[lang.code]:.2f} s", flush=True)
     return seconds
+
+
+def print_editions(staging: Path, site_langs: list[languages.SiteLanguage], original: str,
+                   force: bool) -> None:
+    """Each language's PDF into the staging folder; the languages come from the
+    configuration, never from a rendered page."""
+    from ..print_edition import edition
+
+    chapters = {lang.code: "" if lang.code == original else f"{lang.code}/" for lang in site_langs}
+    for lang, path, status, seconds in edition.build(staging, force=force, langs=chapters):
+        print(f"pdf {lang}: {status} {path.relative_to(staging)} "
+              f"({path.stat().st_size / 1e6:.2f} MB, {seconds:.1f} s)", flush=True)
+
+
+def build_site(config_file: Path, site_dir: Path | None = None, codes: list[str] | None = None,
+               jobs: int = 2, force_pdf: bool = False, verbose: bool = True) -> None:
+    """Build, print and publish; raises Busy, MkDocsException or the print step's error,
+    leaving the published site untouched."""
+    config_file = Path(config_file).resolve()
+    root = config_file.parent
+    site = Path(site_dir or root / str(languages.read_config(config_file).get("site_dir")
+                                      or "site")).resolve()
+    staging = staging_of(site)
+    with build_lock(root):
+        recover(site)
+        if staging.exists():
+            shutil.rmtree(staging)
+        try:
+            site_langs = languages.derive(config_file, site_dir=staging, codes=codes)
+            computed = prepare(site_langs, jobs, verbose)
+            build_languages(site_langs, computed, verbose)
+            print_editions(staging, site_langs, site_langs[0].build.project.original, force_pdf)
+        except BaseException:
+            shutil.rmtree(staging, ignore_errors=True)
+            raise
+        publish(staging, site)
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m ml4a_figs.site",
-                                     description="Build every language of the site in one process.")
+                                     description="Build every language of the site and its "
+                                                 "printable edition, then publish them.")
     parser.add_argument("languages", nargs="*", help="language codes (default: all)")
     parser.add_argument("-f", "--config-file", type=Path, default=Path("mkdocs.yml"))
+    parser.add_argument("-d", "--site-dir", type=Path, help="default: site_dir of mkdocs.yml")
     parser.add_argument("--jobs", "-j", type=int, default=os.cpu_count() or 1)
+    parser.add_argument("--force-pdf", action="store_true", help="reprint every PDF")
     args = parser.parse_args(argv)
-    os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
-    start = time.perf_counter()
-    plugin.SHARED = {}
-    try:
-        if not prepare(args.jobs):
-            return 1
-        build_site(args.config_file, args.languages or None, jobs=args.jobs)
-    except KeyboardInterrupt:
-        print("interrupted", file=sys.stderr)
-        return 130
-    except Exception as exc:  # MkDocs' Abort, a PluginError: the message says what and where
-        from mkdocs.exceptions import MkDocsException
+    from ..print_edition import edition, printer
 
-        if not isinstance(exc, MkDocsException):
-            raise
-        print(f"error: {exc}", file=sys.stderr)
+    log = logging.getLogger("mkdocs")
+    log.setLevel(logging.WARNING)
+    if not log.handlers:
+        handler = logging.StreamHandler()
+        handler.setFormatter(logging.Formatter("%(levelname)s - %(message)s"))
+        log.addHandler(handler)
+    start = time.perf_counter()
+    try:
+        build_site(args.config_file, args.site_dir, args.languages or None, jobs=args.jobs,
+                   force_pdf=args.force_pdf)
+    except KeyboardInterrupt:
+        print("interrupted: the published site is unchanged", file=sys.stderr)
+        return 130
+    except (Busy, MkDocsException, edition.EditionError, printer.PrintError) as exc:
+        # MkDocs' Abort, a PluginError, the print step: the message says what and where
+        print(f"error: {exc}\nthe published site is unchanged", file=sys.stderr)
         return 1
     print(f"site built in {time.perf_counter() - start:.2f} s")
     return 0

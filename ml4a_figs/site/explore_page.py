@@ -9,8 +9,8 @@ marker expands into three parts, each a plain figure reference or an empty box:
   the controls and the precomputed states (class `screen-only`);
 - the print breakout, small multiples for paper (class `print-only`).
 
-Control labels come from explore_strings.json in the page's language (English
-where a string is missing); the script sets them as text, never as HTML.
+Control labels come from `explore:` in the page language's docs/<lang>/language.yml
+(English where a string is missing); the script sets them as text, never as HTML.
 """
 
 from __future__ import annotations
@@ -23,7 +23,6 @@ from pathlib import Path
 
 from ..figures.references import EXPLORE_REF
 
-STRINGS_FILE = Path(__file__).resolve().parent / "explore_strings.json"
 SUFFIX = ".explore.json"
 
 
@@ -31,22 +30,13 @@ class ExploreError(ValueError):
     pass
 
 
-@functools.lru_cache(maxsize=8)
-def _strings(mtime_ns: int) -> dict:
-    return json.loads(STRINGS_FILE.read_text(encoding="utf-8"))
-
-
-def strings_for(lang: str, figure: str) -> dict:
-    """The common and the figure's UI strings in `lang`, English where missing."""
-    table = _strings(STRINGS_FILE.stat().st_mtime_ns)
-    english, local = table["en"], table.get(lang, {})
-    if figure not in english:
-        raise ExploreError(f"{STRINGS_FILE.name} has no strings for explorable {figure!r}")
-    out = {}
-    for part in ("common", figure):
-        out.update(english[part])
-        out.update(local.get(part, {}))
-    return out
+def strings_for(table: dict, figure: str) -> dict:
+    """The common and the figure's UI strings, from the language's `explore:` table
+    (already merged over the English one)."""
+    if figure not in table:
+        raise ExploreError(f"docs/en/language.yml: explore: has no part for explorable "
+                           f"{figure!r}")
+    return {**table.get("common", {}), **table[figure]}
 
 
 @functools.lru_cache(maxsize=32)
@@ -73,7 +63,7 @@ def _svg_size(path: Path) -> str:
     return f'{{ width="{width}" height="{height}" loading="lazy" decoding="async" }}'
 
 
-def expand(markdown: str, *, lang: str, figures_dir: Path, known: set, up: str,
+def expand(markdown: str, *, strings: dict, figures_dir: Path, known: set, up: str,
            where) -> str:
     """Replace every explore marker; `where(text)` names the source line for errors."""
 
@@ -82,7 +72,7 @@ def expand(markdown: str, *, lang: str, figures_dir: Path, known: set, up: str,
         if name not in known or not (Path(figures_dir) / f"{name}{SUFFIX}").is_file():
             raise ExploreError(f"{where(match.group(0))}: unknown explorable figure {name!r}")
         head = header(figures_dir, name)
-        strings = strings_for(lang, head["figure"])
+        words = strings_for(strings, head["figure"])
         backgrounds = {f.name[len(name) + 1:]: f.name
                        for f in Path(figures_dir).glob(f"{name}.*")
                        if f.suffix in (".svg", ".webp")}
@@ -97,13 +87,13 @@ def expand(markdown: str, *, lang: str, figures_dir: Path, known: set, up: str,
                  f'<div class="{static_class}" markdown>', "",
                  f"![{alt}](figure:{head['static']})", "", "</div>",
                  f'<div class="explore-widget screen-only" hidden role="group" '
-                 f'aria-label="{html.escape(strings["label"])}" '
+                 f'aria-label="{html.escape(words["label"])}" '
                  f'data-explore="{up}figures/{name}{SUFFIX}" '
                  f'data-background="{up}figures/{background}" '
                  + (f'data-phone="{up}figures/{phone}" ' if phone else "")
                  + (f'data-background-dark="{up}figures/{dark_wide}" ' if dark_wide else "")
                  + (f'data-phone-dark="{up}figures/{dark_phone}" ' if dark_phone else "") +
-                 f'data-strings="{html.escape(json.dumps(strings, ensure_ascii=False))}">'
+                 f'data-strings="{html.escape(json.dumps(words, ensure_ascii=False))}">'
                  f'</div>']
         if head["print"]:
             size = _svg_size(Path(figures_dir) / f"{head['print']}.svg")

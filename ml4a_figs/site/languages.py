@@ -1,19 +1,23 @@
-"""One MkDocs build per language: the site layer of the translations (ml4a_figs/i18n/).
+"""The site's languages, each one plain MkDocs configuration: `make site` builds them all.
 
-`ML4A_LANG=ko mkdocs build` builds Korean: `configure` points docs_dir at docs/ko,
-site_dir at site/ko, the theme and search at Korean, translates the site name and the
-nav; `LanguageBuild` checks the language's files before MkDocs reads them and assembles
-each page (translated sections, the others in English under a note). mkdocs.yml is read
-with MkDocs' own loader (`project`), so its !ENV and !relative tags mean what they mean to
-MkDocs; our former hand-written YAML loader read them as nothing.
+`derive` reads mkdocs.yml once with MkDocs' own loader (its !ENV and !relative tags mean
+what they mean to MkDocs) and, for each line of extra.alternate (the original first), gives
+MkDocs' `load_config` the keys that differ for that language: docs/<lang> and site/<lang>,
+Material's theme and search in that language, the translated site name and nav, and
+extra.i18n (the language, and the way up to the site's root that the language menu takes).
+The configurations are built once and handed to the build; nothing is read from the
+environment. `LanguageBuild` is what the project's plugin needs for one language's pages:
+the translation checked before MkDocs reads it, and each page assembled from the translated
+sections and the English ones it lacks (ml4a_figs/i18n/).
 """
 
 from __future__ import annotations
 
+import copy
 import html
-import os
 import posixpath
 import re
+from dataclasses import dataclass
 from pathlib import Path
 
 from mkdocs.exceptions import PluginError
@@ -22,11 +26,9 @@ from ..i18n import published, sanitize
 from ..i18n.assembly import GUIDE, assemble
 from ..i18n.problems import TranslationError, rel
 from ..i18n.sections import read
-from ..i18n.status import (STRINGS_FILE, PageStatus, Project, from_config, languages,
-                           section_states)
+from ..i18n.status import STRINGS_FILE, PageStatus, Project, from_config, section_states
 
-ENV = "ML4A_LANG"  # the language a build is for; unset = the original
-THEME_DIR = Path(__file__).resolve().parent / "i18n_theme"
+PRINT_LINK = "ml4a-print-edition"  # the plugin linking the PDF, left out where none is printed
 
 
 class I18nError(PluginError):
@@ -38,16 +40,21 @@ class I18nError(PluginError):
         super().__init__("bad input in a translation:\n" + "\n".join(problems))
 
 
-def project(root: Path | str) -> Project:
-    """The project of the mkdocs.yml in `root`, read by MkDocs' own YAML loader (with
-    its tags and INHERIT), without validating or loading any plugin."""
+def read_config(config_file: Path | str) -> dict:
+    """mkdocs.yml as MkDocs reads it (its tags and INHERIT), not yet validated."""
     from mkdocs.config.defaults import MkDocsConfig
     from mkdocs.utils.yaml import get_yaml_loader, yaml_load
 
-    config_file = Path(root).resolve() / "mkdocs.yml"
+    config_file = Path(config_file).resolve()
     loader = get_yaml_loader(config=MkDocsConfig(config_file_path=str(config_file)))
     with open(config_file, "rb") as f:
-        return from_config(config_file.parent, yaml_load(f, loader))
+        return yaml_load(f, loader) or {}
+
+
+def project(root: Path | str) -> Project:
+    """The project of the mkdocs.yml in `root` (languages, docs, strings)."""
+    root = Path(root).resolve()
+    return from_config(root, read_config(root / "mkdocs.yml"))
 
 
 def plain_text(text: str) -> str:
@@ -63,6 +70,136 @@ def _line_of_lang(config_file: Path, code: str) -> int:
     lines = config_file.read_text(encoding="utf-8").split("\n")
     return next((n for n, l in enumerate(lines, start=1)
                  if re.search(rf"lang:\s*{re.escape(code)}\b", l)), 1)
+
+
+def check(proj: Project, config_file: Path) -> None:
+    """Every line of extra.alternate is a language this site can build, before any is
+    built: no menu links to a language that fails."""
+    import material
+
+    problems = proj.language_problems(config_file)
+    partials = Path(material.__file__).parent / "templates" / "partials" / "languages"
+    for lang in proj.translations:
+        if not (partials / f"{lang.code}.html").is_file():
+            problems.append(f"{rel(config_file, proj.root)}:{_line_of_lang(config_file, lang.code)}: "
+                            f"the theme has no translation for {lang.code!r} (partials/languages/"
+                            f"{lang.code}.html); use one of Material's language codes")
+    if problems:
+        raise I18nError(problems)
+
+
+@dataclass(frozen=True)
+class SiteLanguage:
+    """One language of the site: its validated MkDocs configuration and its pages' state."""
+    code: str
+    config: object  # MkDocsConfig
+    build: "LanguageBuild"
+
+
+def derive(config_file: Path | str, site_dir: Path | str | None = None,
+           codes: list[str] | None = None, print_link: bool = True) -> list[SiteLanguage]:
+    """The configuration of each language (all, or `codes`), the original first, built
+    into `site_dir` (default: mkdocs.yml's). `print_link=False` leaves out the link to the
+    printable edition (`make serve` prints none)."""
+    from mkdocs.config import load_config
+
+    config_file = Path(config_file).resolve()
+    raw = read_config(config_file)
+    proj = from_config(config_file.parent, raw)
+    check(proj, config_file)
+    known = [lang.code for lang in proj.languages]
+    unknown = [c for c in codes or [] if c not in known]
+    if unknown:
+        raise I18nError([f"{rel(config_file, proj.root)}:1: {', '.join(unknown)}: not a "
+                         f"language of this site; its languages are the lang of each line of "
+                         f"extra.alternate: {', '.join(known)}"])
+    site_dir = Path(site_dir) if site_dir else config_file.parent / str(raw.get("site_dir") or "site")
+    out = []
+    for lang in proj.languages:
+        if codes and lang.code not in codes:
+            continue
+        up = "../" * (lang.link.strip("/").count("/") + 1) if lang.link.strip("/") else ""
+        options = _options(raw, proj, lang.code, up, site_dir, print_link)
+        config = load_config(str(config_file), **options)
+        out.append(SiteLanguage(lang.code, config, LanguageBuild(proj, lang.code, up)))
+    return out
+
+
+def _options(raw: dict, proj: Project, code: str, up: str, site_dir: Path,
+             print_link: bool) -> dict:
+    """The keys of mkdocs.yml that differ for the language `code` (copies: MkDocs'
+    validation consumes the plugin entries it is given)."""
+    raw = copy.deepcopy(raw)
+    plugins = raw.get("plugins") or []
+    if isinstance(plugins, dict):  # MkDocs also takes plugins as a mapping
+        plugins = [{name: value} for name, value in plugins.items()]
+    if not print_link:
+        plugins = [p for p in plugins if _plugin_name(p) != PRINT_LINK]
+    try:
+        strings = proj.strings(code)
+    except TranslationError as exc:
+        raise I18nError(exc.problems) from None
+    # extra.i18n: the language, the way up to the site's root, the PDF's words
+    options = {"site_dir": str(site_dir),
+               "extra": dict(raw.get("extra") or {}, i18n={
+                   "lang": code, "up": up, "print": strings.get("print") or {}}),
+               "plugins": plugins}
+    if strings.get("copyright"):  # the footer's licence line, in the language's words
+        options["copyright"] = copyright_html(proj, strings["copyright"])
+    if code == proj.original:
+        return options
+    theme = raw.get("theme") or {}
+    theme = {"name": theme} if isinstance(theme, str) else dict(theme)
+    options.update(docs_dir=str(proj.docs(code)), site_dir=str(site_dir / code),
+                   theme=dict(theme, language=code),
+                   plugins=[_search_in(p, code, proj.original) for p in plugins])
+    for key in ("site_name", "site_description"):
+        if strings.get(key):
+            options[key] = plain_text(strings[key])
+    if strings.get("nav") and raw.get("nav"):
+        words = {k: plain_text(v) for k, v in strings["nav"].items() if isinstance(v, str)}
+        options["nav"] = _translate_nav(raw["nav"], words)
+    return options
+
+
+def copyright_html(proj: Project, markdown: str) -> str:
+    """language.yml's licence line (Markdown, links allowed) as the footer's HTML, cleaned
+    by the translations' allowlist."""
+    rendered = proj.render(markdown).strip()
+    if rendered.startswith("<p>") and rendered.endswith("</p>"):
+        rendered = rendered[3:-4]
+    return sanitize.clean(rendered, build=True)
+
+
+def _plugin_name(entry) -> str:
+    return entry if isinstance(entry, str) else next(iter(entry), "")
+
+
+def _search_in(entry, code: str, original: str):
+    """The search plugin's entry, tokenising for the language and for English (the
+    sections that fall back), unless mkdocs.yml sets its languages itself."""
+    if _plugin_name(entry) not in ("search", "material/search"):
+        return entry
+    name = _plugin_name(entry)
+    options = dict(entry[name] or {}) if isinstance(entry, dict) else {}
+    if options.get("lang"):
+        return entry
+    import material
+
+    lunr = Path(material.__file__).parent / "templates" / "assets" / "javascripts" / "lunr" / "min"
+    base = code.split("-")[0]
+    langs = [base] if (lunr / f"lunr.{base}.min.js").is_file() else []
+    options["lang"] = langs + [original] if original not in langs else langs
+    options.setdefault("pipeline", ["stopWordFilter"])  # as the English site's (Material's "en")
+    return {name: options}
+
+
+def _translate_nav(nav, words: dict):
+    if isinstance(nav, list):
+        return [_translate_nav(item, words) for item in nav]
+    if isinstance(nav, dict):
+        return {words.get(k, k): _translate_nav(v, words) for k, v in nav.items()}
+    return nav
 
 
 class LanguageBuild:
@@ -149,6 +286,30 @@ class LanguageBuild:
             raise I18nError(problems)
         return content
 
+    def fallback_lang(self, key: str) -> str | None:
+        """The original's code when this language's language.yml lacks `key` (its words
+        are then the original's, marked lang= on the page), else None."""
+        if self.is_original or self.project.defines(self.code, key):
+            return None
+        return self.project.original
+
+    def notebook_note(self, content: str) -> str:
+        """A notebook page of a translation is the original's notebook: say so under its
+        title, in the reader's language, as an untranslated page says it."""
+        if self.is_original:
+            return content
+        guide = "../../translating/"  # from notebooks/NAME/ to the guide of this language
+        body = self.strings["untranslated_page"].format(guide=guide)
+        note = sanitize.clean(
+            '<div class="admonition info i18n-note"><p class="admonition-title">'
+            f'{html.escape(plain_text(self.strings["untranslated_page_title"]))}</p>'
+            f'{self.project.render(body)}</div>', build=True)
+        end = content.find("</h1>")
+        if end < 0:
+            return note + content
+        end += len("</h1>")
+        return content[:end] + note + content[end:]
+
     def summary(self) -> str:
         if self.is_original or not self.statuses:
             return ""
@@ -159,79 +320,9 @@ class LanguageBuild:
         return "\n".join(lines)
 
 
-def configure(config, root: Path | str) -> LanguageBuild:
-    """Set up the build for the language in $ML4A_LANG (the original when unset):
-    docs_dir docs/<lang>, site_dir site/<lang>, theme and search language, translated
-    site name and nav; and the switcher that opens the same page in another language."""
-    root = Path(root)
-    original = config.theme["language"] if "language" in config.theme else "en"
-    english_docs = Path(config.docs_dir)
-    extra = config.extra or {}
-    langs = languages(extra, original)
-    extensions = [{name: dict(config.mdx_configs.get(name, {}))}
-                  for name in config.markdown_extensions if isinstance(name, str)]
-    proj = Project(root, original, english_docs, langs, extensions,
-                   list(extra.get("alternate") or []))
-    code = os.environ.get(ENV, "").strip() or original
-    if code not in [lang.code for lang in langs]:
-        raise PluginError(f"{ENV}={code}: not a language of this site; the languages are the "
-                          f"lang of each line of extra.alternate in mkdocs.yml: "
-                          f"{', '.join(l.code for l in langs)}")
-    if THEME_DIR not in map(Path, config.theme.dirs):
-        config.theme.dirs.insert(0, str(THEME_DIR))
-    # every language line is checked by every build, the original's first: the English
-    # site never publishes a menu link to a language that cannot be built
-    problems = proj.language_problems(Path(config.config_file_path))
-    for lang in proj.translations:
-        if not any((Path(d) / "partials" / "languages" / f"{lang.code}.html").is_file()
-                   for d in config.theme.dirs):
-            line = _line_of_lang(Path(config.config_file_path), lang.code)
-            problems.append(f"{rel(Path(config.config_file_path), root)}:{line}: the theme has "
-                            f"no translation for {lang.code!r} (partials/languages/"
-                            f"{lang.code}.html); use one of Material's language codes")
-    if problems:
-        raise I18nError(problems)
-    up = ""
-    if code != original:
-        docs = proj.docs(code)
-        config.docs_dir = str(docs)
-        config.site_dir = str(Path(config.site_dir) / code)
-        config.theme["language"] = code
-        link = next(l.link for l in langs if l.code == code).strip("/")
-        up = "../" * (link.count("/") + 1) if link else ""
-        _configure_search(config, code, original)
-        try:
-            strings = proj.strings(code)
-        except TranslationError as exc:
-            raise I18nError(exc.problems) from None
-        for key in ("site_name", "site_description"):
-            if strings.get(key):
-                config[key] = plain_text(strings[key])
-        if strings.get("nav") and config.nav:
-            words = {k: plain_text(v) for k, v in strings["nav"].items() if isinstance(v, str)}
-            config.nav = _translate_nav(config.nav, words)
-    config.extra["i18n"] = {"lang": code, "up": up}
-    return LanguageBuild(proj, code, up)
-
-
-def _configure_search(config, code: str, original: str) -> None:
-    """Search tokenised for the language and for English (the sections that fall back)."""
-    plugin = config.plugins.get("material/search") or config.plugins.get("search")
-    if plugin is None or getattr(plugin.config, "lang", None):
-        return
-    import material
-
-    lunr = Path(material.__file__).parent / "templates" / "assets" / "javascripts" / "lunr" / "min"
-    base = code.split("-")[0]
-    langs = [base] if (lunr / f"lunr.{base}.min.js").is_file() else []
-    plugin.config.lang = langs + [original] if original not in langs else langs
-    if plugin.config.pipeline is None:  # as the English site's (Material's "en" default)
-        plugin.config.pipeline = ["stopWordFilter"]
-
-
-def _translate_nav(nav, words: dict):
-    if isinstance(nav, list):
-        return [_translate_nav(item, words) for item in nav]
-    if isinstance(nav, dict):
-        return {words.get(k, k): _translate_nav(v, words) for k, v in nav.items()}
-    return nav
+def original(config_file: Path | str) -> LanguageBuild:
+    """The original language's pages, for a plain `mkdocs build` of mkdocs.yml."""
+    config_file = Path(config_file).resolve()
+    proj = from_config(config_file.parent, read_config(config_file))
+    check(proj, config_file)
+    return LanguageBuild(proj, proj.original, "")

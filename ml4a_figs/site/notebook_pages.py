@@ -240,23 +240,20 @@ def recorded_alt_texts(notebook: Path) -> dict[str, str]:
     return alts
 
 
-# Every language renders the same notebook to the same HTML: walked once per process.
-_REWRITTEN: dict[tuple, PageParts] = {}
-
-
 def rewrite_notebook_page(content: str, render: Callable[[str, bool], str],
-                          notebook: Path) -> PageParts:
+                          notebook: Path, done: dict) -> PageParts:
     """Every pass above in one walk: the page with `CSS_PLACEHOLDER` where its first
-    <style> was, the CSS taken out, and the classes the page uses."""
+    <style> was, the CSS taken out, and the classes the page uses. Every language renders
+    the same notebook to the same HTML: `done` (shared by the languages) keeps the walk."""
     try:
         stat = Path(notebook).stat()
         version = (stat.st_mtime_ns, stat.st_size)
     except OSError:
         version = None
     key = (hashlib.sha256(content.encode("utf-8")).hexdigest(), str(notebook), version)
-    if key not in _REWRITTEN:
-        if len(_REWRITTEN) > 64:  # a long `mkdocs serve` keeps only recent pages
-            _REWRITTEN.clear()
-        _REWRITTEN[key] = _walk(content, render=render, alts=recorded_alt_texts(notebook),
+    if key not in done:
+        if len(done) > 64:  # a long `mkdocs serve` keeps only recent pages
+            done.clear()
+        done[key] = _walk(content, render=render, alts=recorded_alt_texts(notebook),
                                 keep_styles=False)
-    return _REWRITTEN[key]
+    return done[key]

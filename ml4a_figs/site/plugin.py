@@ -1,8 +1,8 @@
 """MkDocs plugin: the bridge between what the build engine computed and the pages.
 
-- before a build, brings the figures, facts and notebooks up to date (build engine,
-  ml4a_figs.pipeline; a no-op when nothing is stale), once for all languages when
-  ml4a_figs.site.build builds them in one process;
+- before a build, brings the figures, facts and notebooks up to date (site/computed.py;
+  a no-op when nothing is stale), or takes them from site/build.py, which computes them
+  once for every language;
 - publishes figures/, the shared assets and the executed notebooks without copying them
   into docs/;
 - rewrites each page (site/pages.py): facts, figure references, math typeset by KaTeX;
@@ -12,7 +12,6 @@
 from __future__ import annotations
 
 import hashlib
-import json
 import re
 from pathlib import Path
 
@@ -22,55 +21,17 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files
 
-from .. import cache_check, download_box, i18n, package_wheel
+from .. import cache_check, download_box, i18n
 from ..i18n.limits import MAX_PAGE_HTML_BYTES
 from ..i18n.problems import rel
 from ..mathrender import KatexRenderer, MathError, katex_dir
-from ..notebooks import targets as notebook_targets
-from ..pipeline import figures as figure_targets
 from ..figures.references import outside_code
 from . import explore_page, languages, notebook_css, notebook_pages, pages
+from ..pipeline import figures as figure_targets
+from .computed import Computed, compute
 from .unrendered import source_needle, unrendered
 
 log = get_plugin_logger(__name__)
-
-# Set by site/build.py while it builds every language in one process: what the first
-# language's build computed (figures, facts, notebooks), reused by the others.
-SHARED: dict | None = None
-
-
-class _TemplatesInMemory:
-    """Material's templates compiled once per process, not once per language (jinja2's
-    bytecode cache interface, kept in memory: nothing compiled is read back from disk)."""
-
-    def __init__(self):
-        from jinja2 import BytecodeCache
-
-        class Cache(BytecodeCache):
-            store: dict = {}
-
-            def load_bytecode(self, bucket):
-                if bucket.key in self.store:
-                    bucket.bytecode_from_string(self.store[bucket.key])
-
-            def dump_bytecode(self, bucket):
-                self.store[bucket.key] = bucket.bytecode_to_string()
-
-        self.cache = Cache()
-
-
-_TEMPLATES: _TemplatesInMemory | None = None
-
-
-def shared_key(figures_dir: Path, notebooks_dir: Path, notebooks_cache: Path) -> tuple:
-    return tuple(str(Path(p).resolve()) for p in (figures_dir, notebooks_dir, notebooks_cache))
-
-
-def share(key: tuple, registry: dict, facts: dict, notebooks: dict) -> None:
-    """What the build engine brought up to date, for every language built after this."""
-    if SHARED is not None:
-        SHARED[key] = (registry, facts, notebooks)
-
 
 class FiguresConfig(Config):
     figures_dir = c.Type(str, default="figures")
@@ -81,88 +42,44 @@ class FiguresConfig(Config):
 
 
 class FiguresPlugin(BasePlugin[FiguresConfig]):
-    @event_priority(100)  # before the search plugin reads the language
+    # Set by site/build.py, which builds every language: this language's pages, and what
+    # every language shares. A plain `mkdocs build` computes both itself (the original).
+    i18n: languages.LanguageBuild | None = None
+    computed: Computed | None = None
+
     def on_config(self, config):
         self.root = Path(config.config_file_path).resolve().parent
-        # ML4A_LANG=ko: docs/ko -> site/ko, Korean theme and search (ml4a_figs/site/languages.py)
-        self.i18n = languages.configure(config, self.root)
+        if self.i18n is None:
+            self.i18n = languages.original(config.config_file_path)
+            words = self.i18n.strings  # what site/languages.py's options set for a language
+            if words.get("copyright") and not config.copyright:
+                config.copyright = languages.copyright_html(self.i18n.project, words["copyright"])
         download_box.configure_theme(config)  # the header's repo_url link, offline
         self.figures_dir = self.root / self.config.figures_dir
         self.assets_dir = self.root / self.config.assets_dir
         self.math = KatexRenderer(self.root, self.root / self.config.cache_dir / "katex.json")
         self.notebooks_dir = self.root / self.config.notebooks_dir
-        self.notebooks_cache = self.root / self.config.cache_dir / "notebooks"
         return config
 
     def on_pre_build(self, config):
-        """Bring what is computed up to date; before every build and `serve` rebuild."""
+        """Bring what is computed up to date (`mkdocs serve`: before every rebuild)."""
         jupyter = config.plugins.get("mkdocs-jupyter")
         if jupyter is not None:  # its damaged cache entries, rebuilt instead of a traceback
             cache_check.prune_json_entries(self.root / jupyter.config["cache_dir"],
                                            ("content", "toc_tokens"))
-        key = shared_key(self.figures_dir, self.notebooks_dir, self.notebooks_cache)
-        if SHARED is not None and key in SHARED:
-            self.registry, self.facts, self.notebooks = SHARED[key]
-        else:
-            self.registry, self.facts = self._build_figures()
-            self.notebooks = self._run_notebooks()
-            share(key, self.registry, self.facts, self.notebooks)
+        if self.computed is None:
+            self.computed = compute(self.root, self.figures_dir, self.notebooks_dir,
+                                    self.root / self.config.cache_dir, jobs=self.config.jobs,
+                                    log=log.info)
+        self.registry, self.facts = self.computed.registry, self.computed.facts
+        self.notebooks, self.wheel = self.computed.notebooks, self.computed.wheel
         self.i18n.names = (set(self.registry), set(self.facts))
-        wheel_key = ("wheel", str(self.root))
-        if SHARED is not None and wheel_key in SHARED:
-            self.wheel = SHARED[wheel_key]
-        else:
-            self.wheel = self._build_wheel()
-            if SHARED is not None:
-                SHARED[wheel_key] = self.wheel
         self.notebook_css: dict[str, str] = {}
         self.notebook_classes: set[str] = set()
         self.search_html: dict[str, str] = {}
 
-    def _build_figures(self):
-        registry = figure_targets.scan()  # once per build: the engine and the pages share it
-        results = figure_targets.build(out_dir=self.figures_dir, jobs=self.config.jobs,
-                                       registry=registry)
-        for r in results:
-            if r.status == "built":
-                log.info(f"figure {r.name} drawn in {r.seconds:.2f} s")
-        failed = [r for r in results if r.status == "failed"]
-        if failed:
-            for r in failed:
-                log.error(f"figure {r.name} failed:\n{r.error}")
-            raise PluginError(f"{len(failed)} figure(s) failed: {', '.join(r.name for r in failed)}")
-        facts = json.loads((self.figures_dir / "facts.json").read_text(encoding="utf-8"))
-        return registry, facts
-
-    def _build_wheel(self) -> Path:
-        """The package as a wheel, served beside the notebooks (ml4a_figs/package_wheel.py)."""
-        try:
-            wheel, built = package_wheel.cached(
-                package_wheel.PROJECT_ROOT, self.root / self.config.cache_dir / "wheel")
-        except package_wheel.WheelError as exc:
-            raise PluginError(str(exc)) from None
-        if built:
-            log.info(f"wheel {wheel.name} built")
-        return wheel
-
-    def _run_notebooks(self) -> dict:
-        """Execute the stale notebooks (after the figures: they may import the same code)."""
-        results = notebook_targets.run(src_dir=self.notebooks_dir, cache_dir=self.notebooks_cache,
-                                       jobs=self.config.jobs)
-        for r in results:
-            if r.status == "executed":
-                log.info(f"notebook {r.name} executed in {r.seconds:.2f} s")
-        failed = [r for r in results if r.status == "failed"]
-        if failed:
-            raise PluginError(f"{len(failed)} notebook(s) failed:\n"
-                              + "\n\n".join(r.error for r in failed))
-        return {f"notebooks/{r.name}.ipynb": r for r in results}
-
     def on_env(self, env, config, files):
-        global _TEMPLATES
-        if _TEMPLATES is None:
-            _TEMPLATES = _TemplatesInMemory()
-        env.bytecode_cache = _TEMPLATES.cache
+        env.bytecode_cache = self.computed.templates  # compiled once for every language
         return env
 
     # early, so mkdocs-jupyter (which turns notebooks/*.ipynb into pages) sees the notebooks
@@ -177,14 +94,20 @@ class FiguresPlugin(BasePlugin[FiguresConfig]):
         # File.generated: mkdocs-jupyter's wrapper re-derives abs_src_path from src_dir.
         for dest in self.notebooks:
             if files.get_file_from_path(dest) is None:
-                files.append(File(dest, src_dir=str(self.notebooks_cache.parent),
+                files.append(File(dest, src_dir=str(self.computed.notebooks_cache.parent),
                                   dest_dir=config.site_dir,
                                   use_directory_urls=config.use_directory_urls))
 
+        # a translation publishes its own drawing of a picture under the same name
+        # (figures/<lang>/NAME.svg, drawn in its words), where the build made one
+        code = self.i18n.code
         for fig in self.registry.values():
+            own = (set() if self.i18n.is_original else
+                   figure_targets.translated_copies(self.figures_dir, fig.name, code))
             for out in fig.output_names():
                 if not out.endswith(".json") or out.endswith(explore_page.SUFFIX):
-                    publish(self.figures_dir / out, f"figures/{out}")
+                    publish(self.figures_dir / code / out if out in own
+                            else self.figures_dir / out, f"figures/{out}")
         for path in sorted(self.assets_dir.rglob("*")):
             if path.is_file():
                 publish(path, f"assets/{path.relative_to(self.assets_dir).as_posix()}")
@@ -213,7 +136,7 @@ class FiguresPlugin(BasePlugin[FiguresConfig]):
         markdown = pages.fill_facts(markdown, self.facts, src, source)
         try:  # explorable figures: static figure, interactive box, print breakout
             markdown = outside_code(markdown, lambda text: explore_page.expand(
-                text, lang=config.theme["language"], figures_dir=self.figures_dir,
+                text, strings=self.i18n.strings["explore"], figures_dir=self.figures_dir,
                 known=set(self.registry), up="../" * page.url.count("/"),
                 where=lambda needle: f"{src}:{pages.line_of(source, needle)}"))
         except explore_page.ExploreError as exc:
@@ -311,7 +234,8 @@ class FiguresPlugin(BasePlugin[FiguresConfig]):
             except MathError as exc:
                 raise PluginError(f"{source}: cannot typeset {tex!r}: {exc}") from None
 
-        parts = notebook_pages.rewrite_notebook_page(content, render, Path(page.file.abs_src_path))
+        parts = notebook_pages.rewrite_notebook_page(content, render, Path(page.file.abs_src_path),
+                                                     self.computed.notebook_pages)
         content = parts.html
         if parts.css:
             name = f"assets/notebooks/jupyter-{hashlib.sha256(parts.css.encode()).hexdigest()[:12]}.css"
@@ -320,7 +244,10 @@ class FiguresPlugin(BasePlugin[FiguresConfig]):
             content = content.replace(notebook_pages.CSS_PLACEHOLDER,
                                       f'<link rel="stylesheet" href="{up}{name}">', 1)
         self.notebook_classes |= parts.classes
-        content = download_box.for_page(content, page, config, source, self.wheel)
+        content = self.i18n.notebook_note(content)  # a notebook page is never translated
+        content = download_box.for_page(content, page, config, source, self.wheel,
+                                        self.i18n.strings["download"],
+                                        self.i18n.fallback_lang("download"))
         if "data-search-" not in content:
             self.search_html[page.file.src_uri] = parts.search_html.replace(
                 notebook_pages.CSS_PLACEHOLDER, "")

@@ -172,7 +172,7 @@ def test_the_fit_drawn_is_the_least_squares_polynomial_of_that_degree(chapter):
 
 
 def explore_fits_seed() -> int:
-    from ml4a_figs.figures.evaluation import OVERFITTING_FIGURE_SEED
+    from ml4a_figs.figures.overfitting_record import OVERFITTING_FIGURE_SEED
 
     return OVERFITTING_FIGURE_SEED
 
@@ -191,12 +191,15 @@ def test_the_line_drawn_is_the_chosen_line_and_its_error(chapter):
     np.testing.assert_allclose(line[:, 1], m * line[:, 0] + b, atol=2 * float(pixel(boxes[0]).max()))
     dot = w.locator("circle.x-follow")
     cx, cy = float(dot.get_attribute("cx")), float(dot.get_attribute("cy"))
-    (mx, my), = to_data(boxes[2], f"{cx},{cy}")
+    (mx, _), = to_data(boxes[2], f"{cx},{cy}")
     assert mx == pytest.approx(m, abs=float(pixel(boxes[2])[0]))
+    # the error axis is logarithmic and reaches every state's error: the dot is on it
     mse = float(losses.mse(m, b, x, y))
-    if mse < boxes[2]["y"][1]:
-        assert my == pytest.approx(mse, abs=float(pixel(boxes[2])[1]))
-    assert f"{mse:.3f}" in w.locator(".explore-readout").inner_text()
+    (_, top, _, bottom), (lo, hi) = boxes[2]["box"], boxes[2]["y"]
+    assert boxes[2]["ylog"] and lo < mse < hi
+    expected_cy = bottom - np.log(mse / lo) / np.log(hi / lo) * (bottom - top)
+    assert cy == pytest.approx(expected_cy, abs=0.2)
+    assert f"{mse:#.3g}" in w.locator(".explore-readout").inner_text()
 
 
 def test_under_reduced_motion_nothing_moves_by_itself(browser, base_url):
@@ -326,3 +329,38 @@ def test_the_dark_palette_gets_the_dark_backgrounds(browser, base_url):
         assert sources() == light
     finally:
         context.close()
+
+
+def test_race_head_dots_take_their_optimizers_colour(chapter):
+    """Each optimizer's current-position dot is the colour of its path (and of its legend
+    swatch): a role rule once drew all seven in the same colour."""
+    page, _ = chapter
+    w = widget(page, "opt2a_explore")
+    colours = w.evaluate("""w => Array.from(w.querySelectorAll('polyline.x-path')).map(p => {
+        const dot = w.querySelector('circle.x-head.' + Array.from(p.classList)
+                                    .find(c => c.startsWith('x-') && c !== 'x-path'));
+        return [p.dataset.name, getComputedStyle(p).stroke, dot && getComputedStyle(dot).fill];
+    })""")
+    assert len(colours) == 7
+    for name, stroke, fill in colours:
+        assert fill == stroke, (name, stroke, fill)
+    assert len({fill for _, _, fill in colours}) == 7
+
+
+def test_the_race_status_line_follows_the_playing_animation(chapter):
+    """It read "Step 200 of 200" all through playback: it was only updated on stopping."""
+    page, _ = chapter
+    w = widget(page, "opt1a_explore")
+    play, slider = w.locator("button"), w.locator('input[type="range"]')
+    slider.focus()
+    page.keyboard.press("Home")
+    play.focus()
+    page.keyboard.press("Enter")
+    page.wait_for_function("s => +s.value > 5", arg=slider.element_handle(), timeout=5000)
+    step, status, live = w.evaluate("""w => [w.querySelector('input[type=range]').value,
+        w.querySelector('p.explore-readout').textContent,
+        w.querySelector('p.explore-readout').getAttribute('aria-live')]""")
+    page.keyboard.press("Enter")
+    assert f"Step {step} of" in status, (step, status)
+    assert live == "off"  # read once playback stops, not at every frame
+    assert w.locator("p.explore-readout").get_attribute("aria-live") == "polite"

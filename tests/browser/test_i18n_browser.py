@@ -1,7 +1,7 @@
 """Translations as a reader meets them in Chromium: the language menu opens the same page
 in the other language (every page, both directions), Korean search finds Korean words,
-Korean text is set in Noto Sans CJK KR, untranslated sections show in English under a
-translated note (screenshots in test-artifacts/i18n-*.png), and a throw-away third
+Korean text is set in Noto Sans CJK KR, untranslated sections and pages show in English
+under a translated note (screenshots in test-artifacts/i18n-*.png), and a throw-away third
 language switches like the others."""
 
 from __future__ import annotations
@@ -147,8 +147,13 @@ def test_korean_text_is_set_in_noto_sans_cjk_kr(browser, base_url):
         stack = page.evaluate(_FONTS_JS, paragraph)
         assert stack and stack.startswith('"Noto Sans CJK KR"'), stack
         assert "Noto Sans CJK KR" in _rendered_fonts(page, paragraph)
-        # an English section awaiting translation keeps the English fonts
+        # English awaiting translation keeps the English fonts: a section of /ko/ while
+        # one is left, else the guide, which is shown in English
         english = 'article div[lang="en"] p'
+        if page.locator(english).count() == 0:
+            page.goto(checks.page_url(base_url, f"/{KO}/translating/"), wait_until="load")
+            english = 'article [lang="en"] p'
+        assert page.locator(english).count() > 0, "no English text under a note to check"
         assert "Noto Sans CJK" not in page.evaluate(_FONTS_JS, english)
         # no font from another host: the site loads no web font at all
         fonts = [u for u in recorder.requests if re.search(r"\.(woff2?|ttf|otf)(\?|$)", u)
@@ -159,14 +164,80 @@ def test_korean_text_is_set_in_noto_sans_cjk_kr(browser, base_url):
         context.close()
 
 
+def _first_missing_h2() -> str | None:
+    """The id of the first ## section of the chapter that /ko/ shows in English, if any."""
+    from ml4a_figs import i18n
+
+    en = i18n.read(checks.ROOT / "docs" / "en" / "index.md", checks.ROOT)
+    ko = i18n.read(checks.ROOT / "docs" / "ko" / "index.md", checks.ROOT, derive_ids=False)
+    for s in i18n.section_states(ko, en):
+        if s.state == i18n.MISSING and s.english.level == 2:
+            return s.english.id
+    return None
+
+
+def _expected_notes() -> int:
+    from ml4a_figs import i18n
+    from ml4a_figs.site import languages
+
+    return i18n.assembled(languages.project(checks.ROOT), "ko").count("!!! info i18n-note")
+
+
+_SPLIT_WORDS_JS = """
+() => {
+  const split = [];
+  for (const a of document.querySelectorAll("article a")) {
+    const walker = document.createTreeWalker(a, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      for (const m of node.data.matchAll(/[\\uac00-\\ud7a3]+/g)) {
+        const range = document.createRange();
+        range.setStart(node, m.index);
+        range.setEnd(node, m.index + m[0].length);
+        const tops = new Set([...range.getClientRects()].map(r => Math.round(r.top)));
+        if (tops.size > 1) split.push(m[0] + " in " + a.textContent.trim());
+      }
+    }
+  }
+  return split;
+}
+"""
+
+
+def test_korean_words_in_links_are_not_split_across_lines(browser, base_url, artifacts):
+    """Korean breaks lines between words (keep-all); Material lets links break anywhere,
+    which split "고차원" into "고 / 차원" on a phone."""
+    context, page, _ = _page(browser, base_url, viewport=(390, 844))
+    try:
+        page.goto(checks.page_url(base_url, f"/{KO}/"), wait_until="load")
+        links = page.locator("article a").evaluate_all(
+            "els => els.filter(a => /[\\uac00-\\ud7a3]/.test(a.textContent))"
+            ".map(a => getComputedStyle(a).wordBreak)")
+        assert links and set(links) == {"keep-all"}, set(links)
+        assert page.evaluate(_SPLIT_WORDS_JS) == []
+        page.get_by_text("고차원 공간은").first.scroll_into_view_if_needed()
+        page.screenshot(path=artifacts / "i18n-ko-phone-link.png")
+    finally:
+        context.close()
+
+
 def test_untranslated_sections_show_in_english_under_a_korean_note(browser, base_url,
                                                                    artifacts):
+    """Checked on /ko/ while a section awaits translation (the note's markup is also
+    tested without a browser, on a partial page, in tests/test_i18n.py)."""
+    missing = _first_missing_h2()
     context, page, recorder = _page(browser, base_url)
     try:
         page.goto(checks.page_url(base_url, f"/{KO}/"), wait_until="load")
         page.wait_for_load_state("networkidle")
         page.screenshot(path=artifacts / "i18n-ko-top.png")
-        heading = page.locator("h2#linear-regression")
+        # translated sections carry no note
+        assert page.locator("h2#why-training-is-hard + .admonition.i18n-note").count() == 0
+        assert page.locator(".admonition.i18n-note").count() == _expected_notes()
+        if missing is None:  # every section translated: the guide shows the page note
+            _check_the_page_note(page, base_url, artifacts)
+            assert not checks.console_problems(recorder, f"/{KO}/")
+            return
+        heading = page.locator(f"h2#{missing}")
         assert heading.get_attribute("lang") == "en"
         note = page.locator("h2#linear-regression + .admonition.i18n-note")
         assert note.is_visible(), "no visible note under the untranslated 'Linear regression'"
@@ -175,22 +246,23 @@ def test_untranslated_sections_show_in_english_under_a_korean_note(browser, base
         guide = note.locator("a").first.evaluate("a => a.href")
         assert guide == checks.page_url(base_url, f"/{KO}/translating/"), guide
         assert context.request.get(guide).status == 200
-        body = page.locator("h2#linear-regression + .admonition.i18n-note + div[lang='en']")
-        assert "line of best fit" in body.inner_text()
+        body = page.locator(f"h2#{missing} + .admonition.i18n-note + div[lang='en']")
+        assert body.inner_text().strip()
         heading.scroll_into_view_if_needed()
         page.evaluate("window.scrollBy(0, -70)")
         page.wait_for_timeout(300)
         page.screenshot(path=artifacts / "i18n-ko-fallback-section.png")
-        # translated sections carry no note
-        assert page.locator("h2#why-training-is-hard + .admonition.i18n-note").count() == 0
-        assert page.locator(".admonition.i18n-note").count() == 8
         assert not checks.console_problems(recorder, f"/{KO}/")
-        page.goto(checks.page_url(base_url, f"/{KO}/translating/"), wait_until="load")
-        assert _html_lang(page) == KO
-        assert "아직 번역되지 않은 페이지" in page.locator(".admonition.i18n-note").inner_text()
-        page.screenshot(path=artifacts / "i18n-ko-guide-top.png")
+        _check_the_page_note(page, base_url, artifacts)
     finally:
         context.close()
+
+
+def _check_the_page_note(page, base_url, artifacts) -> None:
+    page.goto(checks.page_url(base_url, f"/{KO}/translating/"), wait_until="load")
+    assert _html_lang(page) == KO
+    assert "아직 번역되지 않은 페이지" in page.locator(".admonition.i18n-note").inner_text()
+    page.screenshot(path=artifacts / "i18n-ko-guide-top.png")
 
 
 def test_the_english_language_menu_shows_korean_in_a_korean_font(browser, base_url, artifacts):
