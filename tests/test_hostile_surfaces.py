@@ -236,7 +236,8 @@ def test_a_formula_that_expands_without_bound_is_refused_fast(project, tmp_path)
 
 def test_katex_caps_sizes(tmp_path):
     """One \\rule printed a 2,985-page PDF: sizes above maxSize are capped."""
-    from ml4a_figs.mathrender import MAX_SIZE_EM, KatexRenderer
+    from ml4a_figs import mathrender
+    from ml4a_figs.mathrender import KatexRenderer
 
     root = Path(i18n.__file__).parents[2]
     renderer = KatexRenderer(root, tmp_path / "katex.json")
@@ -245,7 +246,7 @@ def test_katex_caps_sizes(tmp_path):
     finally:
         renderer.close()
     heights = [float(h) for h in re.findall(r'height="([\d.]+)em"', html)]
-    assert heights and max(heights) <= MAX_SIZE_EM, heights
+    assert heights and max(heights) <= getattr(mathrender, "MAX_SIZE_EM", 20), heights
 
 
 # --- nothing lost silently --------------------------------------------------------------
@@ -254,8 +255,12 @@ def test_katex_caps_sizes(tmp_path):
 def test_text_hidden_by_an_unclosed_comment_fails_the_build(project, tmp_path):
     """An unclosed <!-- the source checks miss (after a line they take for a fence) hid
     every section after it; judged on the published page."""
-    line = append(project, KO, "번역한 문단.\n\n    ```\n\n<!-- 여기부터 숨겨짐\n\n"
-                               "이 문장은 사라집니다.")
+    page = project / KO
+    lines = page.read_text(encoding="utf-8").split("\n")
+    third = i18n.read(page, project, derive_ids=False).sections[2].line  # before it
+    hostile = ["번역한 문단.", "", "    ```", "", "<!-- 여기부터 숨겨짐", "", "이 문장은 사라집니다.", ""]
+    page.write_text("\n".join(lines[:third - 1] + hostile + lines[third - 1:]), "utf-8")
+    line = third
     proc, out, _ = build(project, "ko", tmp_path / "site")
     refused(out, proc, f"{KO}:{line + 4}", r"missing from the published page")
 
@@ -353,3 +358,21 @@ def test_the_guide_lists_the_classes_of_the_chapter_and_every_file():
     for name in ("docs/ko/index.md", "docs/ko/translating.md", "docs/ko/language.yml",
                  "mkdocs.yml"):
         assert f"| `{name}` |" in text, name
+
+
+@pytest.mark.parametrize("english, translated, ok", [
+    ("[Help]({guide}).", "[도움말]({guide}).", True),
+    ("[Help]({guide}).", "{0}", False),  # an IndexError traceback before
+    ("[Help]({guide}).", "{guide:>999999999}", False),  # a gigabyte before
+    ("[Help]({guide}).", "{guide.__class__}", False),
+    ("[Help]({guide}).", "{guide!r}", False),
+    ("MSE = {} at ({}, {})", "({1}, {2}) 에서 MSE = {0}", True),  # numbers reordered
+    ("MSE = {} at ({}, {})", "MSE = {3}", False),
+    ("MSE = {}", "MSE = {} {}", False),
+    ("Built on {date}", "{date} 빌드 {{괄호}}", True),
+    ("Built on {date}", "{date", False),
+])
+def test_a_text_names_only_the_fields_of_its_english_text(english, translated, ok):
+    from ml4a_figs.i18n.limits import format_field_problem
+
+    assert (format_field_problem(translated, english) is None) == ok

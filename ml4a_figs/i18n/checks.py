@@ -346,13 +346,14 @@ def check_strings(strings: dict, path: str, text: str, render: Renderer | None =
         return next((n for n, l in enumerate(file_lines, start=1)
                      if re.match(rf"\s*[\"']?{key}[\"']?\s*:", l)), 1)
 
-    if english is not None:
-        for where_key, value, original in _leaves(strings, english):
-            if why := limits.format_field_problem(value, original):
-                problems.append(f"{path}:{line_of(where_key)}: {where_key}: {why}")
-    if problems:
-        return problems
+    unfit = set()  # texts with a bad field are not filled in to be judged
+    for where_key, value, original in _leaves(strings, english) if english is not None else ():
+        if why := limits.format_field_problem(value, original):
+            unfit.add(where_key)
+            problems.append(f"{path}:{line_of(where_key)}: {where_key}: {why}")
     for key, value in strings.items():
+        if key in unfit:
+            continue
         if key == "nav":
             for name, translated in (value or {}).items():
                 if isinstance(translated, str) and (why := sanitize.plain_text_refusal(translated)):
@@ -371,11 +372,7 @@ def check_strings(strings: dict, path: str, text: str, render: Renderer | None =
                 problems.append(bounds[0].replace(f"{where}:1:", f"{where}:"))
                 continue
             filled = limits.fill(value, guide="translating.md", english="../")
-            try:
-                html = render(filled)
-            except RecursionError:
-                problems.append(f"{where}: nests too deep to render")
-                continue
+            html = render(filled)  # bounded above: no RecursionError
             if refusal := sanitize.judge(html) or integrity.judge(html, frozenset(), None):
                 problems.append(f"{where}: {refusal.what} is not allowed in a translation")
     return problems
