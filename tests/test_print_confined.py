@@ -4,7 +4,9 @@ to print, and never publishes a damaged cached PDF (issue 23)."""
 from __future__ import annotations
 
 import contextlib
+import html
 import io
+import json
 import socket
 import time
 from pathlib import Path
@@ -12,7 +14,7 @@ from pathlib import Path
 import pikepdf
 import pytest
 
-from ml4a_figs.print_edition import edition, finish, printer
+from ml4a_figs.print_edition import WORDS, WORDS_ATTR, edition, finish, printer
 
 
 @contextlib.contextmanager
@@ -74,7 +76,9 @@ def test_a_damaged_cached_pdf_is_printed_again(tmp_path, monkeypatch):
     """A truncated PDF in .cache/print-edition/ was published as if good."""
     site = tmp_path / "site"
     site.mkdir()
-    (site / "index.html").write_text("<html lang=en><h1>T</h1></html>", encoding="utf-8")
+    said = html.escape(json.dumps({k: f"{k} {{date}}" for k in WORDS}))
+    (site / "index.html").write_text(f'<html lang=en><h1>T</h1><a {WORDS_ATTR}="{said}">pdf</a>'
+                                     f"</html>", encoding="utf-8")
     (tmp_path / "mkdocs.yml").write_text(
         "theme: {name: material, language: en}\nextra:\n  alternate:\n"
         "    - { name: English, link: /, lang: en }\n", encoding="utf-8")

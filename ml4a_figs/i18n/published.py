@@ -17,7 +17,9 @@ from .render import Renderer
 from .sections import Doc, Section
 
 _WORD = re.compile(r"[^\W\d_]{2,}")  # words without digits: facts are numbers
-_COMMENT = re.compile(r"<!--.*?--!?>", re.S)
+# a comment closed before a blank line: one that runs on past a blank line is taken for
+# unclosed (it hides the paragraphs after it), its text meant to be read
+_COMMENT = re.compile(r"<!--(?:(?!\n[ \t]*\n).)*?--!?>", re.S)
 _HEADING = re.compile(r"<h[1-6]\b[^>]*\bid=\"([^\"]+)\"[^>]*>")
 _FOOTNOTES = re.compile(r"<div class=\"footnote\">.*?</div>", re.S)
 

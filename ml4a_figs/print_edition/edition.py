@@ -143,7 +143,7 @@ def build(site: Path, force: bool = False, langs: dict[str, str] | None = None
           ) -> list[tuple[str, Path, str, float]]:
     """Print (or reuse) every language's PDF: [(lang, path, 'printed'/'cached', seconds)].
     `langs`: {language: its chapter's folder in the site}, as the site's configuration
-    says (`make site`); else read from the built chapter's language menu."""
+    says (`make site`); else mkdocs.yml's (`languages`), never the page's menu."""
     site = site.resolve()
     epoch = build_epoch()
     langs = languages(site) if langs is None else langs
