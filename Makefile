@@ -14,7 +14,7 @@ export SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null || echo 
 # `make serve` previews every language at once on $(SERVE_ADDR).
 SERVE_ADDR ?= 127.0.0.1:8000
 
-.PHONY: site pdf serve figures notebooks test test-fast clean weight bench i18n-status system-deps lock
+.PHONY: site pdf serve figures notebooks test test-fast clean weight bench i18n-status system-deps lock screenshots
 
 site: $(VENV)/.installed node_modules/.installed system-deps
 	$(PY) -m ml4a_figs.site
@@ -39,6 +39,11 @@ test: site system-deps
 # the unit tests alone: no site build, no browser
 test-fast: $(VENV)/.installed node_modules/.installed
 	$(BIN)/pytest -m "not browser and not slow"
+
+# pictures to look at, not a test: a few figures of each chapter, desktop and phone,
+# light and dark, into test-artifacts/style-*.png
+screenshots: site system-deps
+	$(PY) -m tests.browser.screenshots
 
 weight: site system-deps
 	$(PY) -m tests.weight

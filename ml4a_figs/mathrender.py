@@ -19,6 +19,8 @@ from pathlib import Path
 
 import nh3
 
+from .pipeline.store import atomic_write
+
 SCRIPT = Path(__file__).with_name("katex_render.js")
 
 
@@ -130,11 +132,8 @@ class KatexRenderer:
             self._proc.wait(timeout=10)
             self._proc = None
         if self._dirty:
-            self.cache_file.parent.mkdir(parents=True, exist_ok=True)
-            tmp = self.cache_file.with_suffix(".tmp")
-            tmp.write_text(json.dumps({"katex": self.version, "renderings": self._cache},
-                                      sort_keys=True), encoding="utf-8")
-            os.replace(tmp, self.cache_file)
+            text = json.dumps({"katex": self.version, "renderings": self._cache}, sort_keys=True)
+            atomic_write(self.cache_file, lambda tmp: tmp.write_text(text, encoding="utf-8"))
             self._dirty = False
 
 

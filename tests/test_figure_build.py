@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from conftest import FIGURES, ROOT, run_cli
-from ml4a_figs.figures.references import explore_names, figure_names
+from ml4a_figs.figures.references import CODE, EXPLORE_REF, FIGURE_REF
 from ml4a_figs.figures.registry import DeclarationError, scan
 from ml4a_figs.pipeline import figures as builder
 from ml4a_figs.pipeline.figures import cache_key
@@ -22,9 +22,10 @@ def referenced_figures() -> dict[str, list[str]]:
     refs: dict[str, list[str]] = {}
     for md in sorted((ROOT / "docs").rglob("*.md")):
         text = md.read_text(encoding="utf-8")
-        for name in figure_names(text):
+        text = CODE.sub("", text)  # code and comments show the syntax, refer to nothing
+        for name in (m.group(2) for m in FIGURE_REF.finditer(text)):
             refs.setdefault(name, []).append(str(md.relative_to(ROOT)))
-        for name in explore_names(text):
+        for name in (m.group(2) for m in EXPLORE_REF.finditer(text)):
             refs.setdefault(name, []).append(str(md.relative_to(ROOT)))
             header = json.loads((FIGURES / f"{name}.explore.json").read_text(encoding="utf-8"))
             for shown in (header.get("static"), header.get("print")):

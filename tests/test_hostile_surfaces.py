@@ -286,7 +286,7 @@ def damaged_caches_site(build_project, tmp_path_factory):
     for entry in sorted((cache / "wheel").rglob("*.whl")):
         entry.write_bytes(entry.read_bytes()[:1000])  # truncated zip
         damaged.setdefault("wheel", entry)
-    assert set(damaged) == {"jupyter", "css", "wheel"}, damaged
+    assert {"jupyter", "wheel"} <= set(damaged), damaged  # notebook CSS is cached no more
     site = root / "site"
     proc, out, _ = build(root, "ko", site)
     return proc, out, site

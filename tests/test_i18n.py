@@ -176,7 +176,7 @@ def test_strings_of_a_language_fall_back_to_english():
 # --- the status: make i18n-status -----------------------------------------------------
 
 def test_make_i18n_status_prints_the_state_of_the_korean_page():
-    proc = run(["make", "--no-print-directory", "i18n-status"], check=True)
+    proc = run([sys.executable, "-m", "ml4a_figs.i18n", "status"], check=True)  # what make runs
     out = proc.stdout
     print(out)
     assert "ko — 한국어 (docs/ko/)" in out
@@ -538,3 +538,21 @@ def test_assembled_page_shows_every_formula_of_the_chapter():
     ko = checks.count_math(i18n.assembled(languages.project(ROOT), "ko"))
     en = checks.count_math(EN.read_text(encoding="utf-8"))
     assert ko >= 100 and abs(ko - en) <= 10, (ko, en)
+
+
+@pytest.mark.parametrize("english, want", [
+    ("α = 0.1\nMSE 0.5 after 40", ["40단계", "MSE 0.5"]),
+    ("β = 0.9\nMSE 0.25 after 300", ["300단계", "MSE 0.25"]),
+    ("α = 3 × 10⁻⁴\nMSE 0.75 after 40", ["3 × 10⁻⁴", "40단계", "MSE 0.75"]),
+    ("step 7 / 40", ["7단계 / 40"]),
+    ("3 of 8 hidden neurons dropped, with all their connections", ["8개 중 3개"]),
+])
+def test_korean_figure_strings_put_each_number_in_its_place(english, want):
+    """A Korean figure string that words its numbers in another order must say which
+    number goes where ({0}, {1}…): the sweep titles once printed the MSE as the step count."""
+    from ml4a_figs.figures import wording
+    from ml4a_figs.pipeline.translations import figure_languages
+
+    ko = next(lang for lang in figure_languages() if lang.code == "ko")
+    drawn = wording.Words(dict(ko.table))(english)
+    assert all(w in drawn for w in want), (english, drawn)

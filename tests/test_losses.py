@@ -70,10 +70,10 @@ def test_mse_grad_matches_numerical():
         assert losses.mse_grad(m, b, x, y) == pytest.approx(numerical, rel=1e-6, abs=1e-8)
 
 
-def test_mse_grid_matches_cell_by_cell():
+def test_mse_over_meshgrids_matches_cell_by_cell():
     x, y = seven_points()
     M, B = np.meshgrid(np.linspace(-1, 1, 7), np.linspace(0, 3, 5))
-    Z = losses.mse_grid(M, B, x, y)
+    Z = losses.mse(M, B, x, y)
     assert Z.shape == M.shape
     for i in range(M.shape[0]):
         for j in range(M.shape[1]):

@@ -13,7 +13,7 @@ import pytest
 
 from conftest import ROOT, run
 from ml4a_figs.notebooks import source, targets
-from ml4a_figs.site import notebook_css, notebook_pages
+from ml4a_figs.site import notebook_pages
 
 SOURCES = source.discover()
 FIXTURE = ROOT / "tests" / "fixtures" / "failing_notebook.py"
@@ -66,9 +66,14 @@ def test_every_notebook_is_in_the_nav_and_linked_from_the_chapter(name):
     assert f"]({dest})" in chapter, f"docs/en/index.md does not link to {dest}"
 
 
+def _dependencies(path: Path) -> list[str]:
+    """The package files a notebook depends on, relative to the project."""
+    return sorted(str(p.relative_to(ROOT)) for p in source.imported_files(source.read(path), path))
+
+
 @pytest.mark.parametrize("name", NAMES)
 def test_notebooks_use_the_package_and_need_no_network(name):
-    deps = source.dependencies(SOURCES[name])
+    deps = _dependencies(SOURCES[name])
     assert any(d.startswith("ml4a_figs/") for d in deps), f"{name} imports nothing of ml4a_figs"
     assert "ml4a_figs/style.py" in deps, f"{name}: plots use the shared ml4a_figs.style"
     text = SOURCES[name].read_text(encoding="utf-8")
@@ -77,11 +82,11 @@ def test_notebooks_use_the_package_and_need_no_network(name):
 
 
 def test_dependencies_follow_imports_transitively():
-    deps = source.dependencies(SOURCES["backpropagation"])
+    deps = _dependencies(SOURCES["backpropagation"])
     # the notebook imports ml4a_figs.core.nn; nn imports optim
     assert {"ml4a_figs/core/nn.py", "ml4a_figs/core/optim.py", "ml4a_figs/__init__.py"} <= set(deps)
     assert "ml4a_figs/figures/races.py" not in deps
-    assert "ml4a_figs/figures/races.py" in source.dependencies(SOURCES["update_methods"])
+    assert "ml4a_figs/figures/races.py" in _dependencies(SOURCES["update_methods"])
 
 
 def test_chapter_code_is_included_from_the_package_source():
@@ -108,35 +113,40 @@ def test_a_failing_cell_names_the_notebook_the_cell_and_the_error(tmp_path):
     assert not (tmp_path / "cache" / "failing_notebook.ipynb").exists()
 
 
-def test_unused_css_is_dropped_and_the_rest_kept():
-    css = (".jupyter-wrapper{--a:1}\n.jupyter-wrapper .jp-Used, .jp-Unused{color:red}\n"
-           ".jupyter-wrapper :root{--icon:url(x)}\n.jp-Cell:not(.jp-mod-gone) p{margin:0}\n"
-           "@media (max-width:10px){.jp-Unused{x:y}.jp-Used{x:z}}\n@font-face{font-family:f}")
-    out = notebook_css.purge_css(css, {"jupyter-wrapper", "jp-Used", "jp-Cell"})
-    assert ".jupyter-wrapper{--a:1}" in out
-    assert ".jupyter-wrapper .jp-Used{color:red}" in out and "jp-Unused" not in out
-    assert ":root" not in out
-    assert ".jp-Cell:not(.jp-mod-gone) p{margin:0}" in out
-    assert "@media (max-width:10px){.jp-Used{x:z}}" in out and "@font-face" in out
-
-
-def test_math_is_typeset_in_markdown_only():
-    page = ('<div class="jp-RenderedHTMLCommon jp-RenderedMarkdown jp-MarkdownOutput" '
+def test_the_pass_typesets_markdown_math_only_and_drops_the_loaders(tmp_path):
+    page = ('<script src=""> </script>\n<!-- MathJax configuration -->\n'
+            '<script type="text/x-mathjax-config">init_mathjax = 1;</script>\n'
+            '<style type="text/css">\n.jupyter-wrapper{--a:1}\n</style>\n'
+            '<div class="jp-RenderedHTMLCommon jp-RenderedMarkdown jp-MarkdownOutput" '
             'data-mime-type="text/markdown"><p>Inline $a &lt; b$ and</p>'
-            '<p>$$\nJ = \\frac{1}{n}\n$$</p><p>code <code>$HOME</code> and \\(x\\)</p>'
-            '<div>nested</div><p>after the nested div $y$</p></div>'
+            '<p>$$\nJ = \\frac{1}{n}\n$$</p><p>code <code>$HOME</code> and \\(x\\)</p></div>'
             '<div class="jp-RenderedText"><pre>costs $5 and $6</pre></div>'
-            '<!-- Load mathjax --><script src=""></script><!-- End of mathjax configuration -->')
+            '<script type="module">import m from "https://cdn/mermaid.js";</script>'
+            "<style>\n['pre { line-height: 125%; }']\n</style>")
     seen = []
 
     def render(tex, display):
         seen.append((tex, display))
         return f"<K{int(display)}>{tex}</K>"
 
-    out = notebook_pages.typeset_notebook_html(page, render)
-    assert seen == [("J = \\frac{1}{n}", True), ("a < b", False), ("y", False), ("x", False)]
-    assert "<code>$HOME</code>" in out and "<pre>costs $5 and $6</pre>" in out
-    assert "mathjax" not in out.lower()
+    parts = notebook_pages.rewrite(page, render, tmp_path / "none.ipynb", "nb.py")
+    assert seen == [("J = \\frac{1}{n}", True), ("a < b", False), ("x", False)]
+    assert "<code>$HOME</code>" in parts.html and "<pre>costs $5 and $6</pre>" in parts.html
+    assert "<script" not in parts.html and "<style" not in parts.html
+    assert parts.html.count(notebook_pages.CSS_PLACEHOLDER) == 1
+    assert parts.css == ".jupyter-wrapper{--a:1}\n"  # the list's repr left out
+    # the search index reads the TeX, the reader gets KaTeX
+    assert "<K0>a < b</K>" in parts.html and "a &lt; b" in parts.search_html
+    assert "<K" not in parts.search_html and notebook_pages.CSS_PLACEHOLDER not in parts.search_html
+
+
+def test_a_markdown_cell_holding_a_div_is_refused_naming_the_notebook(tmp_path):
+    page = ('<div class="jp-RenderedHTMLCommon jp-RenderedMarkdown jp-MarkdownOutput">'
+            '<div>nested</div><p>$y$</p></div>')
+    with pytest.raises(notebook_pages.NotebookPageError,
+                       match="docs/notebooks/nb.py: a Markdown cell holds a <div>"):
+        notebook_pages.rewrite(page, lambda tex, display: tex, tmp_path / "nb.ipynb",
+                               "docs/notebooks/nb.py")
 
 
 def _notebooks_cli(pkg_root: Path, src: Path, cache: Path, *args: str):
@@ -187,7 +197,7 @@ def test_changing_a_module_executes_exactly_the_notebooks_that_import_it(warm_co
     races = pkg / "ml4a_figs" / "figures" / "races.py"
     original = races.read_text(encoding="utf-8")
     importers = {n for n in NAMES if "ml4a_figs/figures/races.py" in
-                 source.dependencies(SOURCES[n])}
+                 _dependencies(SOURCES[n])}
     assert importers and importers != set(NAMES)
     races.write_text(original + "\nCHANGED = True\n", encoding="utf-8")
     try:
@@ -202,7 +212,7 @@ def test_changing_optim_executes_the_notebooks_that_import_it(warm_copy):
     pkg, src, cache = warm_copy
     optim = pkg / "ml4a_figs" / "core" / "optim.py"
     original = optim.read_text(encoding="utf-8")
-    importers = {n for n in NAMES if "ml4a_figs/core/optim.py" in source.dependencies(SOURCES[n])}
+    importers = {n for n in NAMES if "ml4a_figs/core/optim.py" in _dependencies(SOURCES[n])}
     assert importers
     optim.write_text(original + "\nCHANGED = True\n", encoding="utf-8")
     try:
@@ -288,8 +298,10 @@ def test_notebook_pages_are_html_with_plots_in_every_language(built_site, name):
         assert "notebook-download" in html and f'href="{name}.ipynb"' in html
         css = re.search(r'<link rel="stylesheet" href="((?:\.\./)*assets/notebooks/[^"]+)"', html)
         assert css and (page.parent / css.group(1)).resolve().is_file(), page
-        # nbconvert's ~0.6 MB of JupyterLab CSS, cut to the rules the pages can use
-        assert (page.parent / css.group(1)).resolve().stat().st_size < 150_000
+        # JupyterLab's CSS as mkdocs-jupyter emits it, once for every page, then the site's
+        stylesheet = (page.parent / css.group(1)).resolve().read_text(encoding="utf-8")
+        assert ".jupyter-wrapper" in stylesheet and "['" not in stylesheet
+        assert re.search(r'<link rel="stylesheet" href="(?:\.\./)*assets/notebooks\.css">', html)
         assert "<style" not in html.split('<article', 1)[-1], f"{page}: inline CSS left"
         downloaded = json.loads((page.parent / f"{name}.ipynb").read_text(encoding="utf-8"))
         outputs = [o for c in downloaded["cells"] for o in c.get("outputs", [])]

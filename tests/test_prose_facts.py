@@ -9,6 +9,7 @@ from __future__ import annotations
 import html
 import json
 import re
+import sys
 
 import pytest
 
@@ -40,7 +41,7 @@ def least_squares_by_hand() -> tuple[float, float]:
 
 @pytest.fixture(scope="module")
 def facts() -> dict:
-    run([str(ROOT / ".venv/bin/python"), "-m", "ml4a_figs", "build", "facts"], check=True)
+    run([sys.executable, "-m", "ml4a_figs", "build", "facts"], check=True)
     return json.loads((FIGURES / "facts.json").read_text())
 
 

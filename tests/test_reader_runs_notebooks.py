@@ -141,6 +141,8 @@ def _run_parallel(cmds, cwd: Path, env: dict, timeout: int) -> list[subprocess.C
         return list(pool.map(lambda cmd: _run(cmd, cwd, env, timeout), cmds))
 
 
+# a fresh venv, pip install from PyPI's cache and four notebooks: longer than the default
+@pytest.mark.timeout(3600)
 def test_a_reader_runs_every_notebook_from_what_the_site_serves(built_site, tmp_path):
     downloads, work, venv = tmp_path / "downloads", tmp_path / "work", tmp_path / "venv"
     downloads.mkdir()

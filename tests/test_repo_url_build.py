@@ -5,10 +5,11 @@ links its source file there."""
 from __future__ import annotations
 
 import re
+import sys
 
 import pytest
 
-from conftest import ROOT, run
+from conftest import run
 from ml4a_figs.notebooks import source
 
 REPO = "https://github.com/example/ml4a-figs-fork"
@@ -17,9 +18,8 @@ REPO = "https://github.com/example/ml4a-figs-fork"
 @pytest.mark.slow
 def test_a_site_built_with_repo_url_links_the_repository_and_each_notebook_source(tmp_path):
     site = tmp_path / "site"
-    run([str(ROOT / ".venv" / "bin" / "mkdocs"), "build", "--strict", "--quiet",
-         "-d", str(site)], env={"ML4A_REPO_URL": REPO, "ML4A_REPO_BRANCH": "main"},
-        check=True, timeout=900)
+    run([sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet", "-d", str(site)],
+        env={"ML4A_REPO_URL": REPO, "ML4A_REPO_BRANCH": "main"}, check=True, timeout=900)
     home = (site / "index.html").read_text(encoding="utf-8")
     assert re.search(rf'<a href="{re.escape(REPO)}"[^>]*class="md-source"', home), (
         "Material's header link to repo_url is missing")

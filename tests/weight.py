@@ -8,116 +8,29 @@ browser) with an empty cache, scrolls slowly to the end so every lazy figure loa
 waits for the network to go idle and adds up the response bodies by type. Exits 1
 when a chapter is heavier than BUDGET.
 
-Also the shared plumbing of the browser tests (tests/browser/): the local static
-server and the chromium launcher live here so this script runs on its own.
+The local server and the chromium launcher are ml4a_figs.print_edition.browser's; the
+browser tests (tests/browser/) import them from here.
 """
 
 from __future__ import annotations
 
-import contextlib
-import functools
-import gzip
-import http.server
-import os
 import sys
-import threading
 from pathlib import Path
 from urllib.parse import urlsplit
 
+# the local server and Debian's chromium are the printable edition's (one of each)
+from ml4a_figs.print_edition.browser import CHROMIUM, serve  # noqa: F401 - used by the tests
+from ml4a_figs.print_edition.browser import launch as launch_chromium
+
 ROOT = Path(__file__).resolve().parent.parent
 SITE = ROOT / "site"
-
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-]
-
 BUDGET = 1_000_000  # bytes for the English chapter, everything included
 KINDS = ("images", "scripts", "styles", "fonts", "documents", "other")
 _KIND_OF = {"image": "images", "media": "images", "script": "scripts",
             "stylesheet": "styles", "font": "fonts", "document": "documents"}
 
 
-# --- the local server ------------------------------------------------------------
-
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    extensions_map = {
-        **http.server.SimpleHTTPRequestHandler.extensions_map,
-        ".js": "text/javascript", ".mjs": "text/javascript", ".json": "application/json",
-        ".svg": "image/svg+xml", ".webp": "image/webp", ".woff2": "font/woff2",
-        ".woff": "font/woff", ".ttf": "font/ttf", ".map": "application/json",
-    }
-
-    # Text is sent gzip-compressed when the browser asks for it, as every static host
-    # the site would be published on does (GitHub Pages, Netlify, nginx's gzip_static).
-    COMPRESSED = (".html", ".css", ".js", ".json", ".svg", ".xml", ".ipynb", ".txt", ".map")
-
-    def do_GET(self):  # noqa: N802 - the stdlib's name
-        url_path = self.path.split("?")[0].split("#")[0]
-        path = Path(self.translate_path(self.path))
-        if path.is_dir():
-            if not url_path.endswith("/"):
-                return super().do_GET()  # the stdlib redirects to the folder's URL
-            path = path / "index.html"
-        if ("gzip" not in self.headers.get("Accept-Encoding", "")
-                or path.suffix not in self.COMPRESSED or not path.is_file()):
-            return super().do_GET()
-        body = gzip.compress(path.read_bytes(), mtime=0)
-        self.send_response(200)
-        self.send_header("Content-Type", self.guess_type(str(path)))
-        self.send_header("Content-Encoding", "gzip")
-        self.send_header("Content-Length", str(len(body)))
-        self.send_header("Vary", "Accept-Encoding")
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, format, *args):  # noqa: A002 - the stdlib's signature
-        pass
-
-
-class _Server(http.server.ThreadingHTTPServer):
-    daemon_threads = True
-
-    def handle_error(self, request, client_address):
-        # a browser that stops reading (navigating away mid-download) is no error
-        if isinstance(sys.exc_info()[1], ConnectionError):
-            return
-        super().handle_error(request, client_address)
-
-
-@contextlib.contextmanager
-def serve(directory: Path):
-    """Serve `directory` over HTTP on 127.0.0.1 (a free port) from a background
-    thread; yields the base URL, ending in '/'."""
-    directory = Path(directory)
-    if not directory.is_dir():
-        raise FileNotFoundError(f"nothing to serve: {directory} is not a folder")
-    handler = functools.partial(_QuietHandler, directory=str(directory))
-    httpd = _Server(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=httpd.serve_forever, name=f"serve {directory}",
-                              daemon=True)
-    thread.start()
-    try:
-        host, port = httpd.server_address[:2]
-        yield f"http://{host}:{port}/"
-    finally:
-        httpd.shutdown()
-        httpd.server_close()
-        thread.join(timeout=5)
-
-
 # --- the browser -----------------------------------------------------------------
-
-def launch_chromium(playwright):
-    """Debian's chromium, headless. A missing browser is an error, never a skip."""
-    if not (os.path.isfile(CHROMIUM) and os.access(CHROMIUM, os.X_OK)):
-        raise RuntimeError(
-            f"chromium is missing: {CHROMIUM} does not exist or is not executable. "
-            "The browser tests drive Debian's chromium (apt-get install chromium, or "
-            "`make system-deps`); they never download a browser.")
-    return playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-
 
 def scroll_to_end(page, step: float = 0.7, pause_ms: int = 60, max_steps: int = 400) -> None:
     """Scroll down a fraction of the viewport at a time to the very end, so lazy

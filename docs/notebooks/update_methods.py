@@ -80,7 +80,7 @@ def draw_paths(race, paths, title):
                colors="#BBBBBB", linewidths=0.6)
     for name, path in paths.items():
         ax.plot(path[:, 0], path[:, 1], label=name, linewidth=1.6,
-                **style.optimizer_style(name))
+                **style.line(name))
     ax.plot(*race["start"], "o", color=style.BLACK, mfc="white")
     ax.set(xlim=race["xlim"], ylim=race["ylim"], xlabel="$x$",
            ylabel="$y$", title=title)
@@ -104,7 +104,7 @@ def draw_losses(surface, paths, title, log=True):
     for name, path in paths.items():
         loss = surface(path[:, 0], path[:, 1])
         draw = ax.semilogy if log else ax.plot
-        draw(loss, label=name, linewidth=1.6, **style.optimizer_style(name))
+        draw(loss, label=name, linewidth=1.6, **style.line(name))
     ax.set(xlabel="step", ylabel="loss", title=title)
     ax.grid(alpha=0.3)
     ax.legend(loc="center left", bbox_to_anchor=(1.0, 0.5), frameon=False)

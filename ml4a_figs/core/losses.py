@@ -45,11 +45,6 @@ def mse(m, b, x, y):
     return np.mean(residual**2, axis=-1)
 
 
-def mse_grid(M, B, x, y):
-    """MSE for every (m, b) pair of two meshgrids, without a Python loop."""
-    return mse(M, B, x, y)
-
-
 def mse_grad(m, b, x, y):
     """Gradient [dJ/dm, dJ/db] of the MSE.
 
@@ -155,8 +150,9 @@ SMALL_NET_HIDDEN_BIASES = (0.0, 2.0)
 SMALL_NET_TRUE_WEIGHTS = (3.0, -2.0)
 
 
-def _sigmoid(z):
-    # the tanh form never overflows, unlike 1 / (1 + exp(-z)) for large -z
+def sigmoid(z):
+    """The logistic function (also nn.py's activation); the tanh form never overflows,
+    unlike 1 / (1 + exp(-z)) for large -z."""
     return 0.5 * (1.0 + np.tanh(0.5 * z))
 
 
@@ -165,7 +161,7 @@ def small_net_predict(w1, w2, x=SMALL_NET_X):
     w1 = np.asarray(w1, dtype=float)[..., None]
     w2 = np.asarray(w2, dtype=float)[..., None]
     c1, c2 = SMALL_NET_HIDDEN_BIASES
-    return _sigmoid(w1 * x + c1) + _sigmoid(w2 * x + c2)
+    return sigmoid(w1 * x + c1) + sigmoid(w2 * x + c2)
 
 
 SMALL_NET_Y = small_net_predict(*SMALL_NET_TRUE_WEIGHTS)
@@ -181,8 +177,8 @@ def small_net_grad(p):
     w1, w2 = p
     c1, c2 = SMALL_NET_HIDDEN_BIASES
     x = SMALL_NET_X
-    h1 = _sigmoid(w1 * x + c1)
-    h2 = _sigmoid(w2 * x + c2)
+    h1 = sigmoid(w1 * x + c1)
+    h2 = sigmoid(w2 * x + c2)
     dL_dpred = 2.0 * (h1 + h2 - SMALL_NET_Y) / len(x)
     dL_dw1 = np.sum(dL_dpred * h1 * (1 - h1) * x)
     dL_dw2 = np.sum(dL_dpred * h2 * (1 - h2) * x)

@@ -9,16 +9,12 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from .losses import sigmoid
 from .optim import SGD, Optimizer, batch_indices
 
 # --- Activations -------------------------------------------------------------
 # Each entry: the function, and its derivative written in terms of the
 # pre-activation z and the activation a = f(z) (whichever is cheaper).
-
-
-def sigmoid(z):
-    # the tanh form never overflows, unlike 1 / (1 + exp(-z)) for large -z
-    return 0.5 * (1.0 + np.tanh(0.5 * z))
 
 
 ACTIVATIONS = {
@@ -249,6 +245,20 @@ class History:
         return len(self.train_loss)
 
 
+def early_stop_epoch(val_loss, patience):
+    """The early-stopping rule: the epoch at which `patience` epochs in a row have brought
+    no new lowest validation loss, or None if that never happens. train() stops there."""
+    best, waited = np.inf, 0
+    for epoch, loss in enumerate(val_loss):
+        if loss < best:
+            best, waited = loss, 0
+        else:
+            waited += 1
+            if waited >= patience:
+                return epoch
+    return None
+
+
 def train(net, data, optimizer, epochs, batch_size=32, seed=0, patience=None):
     """Mini-batch training of `net` on data.X_train / y_train, watching data.X_val / y_val.
 
@@ -265,7 +275,6 @@ def train(net, data, optimizer, epochs, batch_size=32, seed=0, patience=None):
     history = History()
     best_val_loss = np.inf
     best_flat = net.get_flat()
-    epochs_without_improvement = 0
 
     flat = net.get_flat()
     for epoch in range(epochs):
@@ -283,12 +292,9 @@ def train(net, data, optimizer, epochs, batch_size=32, seed=0, patience=None):
             best_val_loss = history.val_loss[-1]
             best_flat = flat.copy()
             history.best_epoch = epoch
-            epochs_without_improvement = 0
-        else:
-            epochs_without_improvement += 1
-            if patience is not None and epochs_without_improvement >= patience:
-                history.stopped_early = True
-                break
+        if patience is not None and early_stop_epoch(history.val_loss, patience) == epoch:
+            history.stopped_early = True
+            break
 
     if patience is not None:
         net.set_flat(best_flat)

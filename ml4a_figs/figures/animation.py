@@ -223,7 +223,7 @@ class Race:
 
         lines, heads, handles = {}, {}, []
         for name in self.paths:
-            st = style.optimizer_style(name)
+            st = style.line(name)
             (lines[name],) = ax.plot([], [], lw=PATH_WIDTH, solid_capstyle="round",
                                      dash_capstyle="round", animated=True, **st)
             (heads[name],) = ax.plot([], [], ls="none", marker="o", ms=HEAD_SIZE,

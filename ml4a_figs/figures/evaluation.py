@@ -7,7 +7,7 @@ import numpy as np
 
 from .. import style
 from ..core.data import load_digits, train_val_test_split
-from ..core.nn import MLP, accuracy, train
+from ..core.nn import MLP, accuracy, early_stop_epoch, train
 from ..core.optim import Adam
 from .registry import declare
 from .numbers import number
@@ -158,19 +158,6 @@ def digits_split(n_train=DIGITS_TRAIN):
     """The digits cut 60/20/20, then only the first n_train training images kept."""
     split = train_val_test_split(*load_digits(), seed=0)
     return split._replace(X_train=split.X_train[:n_train], y_train=split.y_train[:n_train])
-
-
-def early_stop_epoch(val_loss, patience):
-    """The epoch where nn.train(patience=...) gives up: `patience` epochs without a new best."""
-    best, waited = np.inf, 0
-    for epoch, loss in enumerate(val_loss):
-        if loss < best:
-            best, waited = loss, 0
-        else:
-            waited += 1
-            if waited >= patience:
-                return epoch
-    return None
 
 
 def _digits_run(split, l2, dropout, seed=0):

@@ -41,7 +41,7 @@ def line_grid() -> dict:
     M, B = np.meshgrid(slopes, intercepts, indexing="ij")
     curve_m = np.linspace(slopes[0], slopes[-1], CURVE_POINTS)
     return {"x": x, "y": y, "slopes": slopes, "intercepts": intercepts,
-            "mse": losses.mse_grid(M, B, x, y),
+            "mse": losses.mse(M, B, x, y),
             "curve_m": curve_m,
             "curves": np.array([losses.mse(curve_m, b, x, y) for b in intercepts]),
             "best": (m_best, b_best)}

@@ -142,9 +142,9 @@ def draw_race_breakout(name, paths, steps):
             # the earlier an optimizer in the legend, the wider its line, under the later
             # ones: paths that coincide (AdaGrad under RMSprop at the saddle) stay visible
             ax.plot(shown[:, 0], shown[:, 1], linewidth=1.2 + 0.5 * (len(paths) - 1 - k),
-                    zorder=2 + k, **style.optimizer_style(opt))
+                    zorder=2 + k, **style.line(opt))
             ax.plot(*shown[-1], "o", markersize=3.5, zorder=10 + k,
-                    color=style.optimizer_style(opt)["color"])
+                    color=style.line(opt)["color"])
         ax.set_title(f"step {step}", fontsize=10)
         ax.set(xlabel="", ylabel="")
         ax.tick_params(labelsize=8)

@@ -339,7 +339,7 @@ def batch_mode_paths(n_grid: int = 51) -> dict:
     lo = np.minimum(best, np.min([p.min(axis=0) for p in paths.values()], axis=0)) - 0.3
     hi = np.maximum(best, np.max([p.max(axis=0) for p in paths.values()], axis=0)) + 0.3
     M, B = np.meshgrid(np.linspace(lo[0], hi[0], n_grid), np.linspace(lo[1], hi[1], n_grid))
-    Z = losses.mse_grid(M, B, x, y)
+    Z = losses.mse(M, B, x, y)
     levels = np.geomspace(Z.min() * 1.3, Z.max(), 7)  # few lines: the paths are the subject
     return {"M": M, "B": B, "Z": Z, "levels": levels, "best": best, "lr": BATCH_LR, "n": len(x),
             "names": [name for name, _, _ in BATCH_MODES],

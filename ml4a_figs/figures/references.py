@@ -1,5 +1,6 @@
 """How a page refers to what the build computes, matched here and nowhere else:
-`![alt](figure:NAME)` for a figure and `{{ facts.NAME }}` for a number of facts.py.
+`![alt](figure:NAME)` for a figure and `{{ facts.NAME }}` for a number of facts.py;
+and how an unknown name is answered (`closest`), by the site and the translation checks.
 
 Code (fenced blocks, inline spans) and HTML comments are shown or hidden as written, never
 substituted, so a guide can show the syntax.
@@ -7,6 +8,7 @@ substituted, so a guide can show the syntax.
 
 from __future__ import annotations
 
+import difflib
 import re
 from typing import Callable
 
@@ -14,6 +16,8 @@ from typing import Callable
 FIGURE_REF = re.compile(r"!\[([^\]]*)\]\(figure:([^)\s]*)\)(\{[^}\n]*\})?")
 # an explorable figure: ![alt](explore:NAME) (ml4a_figs/site/explore_page.py expands it)
 EXPLORE_REF = re.compile(r"!\[([^\]]*)\]\(explore:([^)\s]*)\)")
+# either kind, for what treats both alike (the translation checks, their preview)
+ANY_FIGURE_REF = re.compile(r"!\[([^\]]*)\]\((?:figure|explore):([^)\s]*)\)")
 FACT = re.compile(r"\{\{\s*facts\.([A-Za-z0-9_]+)\s*\}\}")
 STRAY_FACT = re.compile(r"\{\{\s*[A-Za-z_][\w.]*\s*\}\}")
 CODE = re.compile(r"^([ \t]*)(```|~~~).*?^\1\2[ \t]*$|`[^`\n]+`|<!--.*?-->", re.M | re.S)
@@ -28,15 +32,7 @@ def outside_code(markdown: str, substitute: Callable[[str], str]) -> str:
     return "".join(pieces + [substitute(markdown[last:])])
 
 
-def figure_names(markdown: str) -> list[str]:
-    """The figures a page refers to, in order (code and comments left out)."""
-    return [m.group(2) for m in FIGURE_REF.finditer(CODE.sub("", markdown))]
-
-
-def explore_names(markdown: str) -> list[str]:
-    """The explorable figures a page refers to, in order (code and comments left out)."""
-    return [m.group(2) for m in EXPLORE_REF.finditer(CODE.sub("", markdown))]
-
-
-def fact_names(markdown: str) -> list[str]:
-    return [m.group(1) for m in FACT.finditer(CODE.sub("", markdown))]
+def closest(name: str, known) -> str:
+    """The end of an unknown-name message: the close known names, if any."""
+    close = difflib.get_close_matches(name, sorted(known), n=3, cutoff=0.5)
+    return f"; did you mean {', '.join(close)}?" if close else ""

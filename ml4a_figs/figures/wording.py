@@ -20,7 +20,9 @@ from .. import style
 # kept as written in every language (issue 20): optimizer names, abbreviations
 KEPT = frozenset(style.OPTIMIZER_ORDER) | {"MSE", "SGD", "ReLU", "L1", "L2"}
 MATH = re.compile(r"(\$[^$]*\$)")
-NUMBER = re.compile(r"(?<![^\W\d_]|[\d.{])[-−+]?\d+(?:[.,]\d+)*(?:e[-+]?\d+)?(?!\d|\})")
+# a number, also as numbers.number() writes very small or large ones: 4.11 × 10⁻⁴
+NUMBER = re.compile(r"(?<![^\W\d_]|[\d.{])[-−+]?\d+(?:[.,]\d+)*(?:e[-+]?\d+)?"
+                    r"(?: × 10[⁻⁺]?[⁰¹²³⁴⁵⁶⁷⁸⁹]+)?(?!\d|\})")
 SLOT = re.compile(r"\{(\d*)\}")
 WORD = re.compile(r"[^\W\d_]{2,}")
 

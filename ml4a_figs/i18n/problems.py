@@ -1,11 +1,12 @@
-"""How a problem in a translation is said: `path:line: message`, with the closest known
-names when a name is unknown."""
+"""How a problem in a translation is said: `path:line: message` (with the closest known
+names when a name is unknown: figures.references.closest)."""
 
 from __future__ import annotations
 
-import difflib
 import re
 from pathlib import Path
+
+from ..figures.references import closest  # noqa: F401 - the one answer to an unknown name
 
 
 class TranslationError(ValueError):
@@ -15,11 +16,6 @@ class TranslationError(ValueError):
     def __init__(self, problems: list[str]):
         self.problems = problems
         super().__init__("bad input in a translation:\n" + "\n".join(problems))
-
-
-def closest(name: str, known) -> str:
-    close = difflib.get_close_matches(name, sorted(known), n=3, cutoff=0.5)
-    return f"; did you mean {', '.join(close)}?" if close else ""
 
 
 def rel(path: Path, root: Path) -> str:

@@ -89,11 +89,6 @@ def cell_imports(nb, path: Path | None = None) -> set[Path]:
     return files
 
 
-def dependencies(path: Path) -> list[str]:
-    """The package files a notebook depends on, relative to the project (for reports)."""
-    return sorted(str(p.relative_to(ROOT)) for p in imported_files(read(path), path))
-
-
 def cell_lines(path: Path, n_cells: int) -> list[int | None]:
     """The line of the source file where each cell's content starts (after its `# %%`)."""
     lines = Path(path).read_text(encoding="utf-8").splitlines()

@@ -9,9 +9,10 @@ for paper (it also serves readers who press Print); `prepare.js` adds what only 
 edition has, a cover and a table of contents with page numbers. `finish.py` then makes the
 bytes depend on the sources alone (dates from SOURCE_DATE_EPOCH, a content-derived ID).
 
-Layers: `edition.py` (languages, cache, the command) -> `printer.py` (chromium)
--> `finish.py` (pikepdf); site/print_link.py is the MkDocs plugin that links each chapter
-page to its language's PDF.
+Layers: `edition.py` (languages, cache, the command) -> `printer.py` (chromium) ->
+`finish.py` (pikepdf); `browser.py` serves the site on 127.0.0.1 and launches Debian's
+chromium (the browser tests use it too). site/print_link.py is the MkDocs plugin that
+links each chapter page to its language's PDF.
 """
 
 EDITION = "how-neural-networks-are-trained"  # the file name of every language's PDF

@@ -11,16 +11,12 @@ and the chromium binary. A warm `make site` therefore only hashes and copies.
 
 from __future__ import annotations
 
-import contextlib
-import functools
 import hashlib
 import html
-import http.server
 import os
 import re
 import subprocess
 import sys
-import threading
 import time
 from pathlib import Path
 
@@ -29,7 +25,8 @@ import yaml
 from .. import cache_check
 from ..i18n import langtags
 from ..i18n.status import languages as configured_languages
-from . import PDF_DIR, finish, pdf_name, printer, words
+from ..pipeline.store import atomic_write
+from . import PDF_DIR, browser as browser_, finish, pdf_name, printer, words
 
 ROOT = Path(__file__).resolve().parents[2]
 CACHE = ROOT / ".cache" / "print-edition"
@@ -106,30 +103,8 @@ def _key(site: Path, path: str, others: list[str], lang: str, epoch: int) -> str
     return digest.hexdigest()
 
 
-class _Quiet(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format, *args):  # noqa: A002 - the stdlib's signature
-        pass
-
-
-@contextlib.contextmanager
-def _served(site: Path):
-    handler = functools.partial(_Quiet, directory=str(site))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    server.daemon_threads = True
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
-
-
 def _write(target: Path, data: bytes) -> None:
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = target.with_name(target.name + ".tmp")
-    tmp.write_bytes(data)
-    os.replace(tmp, target)  # never a half-written PDF
+    atomic_write(target, lambda tmp: tmp.write_bytes(data))  # never a half-written PDF
 
 
 def _cover(w: dict, epoch: int) -> list[tuple[str, str | None]]:
@@ -166,8 +141,11 @@ def build(site: Path, force: bool = False, langs: dict[str, str] | None = None
         return results
     from playwright.sync_api import sync_playwright
 
-    with sync_playwright() as pw, _served(site) as url:
-        browser = printer.launch(pw)
+    with sync_playwright() as pw, browser_.serve(site) as url:
+        try:
+            browser = browser_.launch(pw)
+        except browser_.ChromiumMissing as exc:
+            raise printer.PrintError(str(exc)) from None
         try:
             for lang, (path, cached, target) in todo.items():
                 start = time.perf_counter()

@@ -14,11 +14,6 @@ from urllib.parse import urlsplit
 from ..i18n.limits import MAX_PDF_PAGES
 from . import finish
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-]
 PREPARE_JS = (Path(__file__).parent / "prepare.js").read_text(encoding="utf-8")
 
 # the same margins as print.css's @page, so a browser's Print and the edition agree
@@ -56,13 +51,6 @@ def confine(context, base: str) -> list[str]:
     if hasattr(context, "route_web_socket"):
         context.route_web_socket(lambda url: True, lambda ws: (blocked.append(ws.url), ws.close()))
     return blocked
-
-
-def launch(playwright):
-    """Debian's chromium, never a browser Playwright downloads."""
-    if not Path(CHROMIUM).is_file():
-        raise PrintError(f"{CHROMIUM} is missing: run `make system-deps` (apt-get install chromium)")
-    return playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
 
 
 def _normal(text: str) -> str:

@@ -1,6 +1,6 @@
 """What every language's pages are built from, computed once per build: the figures and
-their facts, the executed notebooks, the wheel; and what the languages can share while
-they render (Material's compiled templates, the notebook pages walked once).
+their facts, the executed notebooks, the wheel; and Material's templates, compiled once for
+every language.
 
 `make site` (site/build.py) computes it before the first language and hands the same value
 to each language's plugin; a plain `mkdocs build` or `mkdocs serve` computes it in the
@@ -49,7 +49,6 @@ class Computed:
     notebooks_cache: Path  # where the executed notebooks are
     wheel: Path
     templates: object = field(default_factory=_templates_cache)
-    notebook_pages: dict = field(default_factory=dict)  # (html, notebook) -> its rewrite
 
 
 def compute(root: Path, figures_dir: Path, notebooks_dir: Path, cache_dir: Path,

@@ -50,19 +50,6 @@ def header(figures_dir: Path, name: str) -> dict:
     return _header(path, path.stat().st_mtime_ns)
 
 
-SVG_SIZE = re.compile(r'<svg[^>]*?\swidth="([\d.]+)pt"\s+height="([\d.]+)pt"')
-
-
-def _svg_size(path: Path) -> str:
-    """width and height for the breakout's <img>, so it has its size before it loads
-    (it loads lazily, only when printed)."""
-    match = SVG_SIZE.search(path.read_text(encoding="utf-8")[:2000]) if path.is_file() else None
-    if not match:
-        raise ExploreError(f"{path.name}: the print breakout must be an SVG with a size")
-    width, height = (round(float(v) * 4 / 3) for v in match.groups())
-    return f'{{ width="{width}" height="{height}" loading="lazy" decoding="async" }}'
-
-
 def expand(markdown: str, *, strings: dict, figures_dir: Path, known: set, up: str,
            where) -> str:
     """Replace every explore marker; `where(text)` names the source line for errors."""
@@ -96,9 +83,8 @@ def expand(markdown: str, *, strings: dict, figures_dir: Path, known: set, up: s
                  f'data-strings="{html.escape(json.dumps(words, ensure_ascii=False))}">'
                  f'</div>']
         if head["print"]:
-            size = _svg_size(Path(figures_dir) / f"{head['print']}.svg")
             parts += ['<div class="explore-print print-only" markdown>', "",
-                      f"![](figure:{head['print']}){size}", "", "</div>"]
+                      f"![](figure:{head['print']})", "", "</div>"]
         parts.append("</div>")
         return "\n".join(parts)
 

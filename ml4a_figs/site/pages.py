@@ -1,9 +1,8 @@
-"""Rewriting a chapter page: facts and figure references in its Markdown, math and
-lazy images in its HTML. Errors name the page's source file and line."""
+"""Rewriting a chapter page: facts and figure references in its Markdown, math in its
+HTML. Errors name the page's source file and line."""
 
 from __future__ import annotations
 
-import difflib
 import html
 import re
 from pathlib import Path
@@ -11,13 +10,12 @@ from typing import Callable
 
 from mkdocs.exceptions import PluginError
 
-from ..figures.references import CODE, FACT, FIGURE_REF, STRAY_FACT, outside_code
+from ..figures.references import CODE, FACT, FIGURE_REF, STRAY_FACT, closest, outside_code
 from ..figures.registry import Figure
 from . import figure_html
 
 INLINE_MATH = re.compile(r'<span class="arithmatex">\\\((.*?)\\\)</span>', re.S)
 DISPLAY_MATH = re.compile(r'<div class="arithmatex">\\\[(.*?)\\\]</div>', re.S)
-FIGURE_IMG = re.compile(r'<img (alt="[^"]*" )?src="((?:\.\./)*figures/[^"]+)"')
 
 
 
@@ -29,11 +27,6 @@ def line_of(source: str | None, needle: str) -> int:
         return 0
     index = text.find(needle)
     return text.count("\n", 0, index) + 1 if index >= 0 else 0
-
-
-def closest(name: str, known) -> str:
-    close = difflib.get_close_matches(name, sorted(known), n=3, cutoff=0.5)
-    return f"; did you mean {', '.join(close)}?" if close else ""
 
 
 def fill_facts(markdown: str, facts: dict, src: str, source: str | None) -> str:
@@ -79,12 +72,6 @@ def typeset_math(content: str, render: Callable[[str, bool], str]) -> str:
     names the source line of a formula it cannot typeset)."""
     content = DISPLAY_MATH.sub(lambda m: render(html.unescape(m.group(1)).strip(), True), content)
     return INLINE_MATH.sub(lambda m: render(html.unescape(m.group(1)).strip(), False), content)
-
-
-def lazy_images(content: str) -> str:
-    """Figures below the fold load as the reader reaches them."""
-    return FIGURE_IMG.sub(lambda m: f'<img loading="lazy" decoding="async" '
-                                    f'{m.group(1) or ""}src="{m.group(2)}"', content)
 
 
 class Formulas:

@@ -26,7 +26,7 @@ from ..i18n.limits import MAX_PAGE_HTML_BYTES
 from ..i18n.problems import rel
 from ..mathrender import KatexRenderer, MathError, katex_dir
 from ..figures.references import outside_code
-from . import explore_page, languages, notebook_css, notebook_pages, pages
+from . import explore_page, languages, notebook_pages, pages
 from ..pipeline import figures as figure_targets
 from .computed import Computed, compute
 from .unrendered import source_needle, unrendered
@@ -75,7 +75,6 @@ class FiguresPlugin(BasePlugin[FiguresConfig]):
         self.notebooks, self.wheel = self.computed.notebooks, self.computed.wheel
         self.i18n.names = (set(self.registry), set(self.facts))
         self.notebook_css: dict[str, str] = {}
-        self.notebook_classes: set[str] = set()
         self.search_html: dict[str, str] = {}
 
     def on_env(self, env, config, files):
@@ -169,7 +168,6 @@ class FiguresPlugin(BasePlugin[FiguresConfig]):
 
         formulas = pages.Formulas(render)
         content = pages.typeset_math(content, formulas.render)
-        content = pages.lazy_images(content)
         if "data-search-" not in content:  # else Material's search rewrites the page itself
             self.search_html[src] = formulas.for_search(content)
         content = formulas.for_reader(content)
@@ -224,8 +222,9 @@ class FiguresPlugin(BasePlugin[FiguresConfig]):
     on_page_context = CombinedEvent(_search_reads_tex, _reader_gets_katex)
 
     def _notebook_content(self, content: str, page, config) -> str:
-        """A page mkdocs-jupyter rendered: typeset its math with the chapter's KaTeX,
-        share its CSS between the notebook pages, offer the .ipynb and the package."""
+        """A page mkdocs-jupyter rendered, after the one pass of site/notebook_pages.py
+        (its math typeset with the chapter's KaTeX, its CSS in a shared file); then the
+        box offering the .ipynb and the package."""
         source = rel(self.notebooks_dir / f"{Path(page.file.src_uri).stem}.py", self.root)
 
         def render(tex: str, display: bool) -> str:
@@ -234,38 +233,29 @@ class FiguresPlugin(BasePlugin[FiguresConfig]):
             except MathError as exc:
                 raise PluginError(f"{source}: cannot typeset {tex!r}: {exc}") from None
 
-        parts = notebook_pages.rewrite_notebook_page(content, render, Path(page.file.abs_src_path),
-                                                     self.computed.notebook_pages)
-        content = parts.html
-        if parts.css:
-            name = f"assets/notebooks/jupyter-{hashlib.sha256(parts.css.encode()).hexdigest()[:12]}.css"
-            self.notebook_css[name] = parts.css
-            up = "../" * page.url.count("/")
-            content = content.replace(notebook_pages.CSS_PLACEHOLDER,
-                                      f'<link rel="stylesheet" href="{up}{name}">', 1)
-        self.notebook_classes |= parts.classes
+        try:
+            parts = notebook_pages.rewrite(content, render, Path(page.file.abs_src_path), source)
+        except notebook_pages.NotebookPageError as exc:
+            raise PluginError(str(exc)) from None
+        name = f"assets/notebooks/jupyter-{hashlib.sha256(parts.css.encode()).hexdigest()[:12]}.css"
+        self.notebook_css[name] = parts.css
+        up = "../" * page.url.count("/")
+        content = parts.html.replace(notebook_pages.CSS_PLACEHOLDER, (
+            f'<link rel="stylesheet" href="{up}{name}">\n'  # JupyterLab's, as mkdocs-jupyter emits it
+            f'<link rel="stylesheet" href="{up}assets/notebooks.css">'), 1)  # the site's
         content = self.i18n.notebook_note(content)  # a notebook page is never translated
         content = download_box.for_page(content, page, config, source, self.wheel,
                                         self.i18n.strings["download"],
                                         self.i18n.fallback_lang("download"))
         if "data-search-" not in content:
-            self.search_html[page.file.src_uri] = parts.search_html.replace(
-                notebook_pages.CSS_PLACEHOLDER, "")
+            self.search_html[page.file.src_uri] = parts.search_html
         return content
 
     def on_post_build(self, config):
-        for name, css in getattr(self, "notebook_css", {}).items():
+        for name, css in self.notebook_css.items():
             target = Path(config.site_dir) / name
             target.parent.mkdir(parents=True, exist_ok=True)
-            # only the rules the notebook pages can use; cutting takes seconds, so the
-            # result is kept by the content it was cut from
-            key = hashlib.sha256("\n".join([css, *sorted(self.notebook_classes)]).encode())
-            cached = self.root / self.config.cache_dir / "notebook-css" / f"{key.hexdigest()}.css"
-            stylesheet = cache_check.read(cached)  # None when missing or damaged
-            if stylesheet is None:
-                stylesheet = notebook_css.notebook_stylesheet(css, self.notebook_classes).encode()
-                cache_check.write(cached, stylesheet)
-            target.write_bytes(stylesheet)
+            target.write_text(css, encoding="utf-8")
         if summary := self.i18n.summary():
             print(summary)
         self.math.close()

@@ -7,7 +7,7 @@
   mean luminance over the page is low (no white card); printing shows the light one;
 - every display formula fits the phone's column (none is wider than 1.3 screens);
 - the data table stands beside its scatterplot on the desktop, above it on a phone.
-Screenshots of a few sections in every combination go to test-artifacts/."""
+Screenshots to look at are `make screenshots` (tests/browser/screenshots.py)."""
 
 from __future__ import annotations
 
@@ -228,30 +228,6 @@ def test_data_table_beside_its_scatterplot_on_desktop_above_it_on_a_phone(chapte
             finally:
                 v.context.close()
     _fail(problems, "table layout problems")
-
-
-SHOWN = ("lin_reg_scatter", "learning_rate", "batch_modes", "opt2a", "overfitting",
-         "digits_curves")
-
-
-def test_screenshots_light_dark_desktop_phone(chapters, browser, base_url, artifacts):
-    """Not an assertion: the pictures a reviewer looks at (test-artifacts/style-*.png),
-    each figure centred in the window with its caption."""
-    for p in chapters:
-        for device, viewport, mobile in (("desktop", DESKTOP, False), ("phone", PHONE, True)):
-            for scheme in ("light", "dark"):
-                v = _open(browser, base_url, p, viewport, scheme=scheme, mobile=mobile)
-                try:
-                    for name in SHOWN:
-                        img = v.page.locator(f'img[src*="figures/{name}."]').filter(visible=True)
-                        if not img.count():
-                            continue
-                        img.first.evaluate("el => el.scrollIntoView({block: 'center'})")
-                        v.page.wait_for_timeout(150)
-                        v.page.screenshot(path=artifacts / f"style-{p.lang}-{device}-"
-                                          f"{scheme}-{name}.png")
-                finally:
-                    v.context.close()
 
 
 def test_language_menu_lands_on_the_section_being_read(chapters, browser, base_url):
