@@ -15,6 +15,7 @@ import pikepdf
 import pytest
 
 from ml4a_figs.print_edition import WORDS, WORDS_ATTR, edition, finish, printer
+from ml4a_figs.print_edition import browser as browser_
 
 
 @contextlib.contextmanager
@@ -23,7 +24,7 @@ def _site_page(tmp_path: Path, body: str):
     site.mkdir(exist_ok=True)
     (site / "index.html").write_text(f"<!doctype html><html lang=en><body><h1>T</h1>{body}"
                                      f"</body></html>", encoding="utf-8")
-    with edition._served(site) as url:
+    with browser_.serve(site) as url:
         yield url
 
 
@@ -101,7 +102,7 @@ def test_a_damaged_cached_pdf_is_printed_again(tmp_path, monkeypatch):
     import playwright.sync_api
 
     monkeypatch.setattr(playwright.sync_api, "sync_playwright", fake_playwright)
-    monkeypatch.setattr(printer, "launch", lambda pw: Browser())
+    monkeypatch.setattr(browser_, "launch", lambda pw: Browser())
     monkeypatch.setattr(printer, "print_page", fake_print)
     assert [r[2] for r in edition.build(site)] == ["printed"]
     assert [r[2] for r in edition.build(site)] == ["cached"]
