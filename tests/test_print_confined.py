@@ -57,7 +57,7 @@ def test_the_print_step_requests_nothing_outside_the_site(spelling, browser, sil
 
 @pytest.mark.browser
 def test_a_page_too_long_to_print_is_refused_before_printing(browser, tmp_path):
-    height = 900 * (getattr(printer, "MAX_PDF_PAGES", 150) + 20)
+    height = 1100 * (getattr(printer, "MAX_PDF_PAGES", 150) + 20)
     with _site_page(tmp_path, f'<div style="height:{height}px">tall</div>') as url:
         start = time.perf_counter()
         with pytest.raises(printer.PrintError, match=r"tall, more than the \d+ pages"):

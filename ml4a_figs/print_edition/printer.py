@@ -18,14 +18,14 @@ PREPARE_JS = (Path(__file__).parent / "prepare.js").read_text(encoding="utf-8")
 
 # the same margins as print.css's @page, so a browser's Print and the edition agree
 MARGIN = {"top": "16mm", "bottom": "18mm", "left": "16mm", "right": "16mm"}
+# A4 less those margins, in CSS px (96 per inch): the column prepare.js paginates
+CONTENT_PX = ((210 - 16 - 16) / 25.4 * 96, (297 - 16 - 18) / 25.4 * 96)
 FOOTER = ('<div style="width:100%;text-align:center;font-size:8px;color:#444;'
           'font-family:sans-serif"><span class="pageNumber"></span> / '
           '<span class="totalPages"></span></div>')
 
 
 TIMEOUT_MS = 60_000  # one step of the printing (load, prepare, print); never reached
-# a page taller than this many A4 pages' worth of screen is refused before it is printed
-_PAGE_HEIGHT_PX = 900
 
 
 class PrintError(RuntimeError):
@@ -92,14 +92,17 @@ def print_page(browser, url: str, lang: str, cover: list[tuple[str, str | None]]
             raise PrintError(f"{url}: the page asks for files outside the site (blocked): "
                              f"{', '.join(sorted(set(blocked))[:5])}")
         page.emulate_media(media="print", color_scheme="light", reduced_motion="reduce")
+        # laid out at the paper's width, so prepare.js counts the pages the printer makes
+        page.set_viewport_size({"width": round(CONTENT_PX[0]), "height": round(CONTENT_PX[1])})
         height = page.evaluate("() => document.documentElement.scrollHeight")
-        if height > _PAGE_HEIGHT_PX * MAX_PDF_PAGES:
+        if height > CONTENT_PX[1] * MAX_PDF_PAGES:
             raise PrintError(f"{url}: the page is {height:,} px tall, more than the "
                              f"{MAX_PDF_PAGES} pages an edition may have")
         page.add_script_tag(content=PREPARE_JS)
         try:
             found = page.evaluate("cfg => window.__printEdition.prepare(cfg)",
-                                  {"cover": cover, "contentsTitle": contents_title})
+                                  {"cover": cover, "contentsTitle": contents_title,
+                                   "pageHeight": CONTENT_PX[1]})
         except Exception as exc:  # the page's own message names what is wrong
             raise PrintError(f"{url}: {exc}") from None
         options = dict(format="A4", margin=MARGIN, print_background=True, outline=True,
