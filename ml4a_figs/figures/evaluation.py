@@ -10,7 +10,7 @@ from ..core.data import load_digits, train_val_test_split
 from ..core.nn import MLP, accuracy, early_stop_epoch, train
 from ..core.optim import Adam
 from .registry import declare
-from .numbers import number
+from .numbers import number, percent
 from .overfitting_record import (OVERFITTING_FIGURE_SEED, ROUNDING,  # noqa: F401 (re-exported)
                                  overfitting_fits)
 from .diagrams import NODE_RADIUS, layer_positions
@@ -260,7 +260,7 @@ def draw_digits_curves(runs, chosen, test_accuracy, l2=None, l2_grid=None, l2_va
                  (f"validation accuracy then: {run['val_accuracy'][best]:.0%}",
                   style.VALIDATION)]
         if col == chosen:
-            lines.append((f"test accuracy, looked at once: {test_accuracy:.1%}", style.BLACK))
+            lines.append((f"test accuracy, looked at once: {percent(test_accuracy)}", style.BLACK))
         for k, (text, color) in enumerate(lines[::-1]):
             ax.text(0.04, 0.03 + 0.1 * k, text, transform=ax.transAxes, fontsize=10,
                     color=color, va="bottom")
