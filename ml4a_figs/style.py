@@ -6,23 +6,26 @@ validation curves -- has one colour and one line style in every figure and
 animation (`CONCEPTS`). The light colours start from the Okabe-Ito palette (safe
 for the common colour-vision deficiencies) and Paul Tol's muted palette for the
 concepts Okabe-Ito has no room for; the dark ones are the same hues made lighter
-until they reach 4.5:1 against the dark page (`_for_dark`). A figure is computed
-once and drawn twice, in `theme("light")` and `theme("dark")`, which rebinds the
-names below and matplotlib's ink and paper colours while the dark copy is drawn.
-The same table is published as CSS custom properties (`css_custom_properties`)
-in docs/assets/site.css, so the page's own overlays use the same colours.
+until they reach 4.5:1 against the dark page (`_for_dark`).
+
+What a drawing is for -- the page's palette, the screen's layout, the reader's
+language -- is one frozen value, `Theme`; its `rc()` is the matplotlib settings of
+that look. Importing this module changes nothing in matplotlib (a reader's notebook
+keeps its own settings): the build draws inside `drawing(theme)`, which applies them
+with `matplotlib.style.context`, and a notebook that wants the chapter's look says
+`style.use()`. The same table is published as CSS custom properties
+(`css_custom_properties`) in docs/assets/site.css, so the page's own overlays use the
+same colours.
 """
 
 from __future__ import annotations
 
 import colorsys
 import contextlib
+from dataclasses import dataclass
 
-import matplotlib
-
-matplotlib.use("Agg")
-
-from matplotlib.figure import Figure  # noqa: E402
+import numpy as np
+from matplotlib.figure import Figure
 
 # What a figure sits on: white in the light theme, Material's slate background
 # (hsl(225, 15%, 14%)) in the dark one. Dark figures are drawn on that colour, not
@@ -94,34 +97,78 @@ PALETTES = {
              for name, (colour, _, _) in CONCEPTS.items()},
 }
 THEMES = ("light", "dark")
-current = "light"
+LAYOUTS = ("wide", "phone")
+
+
+@dataclass(frozen=True)
+class Theme:
+    """What one drawing is for: the page's palette (light, dark), the screen's layout
+    (wide, phone: panels stacked) and the reader's language."""
+
+    palette: str = "light"
+    layout: str = "wide"
+    language: str = "en"
+
+    def __post_init__(self):
+        if self.palette not in THEMES or self.layout not in LAYOUTS:
+            raise ValueError(f"unknown theme {self.palette!r} or layout {self.layout!r}; "
+                             f"known: {', '.join(THEMES)}; {', '.join(LAYOUTS)}")
+
+    def color(self, concept: str) -> str:
+        return PALETTES[self.palette][concept]
+
+    def line(self, concept: str) -> dict:
+        dash = CONCEPTS[concept][1]
+        return {"color": self.color(concept), "linestyle": "none" if dash == "none" else dash}
+
+    def paper(self) -> str:
+        return LIGHT_PAPER if self.palette == "light" else DARK_PAPER
+
+    def ink(self) -> str:
+        return INK[self.palette]
+
+    def faint(self) -> str:
+        return FAINT[self.palette]
+
+    def rc(self) -> dict:
+        """matplotlib's settings for this look: the shared type scale and the palette's
+        ink and paper (the dark copy is light ink on the slate)."""
+        ink_colour, bg = self.ink(), self.paper()
+        return {**BASE_RC,
+                "text.color": ink_colour, "axes.labelcolor": ink_colour,
+                "axes.edgecolor": ink_colour, "xtick.color": ink_colour,
+                "ytick.color": ink_colour, "axes.titlecolor": ink_colour,
+                "legend.labelcolor": ink_colour, "legend.edgecolor": self.faint(),
+                "figure.facecolor": bg, "axes.facecolor": bg, "savefig.facecolor": bg,
+                "grid.color": self.faint()}
+
+
+# The theme being drawn (the light, wide page outside `drawing`). The figure modules
+# read it through the functions and role names below; a draw function that takes a
+# `theme` argument is handed the value itself.
+_drawing = Theme()
 
 
 def color(concept: str) -> str:
     """The colour of a concept in the theme being drawn."""
-    return PALETTES[current][concept]
+    return _drawing.color(concept)
 
 
 def line(concept: str) -> dict:
     """Colour and line style of a concept, as matplotlib keyword arguments."""
-    style = CONCEPTS[concept][1]
-    return {"color": color(concept), "linestyle": "none" if style == "none" else style}
-
-
-def optimizer_style(name: str) -> dict:
-    return line(name)
+    return _drawing.line(concept)
 
 
 def paper() -> str:
-    return LIGHT_PAPER if current == "light" else DARK_PAPER
+    return _drawing.paper()
 
 
 def ink() -> str:
-    return INK[current]
+    return _drawing.ink()
 
 
 def faint() -> str:
-    return FAINT[current]
+    return _drawing.faint()
 
 
 # The Okabe-Ito colours by name, for the notebooks' exploratory plots (several
@@ -131,21 +178,42 @@ BLUE, VERMILLION, PURPLE = "#0072B2", "#D55E00", "#CC79A7"
 
 # A perceptually uniform map for loss surfaces (low = dark, high = light).
 SURFACE_CMAP = "viridis"
+# Contour *lines* on the dark page start higher up the same map: viridis' darkest purples
+# (the innermost contours, round a minimum) are 1.02-1.06:1 on the slate paper and vanish;
+# from 0.45 on every line is at least 3:1 against it.
+DARK_LINES_FROM = 0.45
 
-# Names the figure modules read at draw time; `theme` rebinds them.
+
+def contour_cmap():
+    """The colour map for contour lines on this theme's paper (fills keep SURFACE_CMAP)."""
+    import matplotlib
+    from matplotlib.colors import ListedColormap
+
+    base = matplotlib.colormaps[SURFACE_CMAP]
+    if _drawing.palette == "light":
+        return base
+    return ListedColormap(base(np.linspace(DARK_LINES_FROM, 1.0, 256)), name="viridis_on_dark")
+
+# Role names the figure modules read at draw time, in the theme being drawn.
 _ROLE_NAMES = {"DATA": "data", "FIT": "fit", "ERROR": "fit", "HIGHLIGHT": "highlight",
                "TRAIN": "train", "VALIDATION": "validation", "GREY": "muted"}
 
 
-def _bind_names() -> None:
-    g = globals()
-    for name, concept in _ROLE_NAMES.items():
-        g[name] = color(concept)
-    g["BLACK"] = g["MINIMUM"] = ink()
-    g["OPTIMIZER_STYLE"] = {name: line(name) for name in OPTIMIZER_ORDER}
+def __getattr__(name: str):
+    """style.DATA, style.BLACK, style.OPTIMIZER_STYLE…, style.current and style.layout:
+    read from the theme being drawn, never rebound."""
+    if name in _ROLE_NAMES:
+        return _drawing.color(_ROLE_NAMES[name])
+    if name in ("BLACK", "MINIMUM"):
+        return _drawing.ink()
+    if name == "OPTIMIZER_STYLE":
+        return {n: _drawing.line(n) for n in OPTIMIZER_ORDER}
+    if name == "current":
+        return _drawing.palette
+    if name == "layout":
+        return _drawing.layout
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
-
-_bind_names()
 
 # One CSS pixel of the page column is about 1/100 inch here; figures are sized
 # for a ~760 px column and written at 2x for sharp screens.
@@ -156,10 +224,9 @@ COLUMN_WIDTH_IN = 7.6
 # everyone; figures of side-by-side panels get a phone layout, the panels stacked.
 PHONE_WIDTH_IN = 5.0
 PHONE_PANEL_MAX_IN = 3.6
-LAYOUTS = ("wide", "phone")
-layout = "wide"
 
-matplotlib.rcParams.update({
+# The shared look of every figure, applied by `drawing` (and `use`), never at import.
+BASE_RC = {
     # SVG text stays text (smaller files, crisp at any zoom); DejaVu Sans is what
     # matplotlib lays out with, and the narrower fallbacks never overflow its boxes
     "font.family": "sans-serif",
@@ -188,7 +255,7 @@ matplotlib.rcParams.update({
     "svg.hashsalt": "ml4a_figs",
     "svg.fonttype": "none",
     "path.simplify": True,
-})
+}
 
 
 def new_figure(width: float = COLUMN_WIDTH_IN, height: float = 4.0) -> Figure:
@@ -198,49 +265,49 @@ def new_figure(width: float = COLUMN_WIDTH_IN, height: float = 4.0) -> Figure:
 
 
 
-def _theme_rc(name: str) -> dict:
-    """matplotlib's ink and paper for a theme: the dark copy is light ink on the slate."""
-    ink_colour, bg = INK[name], (LIGHT_PAPER if name == "light" else DARK_PAPER)
-    return {"text.color": ink_colour, "axes.labelcolor": ink_colour, "axes.edgecolor": ink_colour,
-            "xtick.color": ink_colour, "ytick.color": ink_colour, "axes.titlecolor": ink_colour,
-            "legend.labelcolor": ink_colour, "legend.edgecolor": FAINT[name],
-            "figure.facecolor": bg, "axes.facecolor": bg, "savefig.facecolor": bg,
-            "grid.color": FAINT[name]}
-
-
 @contextlib.contextmanager
-def theme(name: str, layout_name: str = "wide"):
-    """Draw (and write) inside this to get that theme's colours and that layout;
-    restores the light, wide one."""
-    global current, layout
-    if name not in THEMES or layout_name not in LAYOUTS:
-        raise ValueError(f"unknown theme {name!r} or layout {layout_name!r}; known: "
-                         f"{', '.join(THEMES)}; {', '.join(LAYOUTS)}")
-    before = current, layout
-    current, layout = name, layout_name
-    _bind_names()
+def drawing(value: Theme):
+    """Draw (and write) inside this for that theme: its matplotlib settings (a
+    `matplotlib.style.context`, undone on leaving) and its colours and layout."""
+    import matplotlib.style
+
+    global _drawing
+    before = _drawing
+    _drawing = value
     try:
-        with matplotlib.rc_context(_theme_rc(name)):
-            yield
+        with matplotlib.style.context(value.rc()):
+            yield value
     finally:
-        current, layout = before
-        _bind_names()
+        _drawing = before
+
+
+def theme(name: str = "light", layout_name: str = "wide", language: str = "en"):
+    """drawing(Theme(name, layout_name, language))."""
+    return drawing(Theme(name, layout_name, language))
+
+
+def use(value: Theme = Theme()) -> None:
+    """Give this session's matplotlib the chapter's look (a notebook opts in with this;
+    importing the module does not)."""
+    import matplotlib.style
+
+    matplotlib.style.use(value.rc())
 
 
 def panels(n: int) -> tuple[int, int]:
     """Rows and columns of n side-by-side panels: a row on the page, a column on a phone."""
-    return (n, 1) if layout == "phone" else (1, n)
+    return (n, 1) if _drawing.layout == "phone" else (1, n)
 
 
 def phone_break() -> str:
     """Where a long title may wrap: a new line on the phone, a space on the page."""
-    return "\n" if layout == "phone" else " "
+    return "\n" if _drawing.layout == "phone" else " "
 
 
 def panel_figure(n: int, width: float, height: float) -> Figure:
     """A figure of n panels, `width` x `height` inches in the page layout; on a phone
     PHONE_WIDTH_IN wide, each panel keeping its wide aspect ratio."""
-    if layout != "phone":
+    if _drawing.layout != "phone":
         return new_figure(width, height)
     panel_h = height * PHONE_WIDTH_IN * n / width
     return new_figure(PHONE_WIDTH_IN, min(panel_h, PHONE_PANEL_MAX_IN) * n)

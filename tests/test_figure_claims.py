@@ -17,7 +17,7 @@ def bumpy():
 
 def test_bumpy_alt_text_matches_where_each_path_starts_and_ends(bumpy):
     alt = scan()["bumpy_gradient_descent"].alt
-    assert "at or below theta 1 = 0 roll into the global" in alt
+    assert "at or below w2 = 0 roll into the global" in alt
     assert "above it roll into a different valley" in alt
     starts = np.array([p[0] for p in bumpy["paths"]])
     reached = np.asarray(bumpy["reached"])

@@ -89,3 +89,45 @@ def test_contributor_docs_list_every_concept_colour():
     for concept, (light, dash, _) in style.CONCEPTS.items():
         row = f"| {concept} | `{light}` | `{style.PALETTES['dark'][concept]}` | `{dash}` |"
         assert row in readme, f"README.md's colour table lacks or misstates {concept}: {row}"
+
+
+def test_importing_style_leaves_a_notebooks_matplotlib_settings_alone():
+    """A reader's notebook imports ml4a_figs.style (and the figures): its backend and
+    rcParams stay its own; the chapter's look is applied only inside style.drawing."""
+    import subprocess
+    import sys
+
+    code = (
+        "import json, matplotlib\n"
+        "matplotlib.use('svg')\n"
+        "matplotlib.rcParams.update({'font.size': 7.5, 'lines.linewidth': 0.3})\n"
+        "before = {k: repr(v) for k, v in matplotlib.rcParams.items()}\n"
+        "import ml4a_figs.style as style, ml4a_figs.figures.gradient_descent\n"
+        "after = {k: repr(v) for k, v in matplotlib.rcParams.items()}\n"
+        "inside = None\n"
+        "if hasattr(style, 'drawing'):\n"
+        "    with style.drawing(style.Theme('dark', 'phone')):\n"
+        "        inside = (matplotlib.rcParams['font.size'], matplotlib.rcParams['svg.fonttype'],\n"
+        "                  matplotlib.rcParams['axes.facecolor'], style.layout)\n"
+        "restored = {k: repr(v) for k, v in matplotlib.rcParams.items()} == before\n"
+        "print(json.dumps([matplotlib.get_backend(), sorted(k for k in before if before[k] != after[k]),\n"
+        "                  inside, restored]))\n")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    backend, changed, inside, restored = __import__("json").loads(proc.stdout.splitlines()[-1])
+    assert backend == "svg", "importing ml4a_figs.style switched the notebook's backend"
+    assert changed == [], f"importing ml4a_figs.style changed rcParams {changed}"
+    assert inside == [11, "none", style.DARK_PAPER, "phone"]
+    assert restored
+
+
+def test_a_theme_is_a_frozen_value():
+    import dataclasses
+
+    look = style.Theme("dark", "phone", "ko")
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        look.palette = "light"
+    assert look.color("RMSprop") == style.PALETTES["dark"]["RMSprop"]
+    assert look.rc()["savefig.facecolor"] == style.DARK_PAPER
+    with pytest.raises(ValueError, match="unknown theme"):
+        style.Theme("sepia")

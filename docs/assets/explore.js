@@ -125,6 +125,8 @@
       var input = make("input", { type: "range", min: 0, max: c.n - 1, step: 1, value: idx[k],
                                   "data-key": c.key }, label);
       var out = text("output", "", label);
+      // as wide as the longest value, so the track never moves under the finger
+      out.style.minWidth = c.labels.reduce(function (m, l) { return Math.max(m, String(l).length); }, 0) + "ch";
       input.addEventListener("input", function () { idx[k] = +input.value; render(); });
       return { input: input, out: out, c: c };
     });
@@ -159,6 +161,7 @@
     var range = make("input", { type: "range", min: 0, max: data.steps, step: 1, value: step,
                                 "data-key": "step" }, label);
     var stepOut = text("output", "", label);
+    stepOut.style.minWidth = String(data.steps).length + "ch";
     var set = make("fieldset", { "class": "explore-choice" }, widget);
     text("legend", S.scale, set);
     var group = "explore-scale-" + (++uid);
@@ -255,9 +258,22 @@
       }
     }).catch(function () {
       outer.classList.remove("explore--live");
+      outer.classList.add("explore--failed");
       widget.hidden = true;
       text("p", S.unavailable, outer, { "class": "explore-readout screen-only" });
     });
+  }
+
+  // The widget's final height, reserved before its data arrives, from the sizes the
+  // build wrote on it (explore_page.reserve): explore.css does it from the first layout
+  // where the browser reads typed attr(); elsewhere this does it, at once.
+  function reserve(w) {
+    if (parseFloat(getComputedStyle(w).minHeight) > 0) return;
+    var d = w.dataset, width = w.clientWidth, phone = width < PHONE_BELOW && d.pw && d.phone;
+    var size = phone ? [+d.pw, +d.ph] : [+d.w, +d.h];
+    if (!size[0] || !width) return;
+    var controls = +(phone ? d.controlsPhone : d.controls) || 0;
+    w.style.minHeight = Math.ceil(width * size[1] / size[0] + controls) + "px";
   }
 
   function init() {
@@ -270,7 +286,7 @@
     Array.prototype.forEach.call(widgets, function (w) {
       w.hidden = false;
       w.parentNode.classList.add("explore--live");
-      w.style.minHeight = "10rem";
+      reserve(w);
       if (near) near.observe(w); else build(w);
     });
   }

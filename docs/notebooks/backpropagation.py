@@ -33,6 +33,8 @@ from threadpoolctl import threadpool_limits
 
 from ml4a_figs import style
 
+style.use()  # the chapter's look for this notebook's figures (importing sets nothing)
+
 from ml4a_figs.core import data
 from ml4a_figs.core.nn import MLP, numerical_gradient
 

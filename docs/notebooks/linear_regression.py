@@ -23,6 +23,8 @@ import numpy as np
 
 from ml4a_figs import style
 
+style.use()  # the chapter's look for this notebook's figures (importing sets nothing)
+
 from ml4a_figs.core import data, losses, optim
 from ml4a_figs.figures import gradient_descent, linear_regression
 

@@ -25,6 +25,8 @@
 import numpy as np
 
 from ml4a_figs import style
+
+style.use()  # the chapter's look for this notebook's figures (importing sets nothing)
 from ml4a_figs.figures import evaluation
 from ml4a_figs.core.nn import MLP, accuracy, train
 from ml4a_figs.core.optim import Adam

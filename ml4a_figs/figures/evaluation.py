@@ -234,20 +234,23 @@ LOSS_TICKS = (0.01, 0.03, 0.1, 0.3, 1, 3)
 
 def draw_digits_curves(runs, chosen, test_accuracy, l2=None, l2_grid=None, l2_val_loss=None):
     """Loss curves, one panel per run, greyed after the epoch where early stopping
-    halts; each panel states the gap between the curves and the best validation
-    accuracy; only the run chosen on validation shows a test accuracy."""
+    halts; under each panel, the gap between the curves and the best validation
+    accuracy; only the run chosen on validation shows a test accuracy. Every note sits
+    outside the plots or in the legend, where no curve can run through it."""
+    from matplotlib.lines import Line2D
     from matplotlib.ticker import FixedLocator, FuncFormatter, NullLocator
 
-    fig = style.panel_figure(len(runs), 7.6, 3.3)
+    fig = style.panel_figure(len(runs), 7.6, 4.6)
+    fig.get_layout_engine().set(wspace=0.08)  # room between one panel's "50" and the next "0"
     axes = fig.subplots(*style.panels(len(runs)), sharex=True, sharey=True)
     n_epochs = len(runs[0]["train_loss"])
+    br = " " if style.layout == "phone" else "\n"  # a narrow panel's notes wrap, a phone's fit
     for col, (ax, run) in enumerate(zip(axes, runs)):
         epochs = np.arange(1, len(run["train_loss"]) + 1)
         stop = run["stop_epoch"] if run["stop_epoch"] is not None else len(epochs) - 1
         on, after = epochs <= stop + 1, epochs >= stop + 1
-        for key, concept, label in (("train_loss", "train", "training"),
-                                    ("val_loss", "validation", "validation")):
-            ax.plot(epochs[on], run[key][on], **style.line(concept), label=label)
+        for key, concept in (("train_loss", "train"), ("val_loss", "validation")):
+            ax.plot(epochs[on], run[key][on], **style.line(concept))
             if after.sum() > 1:  # what happens after the early stop: seen, not used
                 ax.plot(epochs[after], run[key][after], color=style.GREY,
                         linestyle=style.line(concept)["linestyle"], linewidth=1.2)
@@ -255,16 +258,18 @@ def draw_digits_curves(runs, chosen, test_accuracy, l2=None, l2_grid=None, l2_va
         ax.axvline(best + 1, color=style.GREY, linestyle=":", linewidth=1.2)
         ax.plot(best + 1, run["val_loss"][best], "o", color=style.VALIDATION, markersize=6,
                 zorder=5)
-        ax.set_title(run["title"] + (" (chosen)" if col == chosen else ""), fontsize=11)
-        lines = [(f"gap at epoch {best + 1}, kept: {number(run['gap'])}", style.BLACK),
-                 (f"validation accuracy then: {run['val_accuracy'][best]:.0%}",
-                  style.VALIDATION)]
-        if col == chosen:
-            lines.append((f"test accuracy, looked at once: {test_accuracy:.1%}", style.BLACK))
-        for k, (text, color) in enumerate(lines[::-1]):
-            ax.text(0.04, 0.03 + 0.1 * k, text, transform=ax.transAxes, fontsize=10,
-                    color=color, va="bottom")
+        ax.set_title(run["title"], fontsize=11)
+        notes = [f"gap at epoch {best + 1}, kept: {number(run['gap'])}",
+                 f"validation accuracy{br}then: {run['val_accuracy'][best]:.0%}"]
+        if col == chosen:  # chosen on validation; the test set is looked at once, for it
+            notes.append(f"chosen: test accuracy{br}"
+                         f"{test_accuracy:.1%} (looked at once)")
         ax.set_xlabel("epoch")
+        # under the axis label, from the panel's left edge
+        ax.annotate("\n".join(notes), (0, 0), xycoords=("axes fraction", ax.xaxis.label),
+                    xytext=(0, -6),
+                    textcoords="offset points", ha="left", va="top", fontsize=10,
+                    color=style.BLACK, linespacing=1.3)
         # tick marks only where they are labelled: every mark is an element of the SVG
         ax.tick_params(left=col == 0 or style.layout == "phone", which="both")
     ax0 = axes[0]
@@ -276,16 +281,14 @@ def draw_digits_curves(runs, chosen, test_accuracy, l2=None, l2_grid=None, l2_va
     ax0.set_xlim(0, n_epochs + 0.5)
     ax0.set_ylim(0.007, 3.5)
     ax0.set_ylabel("loss (log scale)")
-    first = runs[0]
-    if first["stop_epoch"] is not None:
-        ax0.text(first["stop_epoch"] + 2, 1.0, "stopped:\nafter it,\ngreyed", fontsize=10,
-                 color=style.BLACK, ha="left", va="center")
-    ax0.annotate("best\nvalidation",
-                 (first["best_epoch"] + 1, first["val_loss"][first["best_epoch"]]),
-                 xytext=(-8, 24), textcoords="offset points", fontsize=10, color=style.BLACK,
-                 ha="right", va="bottom",
-                 arrowprops={"arrowstyle": "-", "color": style.GREY, "linewidth": 0.8})
-    axes[-1].legend(loc="upper right", frameon=False, fontsize=10)
+    key = [Line2D([], [], **style.line("train"), label="training"),
+           Line2D([], [], **style.line("validation"), label="validation"),
+           Line2D([], [], color=style.VALIDATION, marker="o", markersize=6, linestyle=":",
+                  label="best validation epoch"),
+           Line2D([], [], color=style.GREY, linewidth=1.2,
+                  label="after early stopping (seen, not used)")]
+    fig.legend(handles=key, loc="outside lower center", frameon=False, fontsize=10,
+               ncols=1 if style.layout == "phone" else 2)
     return fig
 
 

@@ -161,14 +161,15 @@ def _degree_figure(x, y, xh, yh, xs, train, held, phone=False):
     exact = train < floor
     train = np.maximum(train, floor)
     for d in degrees[exact]:
-        right.annotate("0", (d, floor), xytext=(0, 5), textcoords="offset points",
-                       ha="center", fontsize=9, color=style.TRAIN)
+        # below the point: the line comes down into it from above
+        right.annotate("0", (d, floor), xytext=(0, -5), textcoords="offset points",
+                       ha="center", va="top", fontsize=9, color=style.TRAIN)
     right.plot(degrees, train, "-o", color=style.TRAIN, markersize=4, label="training error")
     right.plot(degrees, held, "--D", color=style.VALIDATION, markersize=4,
                label="held-out error")
     right.set(yscale="log", xlabel="polynomial degree", ylabel="MSE", xticks=degrees,
               xlim=(0.5, degrees[-1] + 0.5))
-    right.set_ylim(floor / 2, held.max() * 3)
+    right.set_ylim(floor / 4, held.max() * 3)  # room for the "0" under the floor
     right.legend(loc="lower left", frameon=False, fontsize=9)
     return fig, [left, right]
 

@@ -70,8 +70,8 @@ def _race_background(ax, name, surface, levels, log, marks):
     xlim, ylim = RACE_VIEW[name]
     X, Y, Z = _grid(surface, xlim, ylim, n=160)
     norm = style_norm(levels, log)
-    ax.contour(X, Y, Z, levels=levels, norm=norm, cmap=style.SURFACE_CMAP,
-               linewidths=0.7, alpha=0.6)
+    ax.contour(X, Y, Z, levels=levels, norm=norm, cmap=style.contour_cmap(),
+               linewidths=0.7, alpha=0.6 if style.current == "light" else 1.0)
     for x, y, marker, size in marks:
         ax.plot(x, y, marker=marker, markersize=size, color=style.BLACK, linestyle="none",
                 markerfacecolor="none" if marker in "oX" else style.BLACK, zorder=5)
@@ -104,6 +104,12 @@ def _race_figure(name: str, width: float):
     fig = style.new_figure(width, width * (ylim[1] - ylim[0]) / (xlim[1] - xlim[0]) + 0.7)
     ax = fig.add_subplot()
     _race_background(ax, name, look["surface"], look["levels"], look["log"], look["marks"])
+    # the map keeps its aspect, so a guessed height leaves a blank band: cut the figure
+    # to what layout needs (twice: the layout settles after one resize)
+    for _ in range(2):
+        fig.draw_without_rendering()
+        spare = fig.get_figheight() - fig.get_tightbbox().height
+        fig.set_figheight(fig.get_figheight() - spare + 0.08)
     return fig, [ax]
 
 

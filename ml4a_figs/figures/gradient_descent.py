@@ -68,20 +68,38 @@ def draw_descent_and_fit(M, B, Z, levels, best, best_mse, path, lr, path_mse,
 
     right.plot(x, y, "o", color=style.DATA, markersize=7, zorder=5)
     labels = [f"step {step:,}" for step in shown]
+    ylim = (y.min() - 0.6, y.max() + 0.6)
     for k, label in enumerate(labels):
         final = k == len(labels) - 1
         right.plot(line_x, line_y[k], color=style.FIT, alpha=1.0 if final else 0.25 + 0.2 * k,
                    linewidth=2.8 if final else 1.4)
-        # each line's step written just above its left end (the final one below it)
-        right.annotate(label, (line_x[0], line_y[k][0]), xytext=(4, -6 if final else 4),
-                       textcoords="offset points", ha="left", va="top" if final else "bottom",
+        # each line's step written just above the end of it farther from the other
+        # lines (the final one below its left end)
+        end = 0 if final else _clearer_end(line_y, k, ylim)
+        # at the right end the words run back along the line: below it if it falls
+        below = final or (end == -1 and line_y[k][-1] < line_y[k][0])
+        right.annotate(label, (line_x[end], line_y[k][end]),
+                       xytext=(4 if end == 0 else -4, -6 if below else 4),
+                       textcoords="offset points", ha="left" if end == 0 else "right",
+                       va="top" if below else "bottom",
                        fontsize=10, color=style.FIT if final else style.GREY)
-    right.set(xlabel="x", ylabel="y", xlim=tuple(line_x), ylim=(y.min() - 0.6, y.max() + 0.6))
+    right.set(xlabel="x", ylabel="y", xlim=tuple(line_x), ylim=ylim)
     right.yaxis.set_major_locator(MultipleLocator(0.5))
-    right.text(0.98, 0.03, f"MSE {path_mse[0]:.3f} → {path_mse[-1]:.3f}",
-               transform=right.transAxes, ha="right", fontsize=10)
+    right.text(0.98, 0.97, f"MSE {path_mse[0]:.3f} → {path_mse[-1]:.3f}",
+               transform=right.transAxes, ha="right", va="top", fontsize=10)
     right.set_title(f"{line_label(*np.round(path[-1], 3))} after {steps:,} steps", fontsize=11)
     return fig
+
+
+def _clearer_end(line_y, k, ylim) -> int:
+    """0 (left) or -1 (right): the end of line k inside the plot that is farther from
+    every other line there, so its label crosses none of them."""
+    def room(end):
+        here = line_y[k][end]
+        if not ylim[0] < here < ylim[1]:
+            return -np.inf
+        return min(abs(here - other[end]) for j, other in enumerate(line_y) if j != k)
+    return 0 if room(0) >= room(-1) else -1
 
 
 declare("lin_reg_mse_gradientdescent", compute=descent_and_fit, draw=draw_descent_and_fit,
@@ -289,7 +307,7 @@ def draw_bumpy(W1, W2, L, levels, paths, reached, minima, lr, minima_loss, end_l
                 markeredgecolor=style.MINIMUM, markeredgewidth=1.2, zorder=6)
         ax.plot([], [], color=_reached_colours()[k], linewidth=2.0, marker="o",
                 label=f"{n} starts → {REACHED_NAMES[k]} (loss {value:.3f})")
-    ax.set(xlabel="θ₀ (weight w₁)", ylabel="θ₁ (weight w₂)")
+    ax.set(xlabel="weight w₁", ylabel="weight w₂")  # named as in non_convex_function
     ax.set_title(f"Gradient descent from {len(paths)} starts (●): "
                  f"α = {lr:g}, {paths.shape[1] - 1:,} steps", fontsize=11)
     fig.legend(loc="outside lower center", ncols=1, fontsize=10, frameon=False)
@@ -297,12 +315,12 @@ def draw_bumpy(W1, W2, L, levels, paths, reached, minima, lr, minima_loss, end_l
 
 
 declare("bumpy_gradient_descent", compute=bumpy_descents, draw=draw_bumpy, formats=("webp",),
-        alt="Contour map of the small sigmoid network's loss over two parameters, theta 0 and "
-            "theta 1, with eight gradient-descent paths drawn on it, each from a dot marking its "
-            "start. The four paths starting at or below theta 1 = 0 roll into the global "
-            "minimum (a star at theta 0 = 3, theta 1 = -2, loss 0); the four starting above it "
+        alt="Contour map of the small sigmoid network's loss over two weights, w1 and w2, "
+            "with eight gradient-descent paths drawn on it, each from a dot marking its "
+            "start. The four paths starting at or below w2 = 0 roll into the global "
+            "minimum (a star at w1 = 3, w2 = -2, loss 0); the four starting above it "
             "roll into a different valley and stop in the local minimum (a circle near "
-            "theta 0 = -1, theta 1 = 2.9, loss 0.009).")
+            "w1 = -1, w2 = 2.9, loss 0.009).")
 
 # --- batch_modes -----------------------------------------------------------------------
 
@@ -351,7 +369,7 @@ def batch_mode_paths(n_grid: int = 51) -> dict:
 def draw_batch_modes(M, B, Z, levels, best, lr, n, names, batch_sizes, epochs, paths):
     fig = style.new_figure(5.3, 4.6)
     ax = fig.add_subplot()
-    ax.contour(M, B, Z, levels=levels, cmap=style.SURFACE_CMAP,
+    ax.contour(M, B, Z, levels=levels, cmap=style.contour_cmap(),
                norm=LogNorm(levels[0], levels[-1]), linewidths=0.9)
     for name, size, ep, path in zip(names, batch_sizes, epochs, paths):
         plural = lambda k, word: f"{k} {word}{'s' if k > 1 else ''}"  # noqa: E731

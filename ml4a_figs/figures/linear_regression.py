@@ -58,11 +58,31 @@ def draw_mse_contours(ax, M, B, Z, levels, best, label_levels=True):
     decades = [v for v in levels if abs(np.log10(v) - round(np.log10(v))) < 1e-9]
     lines = ax.contour(M, B, Z, levels=decades, colors="white", linewidths=0.6, alpha=0.8)
     if label_levels:
-        ax.clabel(lines, fmt=lambda v: f"{v:g}", fontsize=10, inline_spacing=3)
+        ax.clabel(lines, fmt=lambda v: f"{v:g}", fontsize=10, inline_spacing=3,
+                  manual=_label_spots(lines, best, M, B))
     ax.plot(*best, marker="*", markersize=15, color=style.paper(), markeredgecolor=style.MINIMUM,
             markeredgewidth=1.0, linestyle="none", zorder=5)
     ax.set(xlabel="m (slope)", ylabel="b (intercept)",
            xlim=(M.min(), M.max()), ylim=(B.min(), B.max()))
+
+
+def _label_spots(lines, best, M, B) -> list:
+    """One spot per labelled contour, on its upper-left flank halfway out from the
+    minimum: clear of the star (clabel's own choice put a label under it) and of the
+    ovals' tight tips."""
+    span = np.array([np.ptp(M), np.ptp(B)])
+    spots = []
+    for segs in lines.allsegs:
+        pts = np.vstack([s for s in segs if len(s)]) if any(len(s) for s in segs) else None
+        if pts is None:
+            continue
+        dist = np.linalg.norm((pts - best) / span, axis=1)
+        if dist.max() < 0.15:  # an oval too small to carry a label beside the star
+            continue
+        side = pts[:, 0] < best[0]
+        k = np.argmin(np.abs(dist - 0.55 * dist.max()) + 10 * ~side)
+        spots.append(tuple(pts[k]))
+    return spots
 
 
 # --- lin_reg_scatter -----------------------------------------------------------

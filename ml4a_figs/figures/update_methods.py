@@ -90,12 +90,14 @@ def draw_nesterov(x, path, classic, nesterov, X, Y, Z, k):
                 ax.plot(*np.transpose([a, b]), ":", color=style.GREY, linewidth=1.0)
         else:
             ax.plot(*grad_from, "o", color=_vector_colours()["gradient"], markersize=6, zorder=5)
-            ax.annotate("look-ahead", grad_from, xytext=(0, 9), textcoords="offset points",
-                        fontsize=10, color=style.BLACK, ha="center", va="bottom", zorder=6)
+            ax.annotate("look-ahead", grad_from, xytext=(-3, 17), textcoords="offset points",
+                        fontsize=10, color=style.BLACK, ha="left", va="bottom", zorder=6)
         ax.plot(*x, "o", color=style.BLACK, markersize=7, zorder=5)
-        ax.set_title(f"{title}\n", fontsize=12)
-        ax.text(0.5, 1.02, subtitle, transform=ax.transAxes, ha="center", va="bottom",
-                fontsize=10, color=style.BLACK)
+        # the subtitle sits in the room the title's padding leaves above the axes
+        ax.set_title(title, fontsize=12, pad=20)
+        ax.annotate(subtitle, (0.5, 1), xycoords="axes fraction", xytext=(0, 4),
+                    textcoords="offset points", ha="center", va="bottom", fontsize=10,
+                    color=style.BLACK)
         ax.set_aspect("equal")
         ax.set_xticks([])
         ax.set_yticks([])

@@ -27,7 +27,9 @@ def kept() -> frozenset[str]:
 
 
 MATH = re.compile(r"(\$[^$]*\$)")
-NUMBER = re.compile(r"(?<![^\W\d_]|[\d.{])[-−+]?\d+(?:[.,]\d+)*(?:e[-+]?\d+)?(?!\d|\})")
+# a number, also as numbers.number() writes very small or large ones: 4.11 × 10⁻⁴
+NUMBER = re.compile(r"(?<![^\W\d_]|[\d.{])[-−+]?\d+(?:[.,]\d+)*(?:e[-+]?\d+)?"
+                    r"(?: × 10[⁻⁺]?[⁰¹²³⁴⁵⁶⁷⁸⁹]+)?(?!\d|\})")
 SLOT = re.compile(r"\{(\d*)\}")
 WORD = re.compile(r"[^\W\d_]{2,}")
 

@@ -52,7 +52,7 @@ URL_SCHEMES = {"http", "https", "mailto"}  # and relative URLs and #fragments
 # translator's are refused, as scripts may act on them
 BUILD_TAGS = {"picture", "source"}
 BUILD_DATA_PREFIX = {"data-"}
-BUILD_ATTRIBUTES = {"source": {"srcset", "media", "type"},
+BUILD_ATTRIBUTES = {"source": {"srcset", "media", "type", "width", "height"},
                     "img": {"loading", "decoding"},
                     # an explorable figure's box (ml4a_figs/site/explore_page.py): hidden until
                     # its script runs, a named group of controls

@@ -9,6 +9,7 @@ pinned library versions. Its stamp is figures/.stamps/NAME.json.
 from __future__ import annotations
 
 import hashlib
+import inspect
 import json
 import re
 from pathlib import Path
@@ -42,6 +43,9 @@ def cache_key(fig: Figure) -> str:
     # The shared style and the writer touch every figure even when reached only indirectly.
     module_closure(PACKAGE_DIR / "style.py", files)
     module_closure(Path(__file__).with_name("output.py"), files)
+    # and so do the translation of a drawing's texts and the fonts of its languages
+    module_closure(PACKAGE_DIR / "figures" / "wording.py", files)
+    module_closure(Path(__file__).with_name("translations.py"), files)
     payload = {
         "format": CACHE_FORMAT,
         "name": fig.name,
@@ -127,6 +131,9 @@ class FigureTarget(engine.Target):
                         or (c in self.drawn_in() and not intact(self.fig.translated_names(c)))]
 
     def build(self, key: str) -> None:
+        """Compute once; draw each theme and layout inside style.drawing (matplotlib's
+        settings as a style context; a draw function with a `theme` parameter is handed
+        the frozen style.Theme), then write it in each stale language."""
         from threadpoolctl import threadpool_limits
 
         from .. import style
@@ -145,10 +152,13 @@ class FigureTarget(engine.Target):
         # drawings of their own); written in the original, which says which texts the
         # figure has, then in each translation that has words for them
         original, drawings = wording.Words(), {}
+        takes_theme = "theme" in inspect.signature(draw).parameters
         try:
             for layout, theme in self.fig.variants():
-                with style.theme(theme, layout), threadpool_limits(limits=1):
-                    drawings[layout, theme] = drawn = draw(**arrays)
+                look = style.Theme(theme, layout)
+                with style.drawing(look), threadpool_limits(limits=1):
+                    extra = {"theme": look} if takes_theme else {}
+                    drawings[layout, theme] = drawn = draw(**arrays, **extra)
                     wording.translate(drawn, original)
                     if ORIGINAL in stale:
                         self._write(drawn, layout, theme, None)
@@ -158,7 +168,7 @@ class FigureTarget(engine.Target):
                 lang = self.languages[code]
                 said = wording.Words(dict(lang.table), lang.family)
                 for (layout, theme), drawn in drawings.items():
-                    with style.theme(theme, layout), fonts_of(lang), \
+                    with style.drawing(style.Theme(theme, layout, code)), fonts_of(lang), \
                             threadpool_limits(limits=1):
                         wording.translate(drawn, said)
                         self._write(drawn, layout, theme, code)

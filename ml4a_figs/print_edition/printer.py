@@ -16,6 +16,8 @@ PREPARE_JS = (Path(__file__).parent / "prepare.js").read_text(encoding="utf-8")
 
 # the same margins as print.css's @page, so a browser's Print and the edition agree
 MARGIN = {"top": "16mm", "bottom": "18mm", "left": "16mm", "right": "16mm"}
+# A4 less those margins, in CSS px (96 per inch): the column prepare.js paginates
+CONTENT_PX = ((210 - 16 - 16) / 25.4 * 96, (297 - 16 - 18) / 25.4 * 96)
 FOOTER = ('<div style="width:100%;text-align:center;font-size:8px;color:#444;'
           'font-family:sans-serif"><span class="pageNumber"></span> / '
           '<span class="totalPages"></span></div>')
@@ -56,10 +58,13 @@ def print_page(browser, url: str, lang: str, cover: list[tuple[str, str | None]]
         if response is None or not response.ok:
             raise PrintError(f"{url}: {response.status if response else 'no response'}")
         page.emulate_media(media="print", color_scheme="light", reduced_motion="reduce")
+        # laid out at the paper's width, so prepare.js counts the pages the printer makes
+        page.set_viewport_size({"width": round(CONTENT_PX[0]), "height": round(CONTENT_PX[1])})
         page.add_script_tag(content=PREPARE_JS)
         try:
             found = page.evaluate("cfg => window.__printEdition.prepare(cfg)",
-                                  {"cover": cover, "contentsTitle": contents_title})
+                                  {"cover": cover, "contentsTitle": contents_title,
+                                   "pageHeight": CONTENT_PX[1]})
         except Exception as exc:  # the page's own message names what is wrong
             raise PrintError(f"{url}: {exc}") from None
         options = dict(format="A4", margin=MARGIN, print_background=True, outline=True,

@@ -42,7 +42,35 @@ def strings_for(table: dict, figure: str) -> dict:
 @functools.lru_cache(maxsize=32)
 def _header(path: Path, mtime_ns: int) -> dict:
     data = json.loads(path.read_text(encoding="utf-8"))
-    return {k: data.get(k) for k in ("kind", "figure", "static", "print", "size")}
+    head = {k: data.get(k) for k in ("kind", "figure", "static", "print", "size")}
+    head["reserve"] = reserve(data)
+    return head
+
+
+# The controls' height under the drawing, in CSS px (measured at 390 and 1280 px, English
+# and Korean: a slider row is 47 px and two share a row in a wide column; a race has a
+# Play row, a row of scales and a 44 px row per optimizer; then readout or status lines,
+# the radios' legend and the table's header). Erring high leaves a little room, never a
+# shift.
+SLIDER_PX, ROW_PX = 47.2, 44
+
+
+def reserve(data: dict) -> dict:
+    """The data-* attributes from which the page reserves the widget's final box before
+    its data arrives (docs/assets/explore.css): the drawing's size, wide and phone, and
+    the controls' height in each layout."""
+    width, height = data["size"]
+    out = {"data-w": width, "data-h": height}
+    rows, sliders = len(data.get("names") or []), len(data.get("controls") or [])
+    if rows:
+        wide, narrow = (2 + rows) * ROW_PX + 74, (2 + rows) * ROW_PX + 158
+    else:
+        wide, narrow = -(-sliders // 2) * SLIDER_PX + 40, sliders * SLIDER_PX + 72
+    out["data-controls"] = round(wide, 1)
+    phone = (data.get("phone") or {}).get("size")
+    out.update({"data-pw": phone[0], "data-ph": phone[1]} if phone else {})
+    out["data-controls-phone"] = round(narrow, 1)
+    return out
 
 
 def header(figures_dir: Path, name: str) -> dict:
@@ -80,6 +108,7 @@ def expand(markdown: str, *, strings: dict, figures_dir: Path, known: set, up: s
                  + (f'data-phone="{up}figures/{phone}" ' if phone else "")
                  + (f'data-background-dark="{up}figures/{dark_wide}" ' if dark_wide else "")
                  + (f'data-phone-dark="{up}figures/{dark_phone}" ' if dark_phone else "") +
+                 "".join(f'{k}="{v:g}" ' for k, v in head["reserve"].items()) +
                  f'data-strings="{html.escape(json.dumps(words, ensure_ascii=False))}">'
                  f'</div>']
         if head["print"]:

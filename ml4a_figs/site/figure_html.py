@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import html
 import json
+import re
 from pathlib import Path
 
 from ..figures.registry import Figure
@@ -35,27 +36,59 @@ def text_sizes(figures_dir: Path, name: str) -> dict:
     return stamp.get("text") or {}
 
 
+SVG_SIZE = re.compile(rb'<svg[^>]*?\swidth="([\d.]+)pt"\s+height="([\d.]+)pt"')
+
+
+def _aspect(path: Path) -> float | None:
+    """height / width of a picture file (SVG's size in points, a raster's pixels)."""
+    try:
+        if path.suffix == ".svg":
+            match = SVG_SIZE.search(path.read_bytes()[:3000])
+            return float(match.group(2)) / float(match.group(1)) if match else None
+        from PIL import Image
+
+        with Image.open(path) as image:
+            return image.height / image.width
+    except (OSError, ValueError):
+        return None  # not built yet: the page is still correct, only without a height
+
+
+def _size_attrs(figures_dir: Path, name: str, width_pt: float | None) -> str:
+    """width and height in CSS px, so the browser reserves the picture's box before it
+    loads (nothing below it moves when it arrives)."""
+    if not width_pt:
+        return ""
+    width = round(width_pt * PX_PER_PT)
+    aspect = _aspect(figures_dir / name)
+    return f' width="{width}"' + (f' height="{round(width * aspect)}"' if aspect else "")
+
+
 def picture_markup(fig: Figure, alt: str, up: str, figures_dir: Path,
-                   classes: tuple[str, ...] = ()) -> str:
+                   classes: tuple[str, ...] = (), eager: bool = False) -> str:
+    """`eager`: the page's first figure, loaded at once (never lazily: it is on screen)."""
     web = [f for f in fig.formats if f in WEB_FORMATS]
     if not web:
         raise ValueError(f"figure {fig.name!r} has no format a browser shows")
     fmt = web[0]
     posters = [f for f in fig.formats if f.startswith("poster.")]
-    wide = text_sizes(figures_dir, fig.name).get("wide") or {}
-    width = f' width="{round(wide["width_pt"] * PX_PER_PT)}"' if wide.get("width_pt") else ""
+    sizes = text_sizes(figures_dir, fig.name)
+    wide_pt = (sizes.get("wide") or {}).get("width_pt")
+    phone_pt = (sizes.get("phone") or {}).get("width_pt") or wide_pt
     cls = f' class="{" ".join(classes)}"' if classes else ""
+    loading = "eager" if eager else "lazy"
     out = []
     for theme in ("light", "dark"):
         sources = []
         if fig.phone:
-            sources.append((PHONE_MEDIA, fig.output_name(fmt, theme, "phone")))
+            sources.append((PHONE_MEDIA, fig.output_name(fmt, theme, "phone"), phone_pt))
         if posters:
-            sources.append((REDUCED_MOTION, fig.output_name(posters[0], theme)))
-        src = f"{up}figures/{fig.output_name(fmt, theme)}#only-{theme}"
+            sources.append((REDUCED_MOTION, fig.output_name(posters[0], theme), wide_pt))
+        own = fig.output_name(fmt, theme)
+        src = f"{up}figures/{own}#only-{theme}"
         out.append(
             "<picture>"
-            + "".join(f'<source media="{m}" srcset="{up}figures/{f}">' for m, f in sources)
-            + f'<img loading="lazy" decoding="async" src="{src}" alt="{html.escape(alt)}"'
-            + f"{width}{cls}></picture>")
+            + "".join(f'<source media="{m}" srcset="{up}figures/{f}"'
+                      f'{_size_attrs(figures_dir, f, w)}>' for m, f, w in sources)
+            + f'<img loading="{loading}" decoding="async" src="{src}" alt="{html.escape(alt)}"'
+            + f"{_size_attrs(figures_dir, own, wide_pt)}{cls}></picture>")
     return "".join(out)

@@ -15,6 +15,8 @@ from ..figures.registry import Figure
 from . import figure_html
 
 INLINE_MATH = re.compile(r'<span class="arithmatex">\\\((.*?)\\\)</span>', re.S)
+INLINE_MATH_TOUCHING = re.compile(r"([(\[“‘]?)" + INLINE_MATH.pattern + r"([)\]},.;:!?”’]*)", re.S)
+SHORT_FORMULA = 30  # characters of TeX: kept on one line with the punctuation it touches
 DISPLAY_MATH = re.compile(r'<div class="arithmatex">\\\[(.*?)\\\]</div>', re.S)
 
 
@@ -50,6 +52,8 @@ def link_figures(markdown: str, registry: dict[str, Figure], src: str, source: s
     """`![alt](figure:NAME){ .class }` becomes the figure's <picture>s: one per palette,
     each with its phone layout and (an animation) its still poster (figure_html)."""
 
+    seen = []  # the page's first figure is on screen at load: never lazy
+
     def figure(match: re.Match) -> str:
         alt, name = match.group(1), match.group(2)
         fig = registry.get(name)
@@ -60,7 +64,10 @@ def link_figures(markdown: str, registry: dict[str, Figure], src: str, source: s
         up = "../" * page_url.count("/")
         classes = tuple(re.findall(r"\.([\w-]+)", match.group(3) or ""))
         try:
-            return figure_html.picture_markup(fig, alt or fig.alt, up, figures_dir, classes)
+            markup = figure_html.picture_markup(fig, alt or fig.alt, up, figures_dir, classes,
+                                                eager=not seen)
+            seen.append(name)
+            return markup
         except ValueError as exc:
             raise PluginError(f"{src}: {exc}") from None
 
@@ -71,7 +78,18 @@ def typeset_math(content: str, render: Callable[[str, bool], str]) -> str:
     """Every formula arithmatex left in the HTML, rendered by `render(tex, display)` (which
     names the source line of a formula it cannot typeset)."""
     content = DISPLAY_MATH.sub(lambda m: render(html.unescape(m.group(1)).strip(), True), content)
-    return INLINE_MATH.sub(lambda m: render(html.unescape(m.group(1)).strip(), False), content)
+
+    def inline(m: re.Match) -> str:
+        tex = html.unescape(m.group(2)).strip()
+        formula = render(tex, False)
+        if not (m.group(1) or m.group(3)):
+            return formula
+        if len(tex) > SHORT_FORMULA:  # a long one may still break at its operators
+            return m.group(1) + formula + m.group(3)
+        # a bracket or punctuation touching the formula never wraps onto a line of its own
+        return f'<span class="math-nowrap">{m.group(1)}{formula}{m.group(3)}</span>'
+
+    return INLINE_MATH_TOUCHING.sub(inline, content)
 
 
 class Formulas:
