@@ -20,7 +20,7 @@ DEFAULT_EXTENSIONS = [
 LEFT_OUT = {"pymdownx.snippets"}
 
 _FACT = re.compile(r"\{\{\s*facts\.([A-Za-z0-9_]+)\s*\}\}")
-_FIGURE = re.compile(r"(!\[[^\]]*\]\()(?:figure|explore):([A-Za-z0-9_\-]+)\)")  # explore: an explorable figure
+_FIGURE = re.compile(r"(!\[[^\[\]]*\]\()(?:figure|explore):([A-Za-z0-9_\-]+)\)")  # explore: an explorable figure
 
 
 def split_extensions(entries) -> tuple[list[str], dict]:
