@@ -13,12 +13,11 @@ import re
 
 from . import integrity, limits, sanitize
 from .files import SNIPPET_LINE
-from .problems import closest, problem_order
+from ..figures.references import ANY_FIGURE_REF, FACT, closest
+from .problems import problem_order
 from .render import Renderer
 from .sections import FENCE, Doc, without_code_spans
 
-_FIGURE = re.compile(r"!\[[^\[\]]*\]\((?:figure|explore):([^)\s]*)\)")  # explore: explorable
-_FACT = re.compile(r"\{\{\s*facts\.([A-Za-z0-9_]+)\s*\}\}")
 _SNIPPET = re.compile(r"^\s*-+8<-+")
 _MAX_REFUSALS = 10
 
@@ -179,12 +178,12 @@ def _check_markup(doc: Doc, english: Doc | None = None, figures=None, facts=None
         where = f"{doc.path}:{number}"
         line = without_code_spans(line)
         if figures is not None:
-            for ref in _FIGURE.finditer(line):
-                if ref.group(1) not in figures:
-                    problems.append(f"{where}: unknown figure {ref.group(1)!r}"
-                                    f"{closest(ref.group(1), figures)}")
+            for ref in ANY_FIGURE_REF.finditer(line):
+                if ref.group(2) not in figures:
+                    problems.append(f"{where}: unknown figure {ref.group(2)!r}"
+                                    f"{closest(ref.group(2), figures)}")
         if facts is not None:
-            for ref in _FACT.finditer(line):
+            for ref in FACT.finditer(line):
                 if ref.group(1) not in facts:
                     problems.append(f"{where}: unknown fact {ref.group(1)!r}"
                                     f"{closest(ref.group(1), facts)}")

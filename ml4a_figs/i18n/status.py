@@ -15,7 +15,8 @@ from .checks import check, check_strings
 from .files import foreign_files, include_problems
 from .limits import MAX_STRINGS_BYTES, size_problem
 from .render import Renderer
-from .problems import TranslationError, closest, rel
+from ..figures.references import closest
+from .problems import TranslationError, rel
 from .sections import MARKER_NAME, Doc, Section, read
 
 STRINGS_FILE = "language.yml"  # in each docs/<lang>/: the words the site adds
