@@ -4,16 +4,25 @@
 // Formulas come from translators too: KaTeX's commands that make links, ids, classes,
 // styles or images (\href, \url, \htmlId, \htmlClass, \htmlStyle, \htmlData,
 // \includegraphics) are never trusted, and a formula that uses one is refused.
+// Bounded: a formula may define no macro (\def, \newcommand, …: one macro expanded a few
+// hundred times made 900,000 glyphs), expands at most `maxExpand` built-in macros, and
+// asks for no size above `maxSize` em (one \rule printed 2,985 pages); the limits come
+// with each request from ml4a_figs/mathrender.py.
+const DEFINES = /\\(?:[gex]?def|(?:re)?newcommand|providecommand|let|futurelet|global|newenvironment|renewenvironment)(?![A-Za-z])/;
 const katex = require("katex");
 const readline = require("readline");
 
 const lines = readline.createInterface({ input: process.stdin });
 lines.on("line", (line) => {
-  const { tex, display } = JSON.parse(line);
+  const { tex, display, maxExpand, maxSize } = JSON.parse(line);
   const refused = [];
   let reply;
   try {
+    const defines = DEFINES.exec(tex);
+    if (defines) throw new Error(`${defines[0]} defines a macro, which a formula may not`);
     const html = katex.renderToString(tex, {
+      maxExpand,
+      maxSize,
       displayMode: display,
       throwOnError: true,
       strict: "error",

@@ -28,6 +28,15 @@ class MathError(ValueError):
     pass
 
 
+# Bounds on one formula (stated in the translator's guide, docs/en/translating.md): the
+# chapter's formulas need no expansion beyond 20 and no size beyond a few em.
+MAX_FORMULA_CHARS = 2_000  # its TeX
+MAX_EXPAND = 100  # KaTeX's maxExpand: built-in macros expanded (a formula defines none)
+MAX_SIZE_EM = 20  # KaTeX's maxSize: the largest \rule, space or box it may ask for
+MAX_FORMULA_HTML = 256_000  # what KaTeX writes for it
+LIMITS = f"maxExpand={MAX_EXPAND} maxSize={MAX_SIZE_EM}"
+
+
 # every element KaTeX writes (HTML, MathML, the SVG of stretchy symbols)
 KATEX_TAGS = {
     "span", "math", "semantics", "annotation", "mrow", "mi", "mo", "mn", "ms", "mtext",
@@ -76,7 +85,7 @@ def katex_version(project_dir: Path) -> str:
 class KatexRenderer:
     def __init__(self, project_dir: Path, cache_file: Path):
         self.project_dir = project_dir
-        self.version = katex_version(project_dir)
+        self.version = f"{katex_version(project_dir)} {LIMITS}"
         self.cache_file = cache_file
         self._proc: subprocess.Popen | None = None
         self._dirty = False
@@ -87,9 +96,16 @@ class KatexRenderer:
         if key in self._cache and not is_katex_output(self._cache[key]):
             del self._cache[key]  # tampered or damaged: rendered again, then rewritten
         if key not in self._cache:
-            reply = self._ask({"tex": tex, "display": display})
+            if len(tex) > MAX_FORMULA_CHARS:
+                raise MathError(f"the formula is {len(tex):,} characters long; at most "
+                                f"{MAX_FORMULA_CHARS:,}")
+            reply = self._ask({"tex": tex, "display": display, "maxExpand": MAX_EXPAND,
+                               "maxSize": MAX_SIZE_EM})
             if "error" in reply:
                 raise MathError(reply["error"])
+            if len(reply["html"]) > MAX_FORMULA_HTML:
+                raise MathError(f"the formula renders to {len(reply['html']):,} characters of "
+                                f"HTML; at most {MAX_FORMULA_HTML:,}")
             self._cache[key] = reply["html"]
             self._dirty = True
         return self._cache[key]

@@ -69,8 +69,8 @@ VARIANTS = [
     ("footnote", f"Text.[^evil]\n\n[^evil]: <img src=x onerror={X}>", "onerror", REFUSED),
     ("footnote-link", f"Text.[^ev]\n\n[^ev]: [x](javascript:{X})", "javascript", REFUSED),
     ("table", f"| a |\n|---|\n| <img src=x onerror={X}> |", "onerror", REFUSED),
-    ("admonition-title", f'!!! note "<img src=x onerror={X}>"\n\n    body', "onerror", REFUSED),
-    ("admonition-body", f"!!! note\n\n    <script>{X}</script>", "<script>", REFUSED),
+    ("admonition-title", f'!!! example "<img src=x onerror={X}>"\n\n    body', "onerror", REFUSED),
+    ("admonition-body", f"!!! example\n\n    <script>{X}</script>", "<script>", REFUSED),
     ("caption", f"![](figure:small_nets)\n/// caption\n<img src=x onerror={X}>\n///",
      "onerror", REFUSED),
     ("caption-attrs", f'![](figure:small_nets)\n/// caption\n    attrs: {{onclick: "{X}"}}\n'

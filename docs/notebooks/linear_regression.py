@@ -81,7 +81,9 @@ linear_regression.draw_mse_surface(**linear_regression.mse_surface())
 #
 # $$
 # \frac{\partial J}{\partial m} = -\frac{2}{n} \sum_i x_i \bigl(y_i - (m x_i + b)\bigr),
-# \qquad
+# $$
+#
+# $$
 # \frac{\partial J}{\partial b} = -\frac{2}{n} \sum_i \bigl(y_i - (m x_i + b)\bigr).
 # $$
 #

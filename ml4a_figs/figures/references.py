@@ -16,8 +16,9 @@ from typing import Callable
 FIGURE_REF = re.compile(r"!\[([^\]]*)\]\(figure:([^)\s]*)\)(\{[^}\n]*\})?")
 # an explorable figure: ![alt](explore:NAME) (ml4a_figs/site/explore_page.py expands it)
 EXPLORE_REF = re.compile(r"!\[([^\]]*)\]\(explore:([^)\s]*)\)")
-# either kind, for what treats both alike (the translation checks, their preview)
-ANY_FIGURE_REF = re.compile(r"!\[([^\]]*)\]\((?:figure|explore):([^)\s]*)\)")
+# either kind, as the translation checks and their preview read them (the alt text holds
+# no bracket: a linear scan however a hostile page nests them)
+ANY_FIGURE_REF = re.compile(r"!\[([^\[\]]*)\]\((?:figure|explore):([^)\s]*)\)")
 FACT = re.compile(r"\{\{\s*facts\.([A-Za-z0-9_]+)\s*\}\}")
 STRAY_FACT = re.compile(r"\{\{\s*[A-Za-z_][\w.]*\s*\}\}")
 CODE = re.compile(r"^([ \t]*)(```|~~~).*?^\1\2[ \t]*$|`[^`\n]+`|<!--.*?-->", re.M | re.S)

@@ -3,6 +3,8 @@ translated ones as translated, the others in English under a note."""
 
 from __future__ import annotations
 
+from .files import SNIPPET_LINE, escape_includes
+from .limits import fill
 from .sections import ATTR_LIST, Doc, Section, read
 from .status import MISSING, OUTDATED, Project, section_states
 
@@ -10,7 +12,9 @@ GUIDE = "translating.md"  # the translator's guide, linked from every note
 
 
 def _admonition(title: str, text: str) -> list[str]:
-    body = [f"    {line}" if line.strip() else "" for line in text.strip().split("\n")]
+    # a note is translated text: pymdownx.snippets never runs on it
+    body = [f"    {line}" if line.strip() else ""
+            for line in escape_includes(text.strip().split("\n"))]
     title = title.replace('"', "“")
     return [f'!!! info i18n-note "{title}"', "", *body, ""]
 
@@ -66,14 +70,17 @@ def assemble(doc: Doc | None, english: Doc, strings: dict, *, guide: str,
     under a note, missing ones in English under a note that they await translation."""
     states = section_states(doc, english)
     out: list[str] = []
-    fill = {"guide": guide}
+    fields = {"guide": guide}
+    # the include lines of the English page, the only ones snippets may run in a translation
+    english_includes = {line.strip() for line in english.text.split("\n")
+                        if SNIPPET_LINE.match(line)}
     if doc is None:  # no translation of this page at all: English, one note under the title
         for i, st in enumerate(states):
             e = st.english
             out += [_english_heading(e, original), ""]
             if i == 0:
                 out += _admonition(strings["untranslated_page_title"],
-                                   strings["untranslated_page"].format(**fill))
+                                   fill(strings["untranslated_page"], **fields))
             out += _wrap_english(e.body)
             out.append("")
         return "\n".join(out).rstrip() + "\n"
@@ -84,16 +91,16 @@ def assemble(doc: Doc | None, english: Doc, strings: dict, *, guide: str,
             out += [_english_heading(e, original), ""]
             if not missing_run or e.level <= 2:
                 out += _admonition(strings["untranslated_title"],
-                                   strings["untranslated"].format(**fill))
+                                   fill(strings["untranslated"], **fields))
             out += _wrap_english(e.body)
             missing_run = True
         else:
             t = st.translation
             out += [_translated_heading(t, e), ""]
             if st.state == OUTDATED:
-                out += _admonition(strings["outdated_title"], strings["outdated"].format(
-                    guide=guide, english=f"{english_url}#{e.id}"))
-            body = list(t.body)
+                out += _admonition(strings["outdated_title"], fill(
+                    strings["outdated"], guide=guide, english=f"{english_url}#{e.id}"))
+            body = escape_includes(list(t.body), english_includes)
             while body and not body[0].strip():
                 body.pop(0)
             out += body

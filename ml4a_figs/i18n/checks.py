@@ -11,15 +11,14 @@ from __future__ import annotations
 
 import re
 
-from . import sanitize
-from .problems import closest, problem_order
+from . import integrity, limits, sanitize
+from .files import SNIPPET_LINE
+from ..figures.references import ANY_FIGURE_REF, FACT, closest
+from .problems import problem_order
 from .render import Renderer
-from .sections import FENCE, Doc
+from .sections import FENCE, Doc, without_code_spans
 
-_FIGURE = re.compile(r"!\[[^\]]*\]\((?:figure|explore):([^)\s]*)\)")  # explore: explorable
-_FACT = re.compile(r"\{\{\s*facts\.([A-Za-z0-9_]+)\s*\}\}")
 _SNIPPET = re.compile(r"^\s*-+8<-+")
-_INLINE_CODE = re.compile(r"(`+)(?!`).+?(?<!`)\1(?!`)")
 _MAX_REFUSALS = 10
 
 _default_renderer: Renderer | None = None
@@ -36,11 +35,15 @@ def check(doc: Doc, english: Doc, figures=None, facts=None, render: Renderer | N
           ) -> list[str]:
     """Every problem of a translation against its English original, `path:line: ...`."""
     problems = list(doc.problems)
+    start, lines = _body(doc)
+    bounds, unbounded = limits.bounds(doc.path, lines[start:], start + 1)
+    problems += bounds
     problems += _check_headings(doc, english)
     problems += _check_markup(doc, english, figures, facts)
     problems += check_unclosed(doc)
     problems += check_front_matter(doc, english)
-    problems += check_html(doc, render or default_renderer())
+    if not doc.oversized:  # the lines over a bound are not rendered: that must not happen
+        problems += check_html(doc, render or default_renderer(), english, skip=unbounded)
     return sorted(set(problems), key=problem_order)
 
 
@@ -56,7 +59,11 @@ def _check_headings(doc: Doc, english: Doc) -> list[str]:
             break
     last, seen = -1, {}
     for s in doc.sections:
-        where = f"{doc.path}:{s.line}: heading “{s.heading.strip()}”"
+        shown = s.heading.strip()
+        shown = shown if len(shown) <= 80 else shown[:77] + "…"
+        where = f"{doc.path}:{s.line}: heading “{shown}”"
+        if why := limits.heading_problem(s.title):
+            problems.append(f"{where} {why}")
         sid = s.id
         if sid is None and s.level == 1:
             top = english.sections[0] if english.sections else None
@@ -169,14 +176,14 @@ def _check_markup(doc: Doc, english: Doc | None = None, figures=None, facts=None
                             f"own markers; remove this one")
     for number, line in _without_comments(_outside_fences(doc)):
         where = f"{doc.path}:{number}"
-        line = _INLINE_CODE.sub(lambda m: " " * len(m.group(0)), line)
+        line = without_code_spans(line)
         if figures is not None:
-            for ref in _FIGURE.finditer(line):
-                if ref.group(1) not in figures:
-                    problems.append(f"{where}: unknown figure {ref.group(1)!r}"
-                                    f"{closest(ref.group(1), figures)}")
+            for ref in ANY_FIGURE_REF.finditer(line):
+                if ref.group(2) not in figures:
+                    problems.append(f"{where}: unknown figure {ref.group(2)!r}"
+                                    f"{closest(ref.group(2), figures)}")
         if facts is not None:
-            for ref in _FACT.finditer(line):
+            for ref in FACT.finditer(line):
                 if ref.group(1) not in facts:
                     problems.append(f"{where}: unknown fact {ref.group(1)!r}"
                                     f"{closest(ref.group(1), facts)}")
@@ -194,7 +201,7 @@ def check_unclosed(doc: Doc) -> list[str]:
             continue
         if math_open:
             continue
-        rest = _INLINE_CODE.sub(lambda m: " " * len(m.group(0)), line)
+        rest = without_code_spans(line)
         while rest:
             if comment_open:
                 end = re.search(r"--!?>", rest)
@@ -260,31 +267,57 @@ def _cut_points(lines: list[str], start: int) -> list[int]:
     return sorted(set(points))
 
 
-def check_html(doc: Doc, render: Renderer) -> list[str]:
-    """The page rendered as the site renders it, judged by the allowlist. A refusal is
+def english_classes(english: Doc | None, render: Renderer) -> frozenset[str]:
+    """The classes the English page's Markdown renders to: all a translation may use."""
+    if english is None:
+        return frozenset()
+    start, lines = _body(english)
+    return integrity.classes_of(render("\n".join(lines[start:])))
+
+
+def check_html(doc: Doc, render: Renderer, english: Doc | None = None,
+               skip: set[int] = frozenset()) -> list[str]:
+    """The page rendered as the site renders it, judged by the allowlist, and by the
+    classes, ids and images it may use (integrity.py). A refusal is
     placed at the block whose addition makes the rendered HTML refused (found by halving
     the page; a reference defined far from its use is found at its definition), at the
     line of that block that holds what was refused."""
     start, lines = _body(doc)
-    kept = list(lines)
+    if english is not None:
+        classes = english_classes(english, render)
+        heading_ids = set(english.by_id())
+
+        def judge(html: str):
+            return sanitize.judge(html) or integrity.judge(html, classes, heading_ids)
+    else:
+        judge = sanitize.judge
+    try:
+        kept = ["" if n in skip else line for n, line in enumerate(lines, start=1)]
+        return _refusals(doc, render, judge, start, kept)
+    except RecursionError:
+        return [f"{doc.path}:{start + 1}: this page nests too deep to render (lists, quotes "
+                f"or HTML inside each other); see Limits in the translator's guide"]
+
+
+def _refusals(doc: Doc, render: Renderer, judge, start: int, kept: list[str]) -> list[str]:
     problems = []
     for _ in range(_MAX_REFUSALS):
         text = "\n".join(kept[start:])
-        refusal = sanitize.judge(render(text))
+        refusal = judge(render(text))
         if refusal is None:
             break
         points = _cut_points(kept, start)
         low, high = 0, len(points) - 1  # the smallest refused prefix ends at points[high]
         while low < high:
             mid = (low + high) // 2
-            if sanitize.judge(render("\n".join(kept[start:points[mid]]))) is not None:
+            if judge(render("\n".join(kept[start:points[mid]]))) is not None:
                 high = mid
             else:
                 low = mid + 1
         end = points[high]
         begin = max([p for p in points if p < end] + [start - 1]) + 1
         block = range(begin, end)
-        refusal = sanitize.judge(render("\n".join(kept[start:end]))) or refusal
+        refusal = judge(render("\n".join(kept[start:end]))) or refusal
         line = next((i for i in block for needle in refusal.needles
                      if needle and needle.lower() in kept[i].lower()),
                     next((i for i in block if kept[i].strip()), begin))
@@ -297,31 +330,67 @@ def check_html(doc: Doc, render: Renderer) -> list[str]:
     return problems
 
 
-def check_strings(strings: dict, path: str, text: str, render: Renderer | None = None
-                  ) -> list[str]:
+def check_strings(strings: dict, path: str, text: str, render: Renderer | None = None,
+                  english: dict | None = None) -> list[str]:
     """language.yml: the site name, description and nav titles are plain text; the notes
-    are Markdown, judged like a page."""
+    are Markdown, judged like a page, with no include, class, id or remote image. Every
+    text names only the format fields its English string names (`english`: the
+    original's language.yml; None for the original itself)."""
     render = render or default_renderer()
     problems = []
     file_lines = text.split("\n")
 
     def line_of(key: str) -> int:
+        key = re.escape(str(key).split("\n")[0])
         return next((n for n, l in enumerate(file_lines, start=1)
-                     if re.match(rf"\s*{re.escape(str(key))}\s*:", l)), 1)
+                     if re.match(rf"\s*[\"']?{key}[\"']?\s*:", l)), 1)
 
+    unfit = set()  # texts with a bad field are not filled in to be judged
+    for where_key, value, original in _leaves(strings, english) if english is not None else ():
+        if why := limits.format_field_problem(value, original):
+            unfit.add(where_key)
+            problems.append(f"{path}:{line_of(where_key)}: {where_key}: {why}")
     for key, value in strings.items():
+        if key in unfit:
+            continue
         if key == "nav":
-            for english, translated in (value or {}).items():
+            for name, translated in (value or {}).items():
                 if isinstance(translated, str) and (why := sanitize.plain_text_refusal(translated)):
-                    problems.append(f"{path}:{line_of(english)}: nav {english}: {why}")
+                    problems.append(f"{path}:{line_of(name)}: nav {name}: {why}")
         elif not isinstance(value, str):
             continue
         elif key in ("site_name", "site_description") or key.endswith("_title"):
             if why := sanitize.plain_text_refusal(value):
                 problems.append(f"{path}:{line_of(key)}: {key}: {why}")
         else:
-            filled = value.replace("{guide}", "translating.md").replace("{english}", "../")
-            if refusal := sanitize.judge(render(filled)):
-                problems.append(f"{path}:{line_of(key)}: {key}: {refusal.what} is not "
-                                f"allowed in a translation")
+            where = f"{path}:{line_of(key)}: {key}"
+            if any(SNIPPET_LINE.match(line) for line in value.split("\n")):
+                problems.append(f"{where}: an include (--8<--) is not allowed in a note")
+                continue
+            if bounds := limits.bound_problems(where, value.split("\n")):
+                problems.append(bounds[0].replace(f"{where}:1:", f"{where}:"))
+                continue
+            filled = limits.fill(value, guide="translating.md", english="../")
+            html = render(filled)  # bounded above: no RecursionError
+            if refusal := sanitize.judge(html) or integrity.judge(html, frozenset(), None):
+                problems.append(f"{where}: {refusal.what} is not allowed in a translation")
     return problems
+
+
+def _leaves(strings: dict, english: dict):
+    """(key, translated text, English text or None) of every text of language.yml; in a
+    table keyed by the English text (figures, nav), the key is the English text."""
+    for key, value in strings.items():
+        if isinstance(value, str):
+            yield key, value, english.get(key) if isinstance(english.get(key), str) else None
+        elif isinstance(value, dict):
+            theirs = english.get(key) if isinstance(english.get(key), dict) else {}
+            for sub, text in value.items():
+                if isinstance(text, dict):
+                    part = theirs.get(sub) if isinstance(theirs.get(sub), dict) else {}
+                    for name, words in text.items():
+                        if isinstance(words, str):
+                            yield name, words, part.get(name)
+                elif isinstance(text, str):
+                    mine = theirs.get(sub)
+                    yield sub, text, mine if isinstance(mine, str) else str(sub)

@@ -9,7 +9,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from .problems import TranslationError, closest, rel
+from ..figures.references import closest
+from .problems import TranslationError, rel
 from .sections import parse
 from .status import MISSING, OUTDATED, PageStatus, Project, find_root
 

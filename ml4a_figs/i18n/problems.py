@@ -6,8 +6,6 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from ..figures.references import closest  # noqa: F401 - the one answer to an unknown name
-
 
 class TranslationError(ValueError):
     """Bad input in a translation: every problem as `path:line: message`. The site layer

@@ -7,9 +7,10 @@ what they include is the project's own code.
 
 from __future__ import annotations
 
-import re
 
 import markdown
+
+from ..figures.references import ANY_FIGURE_REF, FACT
 
 # mkdocs.yml's list, for callers that have not read it (tests, the checks alone)
 DEFAULT_EXTENSIONS = [
@@ -18,9 +19,6 @@ DEFAULT_EXTENSIONS = [
     "pymdownx.details", "pymdownx.highlight", "pymdownx.superfences",
 ]
 LEFT_OUT = {"pymdownx.snippets"}
-
-_FACT = re.compile(r"\{\{\s*facts\.([A-Za-z0-9_]+)\s*\}\}")
-_FIGURE = re.compile(r"(!\[[^\]]*\]\()(?:figure|explore):([A-Za-z0-9_\-]+)\)")  # explore: an explorable figure
 
 
 def split_extensions(entries) -> tuple[list[str], dict]:
@@ -50,6 +48,6 @@ class Renderer:
         self._md = markdown.Markdown(extensions=names, extension_configs=configs)
 
     def __call__(self, text: str) -> str:
-        text = _FACT.sub("1.0", text)
-        text = _FIGURE.sub(lambda m: f"{m.group(1)}figures/{m.group(2)}.svg)", text)
+        text = FACT.sub("1.0", text)
+        text = ANY_FIGURE_REF.sub(lambda m: f"![{m.group(1)}](figures/{m.group(2)}.svg)", text)
         return self._md.reset().convert(text)

@@ -22,7 +22,10 @@ from pathlib import Path
 
 import yaml
 
+from .limits import MAX_PAGE_BYTES, size_problem
 from .problems import rel
+
+BOM = b"\xef\xbb\xbf"
 
 MARKER_NAME = "translated-from"
 
@@ -68,6 +71,37 @@ def slugify(text: str) -> str:
     return toc_slugify("".join(reader.parts), "-")
 
 
+_BACKTICKS = re.compile(r"`+")
+
+
+def without_code_spans(line: str) -> str:
+    """The line with its `code spans` blanked, in linear time (a regex that pairs runs
+    of backticks re-scanned the line from each run: seconds for a long run)."""
+    runs = [(m.start(), m.end()) for m in _BACKTICKS.finditer(line)]
+    by_length: dict[int, list[int]] = {}
+    for i, (a, b) in enumerate(runs):
+        by_length.setdefault(b - a, []).append(i)
+    out, i, cursor = [], 0, {n: 0 for n in by_length}
+    while i < len(runs):
+        a, b = runs[i]
+        same = by_length[b - a]
+        while cursor[b - a] < len(same) and same[cursor[b - a]] <= i:
+            cursor[b - a] += 1
+        if cursor[b - a] < len(same):
+            j = same[cursor[b - a]]
+            end = runs[j][1]
+            out.append((a, end))
+            i = j + 1
+        else:
+            i += 1
+    if not out:
+        return line
+    chars = list(line)
+    for a, b in out:
+        chars[a:b] = " " * (b - a)
+    return "".join(chars)
+
+
 @dataclass
 class Section:
     id: str | None  # the English section id: explicit { #id } or the toc slug
@@ -103,6 +137,7 @@ class Doc:
     preamble: list[tuple[int, str]] = field(default_factory=list)  # (line, text) before any heading
     sections: list[Section] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
+    oversized: bool = False  # over limits.MAX_PAGE_BYTES: not parsed, only refused
 
     def by_id(self) -> dict[str, Section]:
         return {s.id: s for s in self.sections if s.id}
@@ -167,9 +202,10 @@ def parse(text: str, path: str, *, derive_ids: bool = True) -> Doc:
     comment = False  # inside a multi-line <!-- comment -->
     for index in range(start, len(lines)):
         line, number = lines[index], index + 1
-        if comment or (fence is None and "<!--" in line
-                       and "-->" not in line[line.index("<!--"):]):
-            comment = "-->" not in line if comment else True
+        visible = without_code_spans(line)  # `<!--` in a code span opens no comment
+        if comment or (fence is None and "<!--" in visible
+                       and "-->" not in visible[visible.index("<!--"):]):
+            comment = "-->" not in visible if comment else True
             (current.lines if current else doc.preamble).append(
                 line if current else (number, line))
             previous_text = False
@@ -244,6 +280,11 @@ def read(path: Path, root: Path, **kwargs) -> Doc:
     """A page from its file. Bytes that are not UTF-8 are a problem of the page at their
     line (shown as U+FFFD), never a traceback."""
     data = Path(path).read_bytes()
+    if problem := size_problem(rel(path, root), len(data), MAX_PAGE_BYTES):
+        doc = Doc(rel(path, root), "", problems=[problem], oversized=True)
+        return doc
+    if data.startswith(BOM):  # MkDocs reads such a file fine; so do we
+        data = data[len(BOM):]
     try:
         text = data.decode("utf-8")
         bad_line = 0

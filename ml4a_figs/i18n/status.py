@@ -10,9 +10,13 @@ from pathlib import Path
 
 import yaml
 
+from . import langtags
 from .checks import check, check_strings
+from .files import foreign_files, include_problems
+from .limits import MAX_STRINGS_BYTES, size_problem
 from .render import Renderer
-from .problems import TranslationError, closest, rel
+from ..figures.references import closest
+from .problems import TranslationError, rel
 from .sections import MARKER_NAME, Doc, Section, read
 
 STRINGS_FILE = "language.yml"  # in each docs/<lang>/: the words the site adds
@@ -129,7 +133,9 @@ class Project:
     def page_status(self, code: str, page: str, figures=None, facts=None) -> PageStatus:
         english = read(self.english_docs / page, self.root)
         path = self.docs(code) / page
-        doc = read(path, self.root, derive_ids=False) if path.is_file() else None
+        # a symbolic link is never read (files.foreign_files refuses it)
+        doc = read(path, self.root, derive_ids=False) \
+            if path.is_file() and not path.is_symlink() else None
         problems = check(doc, english, figures, facts, self.render) if doc else []
         return PageStatus(code, page, english, doc, section_states(doc, english), problems)
 
@@ -161,7 +167,7 @@ class Project:
                        statuses: dict | None = None) -> list[str]:
         """Every problem of a translation: its strings, its pages, pages with no original.
         `statuses`, if given, receives each page's PageStatus (a build reuses them)."""
-        problems = self.orphans(code)
+        problems = self.orphans(code) + foreign_files(self.docs(code), self.root)
         try:
             self.strings(code)
         except TranslationError as exc:
@@ -171,6 +177,16 @@ class Project:
             if statuses is not None:
                 statuses[page] = status
             problems += status.problems
+        return problems
+
+    def include_problems(self) -> list[str]:
+        """The includes of the English pages (the only text snippets runs on), each
+        resolved inside the project (files.include_problems)."""
+        problems = []
+        for page in self.english_pages():
+            path = self.english_docs / page
+            problems += include_problems(rel(path, self.root),
+                                         path.read_text(encoding="utf-8"), self.root)
         return problems
 
     def language_problems(self, config_file: Path | None = None) -> list[str]:
@@ -189,6 +205,11 @@ class Project:
                 continue
             code = str(entry["lang"]).strip()
             link = str(entry.get("link") or "")
+            bad = [why for why in (langtags.code_problem(code),
+                                   langtags.name_problem(entry.get("name"))) if why]
+            problems += [f"{where}:{line}: extra.alternate: {why}" for why in bad]
+            if langtags.code_problem(code):
+                continue
             wanted = "/" if code == self.original else f"/{code}/"
             if code in seen:
                 problems.append(f"{where}:{line}: language {code!r} is listed twice")
@@ -208,8 +229,11 @@ class Project:
         language.yml overlaid with docs/<code>/language.yml, key by key (and part by part
         of `explore`), so a missing word is said in the original's."""
         merged = {k: (dict(v) if isinstance(v, dict) else v) for k, v in DEFAULT_STRINGS.items()}
+        english = _load_strings(self.docs(self.original) / STRINGS_FILE, self.root)
         for c in dict.fromkeys([self.original, code]):
-            for key, value in _load_strings(self.docs(c) / STRINGS_FILE, self.root).items():
+            data = english if c == self.original else \
+                _load_strings(self.docs(c) / STRINGS_FILE, self.root, english)
+            for key, value in data.items():
                 if key in SECTIONS:
                     for part, words in value.items():
                         merged[key][part] = {**merged[key].get(part, {}), **words}
@@ -231,11 +255,18 @@ class Project:
         return sorted(set(used) - have)
 
 
-def _load_strings(path: Path, root: Path) -> dict:
+def _load_strings(path: Path, root: Path, english: dict | None = None) -> dict:
+    """A language.yml, checked; `english`: the original's, whose strings name the format
+    fields a translation of each may name."""
     if not path.is_file():
         return {}
     where = rel(path, root)
+    if path.is_symlink():
+        raise TranslationError([f"{where}:1: a symbolic link; {STRINGS_FILE} is a plain file"])
     raw = path.read_bytes()
+    if problem := size_problem(where, len(raw), MAX_STRINGS_BYTES):
+        raise TranslationError([problem])
+    raw = raw[3:] if raw.startswith(b"\xef\xbb\xbf") else raw
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -259,7 +290,7 @@ def _load_strings(path: Path, root: Path) -> dict:
                 if (why := _shape_problem(key, value))]
     if problems:
         raise TranslationError(problems)
-    problems = check_strings(data, where, text)
+    problems = check_strings(data, where, text, english=english)
     if problems:
         raise TranslationError(problems)
     return data
@@ -318,7 +349,7 @@ def languages(extra: dict, original: str) -> list[Language]:
         if not isinstance(alt, dict):
             continue  # reported by Project.language_problems
         code = str(alt.get("lang", "")).strip()
-        if code:
+        if langtags.is_code(code):  # others are reported by Project.language_problems
             langs.append(Language(code, str(alt.get("name", code)), str(alt.get("link", ""))))
     if not any(lang.code == original for lang in langs):
         langs.insert(0, Language(original, original, "/"))

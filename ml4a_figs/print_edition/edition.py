@@ -1,7 +1,9 @@
 """Print every language's chapter from the built site into site/pdf/, reusing a PDF
 whose inputs did not change.
 
-The languages are the ones the built chapter's language menu offers. A PDF is kept in
+The languages are those of the site's configuration (extra.alternate in mkdocs.yml), each
+code a validated BCP 47 tag: never read from a rendered page, whose menu a translation
+could fake. A PDF is kept in
 .cache/print-edition/ under a key of everything it is printed from: the files of that
 language's built site (pages, CSS, figures, fonts), this package's code, the build date
 and the chromium binary. A warm `make site` therefore only hashes and copies.
@@ -17,8 +19,12 @@ import subprocess
 import sys
 import time
 from pathlib import Path
-from urllib.parse import urljoin
 
+import yaml
+
+from .. import cache_check
+from ..i18n import langtags
+from ..i18n.status import languages as configured_languages
 from ..pipeline.store import atomic_write
 from . import PDF_DIR, browser as browser_, finish, pdf_name, printer, words
 
@@ -27,9 +33,6 @@ CACHE = ROOT / ".cache" / "print-edition"
 CODE = sorted(Path(__file__).parent.glob("*.py")) + sorted(Path(__file__).parent.glob("*.js"))
 CHROMIUM_BINARY = Path("/usr/lib/chromium/chromium")
 NOT_PRINTED = {PDF_DIR, "search"}  # folders of a built language the chapter does not use
-MENU_LINK = re.compile(r"<a\b[^>]*\bclass=\"md-select__link\"[^>]*>")
-ATTR = re.compile(r'\b(href|hreflang)="([^"]*)"')
-HTML_LANG = re.compile(r"<html\b[^>]*\blang=\"([^\"]+)\"")
 
 
 class EditionError(RuntimeError):
@@ -52,21 +55,31 @@ def build_epoch() -> int:
                            "outside a git checkout") from None
 
 
-def languages(site: Path) -> dict[str, str]:
-    """{language: its chapter page's path in the site}, from the chapter's language menu."""
+class _Tags(yaml.SafeLoader):
+    """mkdocs.yml's own tags (!ENV, !relative) read as nothing: only its languages count."""
+
+
+_Tags.add_multi_constructor("!", lambda loader, suffix, node: None)
+
+
+def languages(site: Path, config_file: Path | None = None) -> dict[str, str]:
+    """{language: its chapter page's folder in the site}, from the configuration (the
+    mkdocs.yml beside the site folder, else the project's), the original first."""
     index = site / "index.html"
     if not index.is_file():
         raise EditionError(f"{index}: missing; build the site first (make site)")
-    text = index.read_text(encoding="utf-8")
-    found: dict[str, str] = {}
-    for tag in MENU_LINK.findall(text):
-        attrs = dict(ATTR.findall(tag))
-        if "hreflang" in attrs and "href" in attrs:
-            path = urljoin("/", html.unescape(attrs["href"])).lstrip("/")
-            found[attrs["hreflang"]] = path
-    if not found:  # a site with one language has no menu
-        lang = HTML_LANG.search(text)
-        found[lang.group(1) if lang else "en"] = ""
+    config_file = config_file or next(
+        (c for c in (site.parent / "mkdocs.yml", ROOT / "mkdocs.yml") if c.is_file()), None)
+    if config_file is None:
+        raise EditionError(f"no mkdocs.yml beside {site} or in {ROOT}")
+    try:
+        config = yaml.load(config_file.read_text(encoding="utf-8"), Loader=_Tags) or {}
+    except (OSError, yaml.YAMLError) as exc:
+        raise EditionError(f"{config_file}: cannot be read: {exc}") from None
+    theme = config.get("theme") if isinstance(config.get("theme"), dict) else {}
+    original = theme.get("language") or "en"
+    found = {lang.code: "" if lang.code == original else f"{lang.code}/"
+             for lang in configured_languages(config.get("extra") or {}, original)}
     for lang, path in found.items():
         if not (site / path / "index.html").is_file():
             raise EditionError(f"{site / path / 'index.html'}: the {lang} chapter is missing")
@@ -105,18 +118,22 @@ def build(site: Path, force: bool = False, langs: dict[str, str] | None = None
           ) -> list[tuple[str, Path, str, float]]:
     """Print (or reuse) every language's PDF: [(lang, path, 'printed'/'cached', seconds)].
     `langs`: {language: its chapter's folder in the site}, as the site's configuration
-    says (`make site`); else read from the built chapter's language menu."""
+    says (`make site`); else mkdocs.yml's (`languages`), never the page's menu."""
     site = site.resolve()
     epoch = build_epoch()
     langs = languages(site) if langs is None else langs
     others = list(langs.values())
     todo, results = {}, []
     for lang, path in langs.items():
+        # the code names files and a glob below: a BCP 47 tag, the folder its own
+        if not langtags.is_code(lang) or path not in ("", f"{lang}/"):
+            raise EditionError(f"language {lang!r} at {path!r}: {langtags.code_problem(lang) or 'not its folder'}")
         key = _key(site, path, [o for o in others if o != path], lang, epoch)
         cached = CACHE / f"{lang}-{key[:20]}.pdf"
         target = site / PDF_DIR / pdf_name(lang)
-        if cached.is_file() and not force:
-            _write(target, cached.read_bytes())
+        data = None if force else cache_check.read(cached)  # None: missing or damaged
+        if data is not None:
+            _write(target, data)
             results.append((lang, target, "cached", 0.0))
         else:
             todo[lang] = (path, cached, target)
@@ -143,8 +160,8 @@ def build(site: Path, force: bool = False, langs: dict[str, str] | None = None
                                      subject=said["book"], lang=lang, epoch=epoch,
                                      headings=headings)
                 for old in CACHE.glob(f"{lang}-*.pdf"):
-                    old.unlink()
-                _write(cached, data)
+                    cache_check.discard(old)
+                cache_check.write(cached, data)
                 _write(target, data)
                 results.append((lang, target, "printed", time.perf_counter() - start))
         finally:

@@ -36,6 +36,20 @@ def _destination_page(doc, item, numbers) -> int:
     return numbers[dest[0].objgen]
 
 
+def page_count(pdf: bytes) -> int:
+    with pikepdf.open(io.BytesIO(pdf)) as doc:
+        return len(doc.pages)
+
+
+def is_pdf(data: bytes) -> bool:
+    """True if the bytes open as a PDF with at least one page (a cache entry is checked
+    before it is published: a truncated file is not)."""
+    try:
+        return data.startswith(b"%PDF-") and page_count(data) > 0
+    except Exception:  # pikepdf's PdfError and whatever a damaged file raises
+        return False
+
+
 def outline_entries(pdf: bytes) -> list[tuple[str, int]]:
     """Every bookmark of the PDF, depth first: (title, page number counted from 1)."""
     with pikepdf.open(io.BytesIO(pdf)) as doc:

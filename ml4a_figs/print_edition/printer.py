@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from urllib.parse import urlsplit
 
+from ..i18n.limits import MAX_PDF_PAGES
 from . import finish
 
 PREPARE_JS = (Path(__file__).parent / "prepare.js").read_text(encoding="utf-8")
@@ -23,8 +25,32 @@ FOOTER = ('<div style="width:100%;text-align:center;font-size:8px;color:#444;'
           '<span class="totalPages"></span></div>')
 
 
+TIMEOUT_MS = 60_000  # one step of the printing (load, prepare, print); never reached
+
+
 class PrintError(RuntimeError):
     """The page could not be printed as an edition (what and where is in the message)."""
+
+
+def confine(context, base: str) -> list[str]:
+    """Chromium asks nothing outside the built site: every request to another origin
+    (a remote image, `//host/…`, `\\\\host\\…`, a websocket) is aborted at the browser,
+    at once, and listed in the returned list."""
+    origin = urlsplit(base)._replace(path="/", query="", fragment="").geturl()
+    blocked: list[str] = []
+
+    def route(route):
+        url = route.request.url
+        if url.startswith(origin) or url.startswith(("data:", "blob:", "about:")):
+            route.continue_()
+        else:
+            blocked.append(url)
+            route.abort("blockedbyclient")
+
+    context.route("**/*", route)
+    if hasattr(context, "route_web_socket"):
+        context.route_web_socket(lambda url: True, lambda ws: (blocked.append(ws.url), ws.close()))
+    return blocked
 
 
 def _normal(text: str) -> str:
@@ -50,16 +76,28 @@ def print_page(browser, url: str, lang: str, cover: list[tuple[str, str | None]]
     and the text of its headings, one per bookmark."""
     context = browser.new_context(color_scheme="light", reduced_motion="reduce", locale=lang,
                                   viewport={"width": 1000, "height": 1400})
+    context.set_default_timeout(TIMEOUT_MS)
+    blocked = confine(context, url)
     try:
         page = context.new_page()
         errors: list[str] = []
         page.on("pageerror", lambda exc: errors.append(str(exc)))
-        response = page.goto(url, wait_until="load")
+        try:
+            response = page.goto(url, wait_until="load")
+        except Exception as exc:  # playwright's TimeoutError or a network error
+            raise PrintError(f"{url}: the page did not load: {str(exc).splitlines()[0]}") from None
         if response is None or not response.ok:
             raise PrintError(f"{url}: {response.status if response else 'no response'}")
+        if blocked:
+            raise PrintError(f"{url}: the page asks for files outside the site (blocked): "
+                             f"{', '.join(sorted(set(blocked))[:5])}")
         page.emulate_media(media="print", color_scheme="light", reduced_motion="reduce")
         # laid out at the paper's width, so prepare.js counts the pages the printer makes
         page.set_viewport_size({"width": round(CONTENT_PX[0]), "height": round(CONTENT_PX[1])})
+        height = page.evaluate("() => document.documentElement.scrollHeight")
+        if height > CONTENT_PX[1] * MAX_PDF_PAGES:
+            raise PrintError(f"{url}: the page is {height:,} px tall, more than the "
+                             f"{MAX_PDF_PAGES} pages an edition may have")
         page.add_script_tag(content=PREPARE_JS)
         try:
             found = page.evaluate("cfg => window.__printEdition.prepare(cfg)",
@@ -71,6 +109,9 @@ def print_page(browser, url: str, lang: str, cover: list[tuple[str, str | None]]
                        tagged=True, display_header_footer=True,
                        header_template="<span></span>", footer_template=FOOTER)
         first = page.pdf(**options)
+        count = finish.page_count(first)
+        if count > MAX_PDF_PAGES:
+            raise PrintError(f"{url}: the edition has {count} pages; at most {MAX_PDF_PAGES}")
         pages = heading_pages(first, found["headings"], url)
         page.evaluate("pages => window.__printEdition.number(pages)",
                       [pages[i] for i in found["contents"]])

@@ -22,7 +22,7 @@ from pathlib import Path
 
 from mkdocs.exceptions import PluginError
 
-from ..i18n import sanitize
+from ..i18n import published, sanitize
 from ..i18n.assembly import GUIDE, assemble
 from ..i18n.problems import TranslationError, rel
 from ..i18n.sections import read
@@ -226,6 +226,9 @@ class LanguageBuild:
         for f in list(files):
             if f.src_uri == STRINGS_FILE:
                 files.remove(f)
+        # pymdownx.snippets runs on the English pages only: each include inside the project
+        if problems := self.project.include_problems():
+            raise I18nError(problems)
         if self.is_original:
             return files
         # every page of the language checked before MkDocs reads any of them (a file
@@ -275,7 +278,13 @@ class LanguageBuild:
         for key, value in page.meta.items():
             if isinstance(value, str):
                 page.meta[key] = plain_text(value)
-        return sanitize.clean(content, build=True)
+        content = sanitize.clean(content, build=True)
+        # judged on what is published: no section and no translated text lost
+        status = self.statuses.get(page.file.src_uri)
+        if status is not None and (problems := published.lost(
+                status.translation, status.english, content, self.project.render)):
+            raise I18nError(problems)
+        return content
 
     def fallback_lang(self, key: str) -> str | None:
         """The original's code when this language's language.yml lacks `key` (its words

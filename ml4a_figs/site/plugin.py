@@ -21,7 +21,8 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files
 
-from .. import download_box, i18n
+from .. import cache_check, download_box, i18n
+from ..i18n.limits import MAX_PAGE_HTML_BYTES
 from ..i18n.problems import rel
 from ..mathrender import KatexRenderer, MathError, katex_dir
 from ..figures.references import outside_code
@@ -62,6 +63,10 @@ class FiguresPlugin(BasePlugin[FiguresConfig]):
 
     def on_pre_build(self, config):
         """Bring what is computed up to date (`mkdocs serve`: before every rebuild)."""
+        jupyter = config.plugins.get("mkdocs-jupyter")
+        if jupyter is not None:  # its damaged cache entries, rebuilt instead of a traceback
+            cache_check.prune_json_entries(self.root / jupyter.config["cache_dir"],
+                                           ("content", "toc_tokens"))
         if self.computed is None:
             self.computed = compute(self.root, self.figures_dir, self.notebooks_dir,
                                     self.root / self.config.cache_dir, jobs=self.config.jobs,
@@ -165,7 +170,12 @@ class FiguresPlugin(BasePlugin[FiguresConfig]):
         content = pages.typeset_math(content, formulas.render)
         if "data-search-" not in content:  # else Material's search rewrites the page itself
             self.search_html[src] = formulas.for_search(content)
-        return formulas.for_reader(content)
+        content = formulas.for_reader(content)
+        if len(content) > MAX_PAGE_HTML_BYTES:  # bounded input, said by the file
+            raise PluginError(f"{rel(Path(page.file.abs_src_path), self.root)}:1: the page "
+                              f"renders to {len(content):,} characters of HTML; at most "
+                              f"{MAX_PAGE_HTML_BYTES:,} (see Limits in the translator's guide)")
+        return content
 
     def _sources(self, page) -> list[Path]:
         """The Markdown files a page is made of: a translation's, then the English one
@@ -223,10 +233,15 @@ class FiguresPlugin(BasePlugin[FiguresConfig]):
             except MathError as exc:
                 raise PluginError(f"{source}: cannot typeset {tex!r}: {exc}") from None
 
-        try:
-            parts = notebook_pages.rewrite(content, render, Path(page.file.abs_src_path), source)
-        except notebook_pages.NotebookPageError as exc:
-            raise PluginError(str(exc)) from None
+        key = (hashlib.sha256(content.encode()).hexdigest(), page.file.abs_src_path)
+        parts = self.computed.notebook_pages.get(key)
+        if parts is None:
+            try:
+                parts = notebook_pages.rewrite(content, render, Path(page.file.abs_src_path),
+                                               source)
+            except notebook_pages.NotebookPageError as exc:
+                raise PluginError(str(exc)) from None
+            self.computed.notebook_pages[key] = parts
         name = f"assets/notebooks/jupyter-{hashlib.sha256(parts.css.encode()).hexdigest()[:12]}.css"
         self.notebook_css[name] = parts.css
         up = "../" * page.url.count("/")
