@@ -357,6 +357,26 @@ def excess_loss_falls_geometrically():
     assert max(rates) < 1 and np.ptp(rates) < 0.01 * max(rates)  # one factor: a straight line
 
 
+def one_weight_moves_one_then_all():
+    change = why_training_is_hard.weight_tweak_effect()["change"]
+    moved = [np.asarray(c) > 1e-12 for c in change]
+    assert not moved[0].any() and moved[1].sum() == 1  # inputs still; one neuron next
+    assert all(m.all() for m in moved[2:])  # every neuron after it
+
+
+def two_and_three_weights():
+    assert why_training_is_hard.two_small_nets()["n_weights"] == [2, 3]
+
+
+def header_is_the_small_net():
+    """The header's heights are the small sigmoid net's loss (cube-rooted) over its two
+    weights, the same surface as the non-convex figure."""
+    from ml4a_figs.figures import header
+    assert header.SMALL_NET is losses.SMALL_NET is gradient_descent.losses.SMALL_NET
+    d = header.header_landscape(nx=40)
+    assert np.isfinite(d["height"]).all() and d["height"].min() >= 0
+
+
 def backprop_uses_central_differences():
     import inspect
     from ml4a_figs.core import nn

@@ -49,6 +49,10 @@ def source(where: str) -> str:
 
 CLAIMS = [
     Claim("en", "There are around 12,000 weights in it.", mnist_about_12000),
+    Claim("en", "Tweaking the weight of one connection in the first layer will affect just one neuron in the next layer, but because of fully-connectedness, all neurons in subsequent layers will be changed.", one_weight_moves_one_then_all),
+    Claim("en", "Two small networks with two and three weight connections", two_and_three_weights),
+    Claim("en", "Here the ground is the loss of a tiny neural network over two of its weights.", header_is_the_small_net),
+    Claim("en", "chosen by hand so that each fits a little better than the one before", candidates_get_better),
     Claim("en", 'is "only 4,000 times bigger" than the more familiar 3-dimensional haystack', haystack_4000_times),
     Claim("en", "A 2d square sampled to 10% density requires $10^2 = {{ facts.grid_2d_points }}$ points;", grids_are_10_per_axis),
     Claim("en", "That's a 1 with almost 12,000 zeros after it!", mnist_about_12000),

@@ -91,6 +91,9 @@ def test_the_prose_facts_use_the_one_number_format():
     for name in ("lstsq_mse", "mse_candidate_1", "mse_candidate_3", "overfit_simple_held_out_mse",
                  "overfit_complex_held_out_mse"):
         assert ONE_FORMAT.match(facts[name]) and significant_digits(facts[name]) == 3, name
+    # shares as the digits figure writes its test accuracy: 92.2%
+    for name in ("digits_test_none", "digits_test_l2", "digits_test_dropout"):
+        assert re.fullmatch(r"\d{1,3}\.\d%", facts[name]), (name, facts[name])
 
 
 def test_no_update_has_the_same_w_t_on_both_sides():

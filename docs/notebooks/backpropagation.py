@@ -183,8 +183,8 @@ def sampled_numerical_time(loss, w, n_sample=50, eps=1e-6, repeats=3):
     return best_time(sample, repeats) * w.size / len(coords)
 
 
-# one BLAS thread, as the chapter's figures use: on a busy machine, threads only make
-# the times noisier
+# one BLAS thread, as the chapter's figures use: on a busy machine,
+# more threads only make the times noisier
 limit_threads = threadpool_limits(1)
 results = []
 for hidden in [4, 16, 64, 256, 1024]:
@@ -216,7 +216,7 @@ params, t_forward, t_backprop, t_numeric = np.array(results).T
 fig = style.new_figure(7.0, 3.8)
 ax = fig.add_subplot()
 ax.loglog(params, t_numeric, "o-", color=style.VERMILLION,
-          label="numerical gradient (2N forward passes; estimated from 50 parameters)")
+          label="numerical gradient (2N passes, from 50 parameters)")
 ax.loglog(params, t_backprop, "s-", color=style.BLUE,
           label="backpropagation")
 ax.loglog(params, t_forward, "^--", color=style.GREY, label="one forward pass")
@@ -250,6 +250,6 @@ print("backprop, in forward passes:", np.round(passes_per_backprop, 1))
 
 # %%
 mnist = MLP((784, 15, 10)).n_params
-print(f"{'parameters N':>13}  {'forward passes, numerical':>26}  {'backprop':>9}")
+print(f"{'parameters N':>13}  {'numerical: forward passes':>26}  backprop")
 for n in [mnist, 1_000_000, 100_000_000]:
-    print(f"{n:>13,}  {2 * n:>26,}  {'a few':>9}")
+    print(f"{n:>13,}  {2 * n:>26,}  a few")

@@ -10,7 +10,7 @@ from ..core.data import load_digits, train_val_test_split
 from ..core.nn import MLP, accuracy, early_stop_epoch, train
 from ..core.optim import Adam
 from .registry import declare
-from .numbers import number
+from .numbers import number, percent
 from .overfitting_record import (OVERFITTING_FIGURE_SEED, ROUNDING,  # noqa: F401 (re-exported)
                                  overfitting_fits)
 from .diagrams import NODE_RADIUS, layer_positions
@@ -263,7 +263,7 @@ def draw_digits_curves(runs, chosen, test_accuracy, l2=None, l2_grid=None, l2_va
                  f"validation accuracy{br}then: {run['val_accuracy'][best]:.0%}"]
         if col == chosen:  # chosen on validation; the test set is looked at once, for it
             notes.append(f"chosen: test accuracy{br}"
-                         f"{test_accuracy:.1%} (looked at once)")
+                         f"{percent(test_accuracy)} (looked at once)")
         ax.set_xlabel("epoch")
         # under the axis label, from the panel's left edge
         ax.annotate("\n".join(notes), (0, 0), xycoords=("axes fraction", ax.xaxis.label),

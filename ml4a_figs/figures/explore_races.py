@@ -147,7 +147,7 @@ def draw_race_breakout(name, paths, steps):
             shown = path[: step + 1]
             # the earlier an optimizer in the legend, the wider its line, under the later
             # ones: paths that coincide (AdaGrad under RMSprop at the saddle) stay visible
-            ax.plot(shown[:, 0], shown[:, 1], linewidth=1.2 + 0.5 * (len(paths) - 1 - k),
+            ax.plot(shown[:, 0], shown[:, 1], linewidth=1.2 + 0.3 * (len(paths) - 1 - k),
                     zorder=2 + k, **style.line(opt))
             ax.plot(*shown[-1], "o", markersize=3.5, zorder=10 + k,
                     color=style.line(opt)["color"])

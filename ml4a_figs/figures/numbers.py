@@ -30,5 +30,6 @@ def number(value: float, digits: int = SIGNIFICANT, zero_below: float = 0.0) -> 
 
 
 def percent(share: float, places: int = 1) -> str:
-    """A share (0.915) as a percentage with `places` decimals (91.5 %)."""
-    return f"{100 * float(share):.{places}f} %"
+    """A share (0.915) as a percentage with `places` decimals, written as the figures
+    write theirs (91.5%)."""
+    return f"{100 * float(share):.{places}f}%"

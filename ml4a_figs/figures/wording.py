@@ -14,11 +14,18 @@ translator what is missing.
 from __future__ import annotations
 
 import re
+from functools import cache
 
-from .. import style
 
-# kept as written in every language (issue 20): optimizer names, abbreviations
-KEPT = frozenset(style.OPTIMIZER_ORDER) | {"MSE", "SGD", "ReLU", "L1", "L2"}
+@cache
+def kept() -> frozenset[str]:
+    """Kept as written in every language (issue 20): optimizer names, abbreviations. style
+    imports matplotlib, which a warm build (figure keys only) never needs: imported here."""
+    from .. import style
+
+    return frozenset(style.OPTIMIZER_ORDER) | {"MSE", "SGD", "ReLU", "L1", "L2"}
+
+
 MATH = re.compile(r"(\$[^$]*\$)")
 # a number, also as numbers.number() writes very small or large ones: 4.11 × 10⁻⁴
 NUMBER = re.compile(r"(?<![^\W\d_]|[\d.{])[-−+]?\d+(?:[.,]\d+)*(?:e[-+]?\d+)?"
@@ -47,7 +54,7 @@ def template(text: str) -> tuple[str, list[str]]:
 def has_words(key: str) -> bool:
     """Whether a key holds words a translator must write (not only numbers, math, names)."""
     plain = SLOT.sub(" ", MATH.sub(" ", key))
-    return any(w not in KEPT for w in WORD.findall(plain))
+    return any(w not in kept() for w in WORD.findall(plain))
 
 
 def _fill(translation: str, numbers: list[str]) -> str:

@@ -90,6 +90,28 @@ def prepare(site_langs: list[languages.SiteLanguage], jobs: int, verbose: bool) 
                    log=print if verbose else (lambda _: None))
 
 
+# mkdocs-jupyter imports these when its plugin loads (nbconvert, jupytext: about 1 s), yet a
+# warm build takes every notebook page from mkdocs-jupyter's own cache and never calls them.
+DEFERRED_IMPORTS = ("jupytext", "mkdocs_jupyter.convert")
+
+
+def defer_imports() -> None:
+    """Load each on its first use instead (the standard library's LazyLoader): a cold
+    build that converts a notebook loads it then, a warm one never does."""
+    import importlib.util
+
+    for name in DEFERRED_IMPORTS:
+        spec = None if name in sys.modules else importlib.util.find_spec(name)
+        if spec is None or spec.loader is None:
+            continue
+        spec.loader = importlib.util.LazyLoader(spec.loader)
+        module = sys.modules[name] = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        parent, _, child = name.rpartition(".")
+        if parent:
+            setattr(sys.modules[parent], child, module)
+
+
 def build_languages(site_langs: list[languages.SiteLanguage], computed: Computed,
                     verbose: bool = True) -> dict[str, float]:
     """MkDocs' build of each language, in order (the original first: it empties the
@@ -138,6 +160,7 @@ def build_site(config_file: Path, site_dir: Path | None = None, codes: list[str]
         if staging.exists():
             shutil.rmtree(staging)
         try:
+            defer_imports()
             site_langs = languages.derive(config_file, site_dir=staging, codes=codes)
             computed = prepare(site_langs, jobs, verbose)
             build_languages(site_langs, computed, verbose)

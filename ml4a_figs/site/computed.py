@@ -1,6 +1,6 @@
 """What every language's pages are built from, computed once per build: the figures and
-their facts, the executed notebooks, the wheel; and Material's templates, compiled once for
-every language.
+their facts, the executed notebooks, the wheel; and what the languages' builds share
+(Material's templates compiled once, each notebook page's pass made once).
 
 `make site` (site/build.py) computes it before the first language and hands the same value
 to each language's plugin; a plain `mkdocs build` or `mkdocs serve` computes it in the
@@ -49,6 +49,8 @@ class Computed:
     notebooks_cache: Path  # where the executed notebooks are
     wheel: Path
     templates: object = field(default_factory=_templates_cache)
+    # every language renders the same notebook to the same page: its pass is made once
+    notebook_pages: dict = field(default_factory=dict)
 
 
 def compute(root: Path, figures_dir: Path, notebooks_dir: Path, cache_dir: Path,

@@ -233,10 +233,15 @@ class FiguresPlugin(BasePlugin[FiguresConfig]):
             except MathError as exc:
                 raise PluginError(f"{source}: cannot typeset {tex!r}: {exc}") from None
 
-        try:
-            parts = notebook_pages.rewrite(content, render, Path(page.file.abs_src_path), source)
-        except notebook_pages.NotebookPageError as exc:
-            raise PluginError(str(exc)) from None
+        key = (hashlib.sha256(content.encode()).hexdigest(), page.file.abs_src_path)
+        parts = self.computed.notebook_pages.get(key)
+        if parts is None:
+            try:
+                parts = notebook_pages.rewrite(content, render, Path(page.file.abs_src_path),
+                                               source)
+            except notebook_pages.NotebookPageError as exc:
+                raise PluginError(str(exc)) from None
+            self.computed.notebook_pages[key] = parts
         name = f"assets/notebooks/jupyter-{hashlib.sha256(parts.css.encode()).hexdigest()[:12]}.css"
         self.notebook_css[name] = parts.css
         up = "../" * page.url.count("/")

@@ -8,13 +8,13 @@ import re
 
 import pytest
 
-from ml4a_figs.figures.wording import KEPT
+from ml4a_figs.figures.wording import kept
 
 pytestmark = pytest.mark.browser
 
 # words kept in Korean texts too: optimizer names, abbreviations, and the one product
 # of math written as letters (f(x) = mx + b)
-ALLOWED = set(KEPT) | {"mx"}
+ALLOWED = set(kept()) | {"mx"}
 
 SVG_TEXTS = """async () => {
   const urls = new Set();
