@@ -120,3 +120,14 @@ def test_no_page_but_a_sections_last_is_largely_blank(pdfs, lang, tmp_path):
         if share > BLANK_AT_MOST and not _starts_a_section(pdf, number + 1, sections):
             holes.append(f"page {number}: {share:.0%} blank")
     assert not holes, f"{pdf.name}: pages left blank mid-section: {holes}"
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_text_is_set_in_real_fonts_not_type3(pdfs, lang):
+    """Chromium embeds a CFF-outlined font (Noto Sans CJK) as Type 3 glyph procedures,
+    which poppler warns about ("Bad bounding box") and readers render poorly; the
+    edition's text fonts are TrueType or CFF fonts embedded as such (main's Korean
+    edition had 85 Type 3 fonts; now none: NanumGothic, DejaVu Sans and KaTeX's fonts)."""
+    rows = _poppler("pdffonts", str(pdfs[lang])).splitlines()[2:]
+    type3 = [r for r in rows if " Type 3 " in f" {r} "]
+    assert not type3, f"{pdfs[lang].name}: {len(type3)} Type 3 fonts"
