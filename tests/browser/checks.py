@@ -104,14 +104,15 @@ def _source_of(docs: Path, rel: str) -> Path | None:
 
 _CODE_FENCE = re.compile(r"^[ \t]*(```|~~~).*?^[ \t]*\1[ \t]*$", re.M | re.S)
 _INLINE_CODE = re.compile(r"`[^`\n]+`")
+_COMMENT = re.compile(r"<!--.*?-->", re.S)
 _DISPLAY_MATH = re.compile(r"(?<!\\)\$\$(.+?)(?<!\\)\$\$", re.S)
 _INLINE_MATH = re.compile(r"(?<![\\$])\$(?![\s$])((?:\\.|[^\\$\n])+?)(?<![\s\\])\$(?!\$)")
 
 
 def count_math(markdown: str) -> int:
     """Formulas in a page's Markdown: $$...$$ blocks plus inline $...$ (as
-    pymdownx.arithmatex reads them), code excluded."""
-    text = _INLINE_CODE.sub("", _CODE_FENCE.sub("", markdown))
+    pymdownx.arithmatex reads them), code and HTML comments (never published) excluded."""
+    text = _INLINE_CODE.sub("", _CODE_FENCE.sub("", _COMMENT.sub("", markdown)))
     display = len(_DISPLAY_MATH.findall(text))
     return display + len(_INLINE_MATH.findall(_DISPLAY_MATH.sub(" ", text)))
 
