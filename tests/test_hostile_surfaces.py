@@ -21,24 +21,10 @@ import pytest
 
 from ml4a_figs import i18n
 from test_i18n import build_project, mkdocs_build  # noqa: F401
+from test_malformed_input import append, project  # noqa: F401  (a private copy to break)
 
 KO = "docs/ko/index.md"
 TIMEOUT = 120  # seconds: every refusal here must come far sooner (a 5 MB page took 478 s)
-
-
-@pytest.fixture
-def project(build_project, tmp_path):
-    root = tmp_path / "project"
-    shutil.copytree(build_project, root, symlinks=True)
-    return root
-
-
-def append(root: Path, page: str, text: str) -> int:
-    """Append to a page; the line the appended text starts at."""
-    path = root / page
-    old = path.read_text(encoding="utf-8").rstrip("\n") + "\n\n"
-    path.write_text(old + text + "\n", encoding="utf-8")
-    return old.count("\n") + 1
 
 
 def build(root: Path, lang: str, site: Path):

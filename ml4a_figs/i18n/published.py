@@ -10,11 +10,10 @@ must show its words. Either failure names the file and the line where the text s
 from __future__ import annotations
 
 import re
-from html.parser import HTMLParser
 
 from .files import SNIPPET_LINE
 from .render import Renderer
-from .sections import Doc, Section
+from .sections import Doc, Section, text_parts
 
 _WORD = re.compile(r"[^\W\d_]{2,}")  # words without digits: facts are numbers
 # a comment closed before a blank line: one that runs on past a blank line is taken for
@@ -24,20 +23,8 @@ _HEADING = re.compile(r"<h[1-6]\b[^>]*\bid=\"([^\"]+)\"[^>]*>")
 _FOOTNOTES = re.compile(r"<div class=\"footnote\">.*?</div>", re.S)
 
 
-class _Text(HTMLParser):
-    def __init__(self):
-        super().__init__(convert_charrefs=True)
-        self.parts: list[str] = []
-
-    def handle_data(self, data):
-        self.parts.append(data)
-
-
 def text_of(html: str) -> str:
-    reader = _Text()
-    reader.feed(html)
-    reader.close()
-    return " ".join(reader.parts)
+    return " ".join(text_parts(html))
 
 
 def _published_sections(html: str, ids: set[str]) -> dict[str, str]:

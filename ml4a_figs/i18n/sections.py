@@ -51,6 +51,14 @@ class _Text(HTMLParser):
         self.parts.append(data)
 
 
+def text_parts(html: str) -> list[str]:
+    """The runs of text of an HTML fragment, tags dropped and entities decoded."""
+    reader = _Text()
+    reader.feed(html)
+    reader.close()
+    return reader.parts
+
+
 @lru_cache(maxsize=None)
 def _markdown():
     import markdown
@@ -64,11 +72,7 @@ def slugify(text: str) -> str:
     from markdown.extensions.toc import slugify as toc_slugify
 
     md = _markdown()
-    rendered = md.reset().convert(text)
-    reader = _Text()
-    reader.feed(rendered)
-    reader.close()
-    return toc_slugify("".join(reader.parts), "-")
+    return toc_slugify("".join(text_parts(md.reset().convert(text))), "-")
 
 
 _BACKTICKS = re.compile(r"`+")
