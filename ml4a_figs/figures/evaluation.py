@@ -244,7 +244,7 @@ def draw_digits_curves(theme, runs, chosen, test_accuracy, l2=None, l2_grid=None
     fig.get_layout_engine().set(wspace=0.08)  # room between one panel's "50" and the next "0"
     axes = fig.subplots(*theme.panels(len(runs)), sharex=True, sharey=True)
     n_epochs = len(runs[0]["train_loss"])
-    br = " " if theme.layout == "phone" else "\n"  # a narrow panel's notes wrap, a phone's fit
+    br = " " if theme.phone else "\n"  # a narrow panel's notes wrap, a phone's fit
     for col, (ax, run) in enumerate(zip(axes, runs)):
         epochs = np.arange(1, len(run["train_loss"]) + 1)
         stop = run["stop_epoch"] if run["stop_epoch"] is not None else len(epochs) - 1
@@ -271,7 +271,7 @@ def draw_digits_curves(theme, runs, chosen, test_accuracy, l2=None, l2_grid=None
                     textcoords="offset points", ha="left", va="top", fontsize=10,
                     color=theme.ink(), linespacing=1.3)
         # tick marks only where they are labelled: every mark is an element of the SVG
-        ax.tick_params(left=col == 0 or theme.layout == "phone", which="both")
+        ax.tick_params(left=col == 0 or theme.phone, which="both")
     ax0 = axes[0]
     ax0.set_yscale("log")
     ax0.yaxis.set_major_locator(FixedLocator(LOSS_TICKS))
@@ -288,7 +288,7 @@ def draw_digits_curves(theme, runs, chosen, test_accuracy, l2=None, l2_grid=None
            Line2D([], [], color=theme.color("muted"), linewidth=1.2,
                   label="after early stopping (seen, not used)")]
     fig.legend(handles=key, loc="outside lower center", frameon=False, fontsize=10,
-               ncols=1 if theme.layout == "phone" else 2)
+               ncols=1 if theme.phone else 2)
     return fig
 
 

@@ -243,7 +243,7 @@ def draw_non_convex(theme, W1, W2, L, levels, global_min, local_min, saddle, cri
     draw_critical_points(theme, ax, points, critical_loss)
     ax.set(xlabel="weight w₁", ylabel="weight w₂")
     fig.legend(*ax.get_legend_handles_labels(), loc="outside lower center",
-               ncols=1 if theme.layout == "phone" else 3,
+               ncols=1 if theme.phone else 3,
                fontsize=10, frameon=False, handletextpad=0.3, columnspacing=1.2)
     return fig
 
@@ -282,11 +282,6 @@ def bumpy_descents(starts=BUMPY_STARTS, lr=BUMPY_LR, steps=BUMPY_STEPS) -> dict:
             "end_loss": np.array([net.at(p) for p in ends])}
 
 
-# colour of a path by the minimum it reaches: global, local
-def _reached_colours(theme):
-    """Paths by the minimum they reach: the global one in plain descent's ink, the
-    local trap in the highlight colour."""
-    return (theme.ink(), theme.color("highlight"))
 REACHED_NAMES = ("global minimum", "local minimum")
 
 
@@ -295,17 +290,20 @@ def draw_bumpy(theme, W1, W2, L, levels, paths, reached, minima, lr, minima_loss
     ax = fig.add_subplot()
     draw_loss_contours(theme, ax, W1, W2, L, levels)
     outline = [patheffects.withStroke(linewidth=3.6, foreground=theme.paper())]
+    # paths by the minimum they reach: the global one in plain descent's ink, the
+    # local trap in the highlight colour
+    reached_colours = (theme.ink(), theme.color("highlight"))
     for path, k in zip(paths, reached):
-        ax.plot(path[:, 0], path[:, 1], color=_reached_colours(theme)[k], linewidth=2.0,
+        ax.plot(path[:, 0], path[:, 1], color=reached_colours[k], linewidth=2.0,
                 path_effects=outline, zorder=4)
-        ax.plot(*path[0], "o", color=_reached_colours(theme)[k], markersize=8, markeredgecolor=theme.paper(),
-                markeredgewidth=1.2, zorder=5)
+        ax.plot(*path[0], "o", color=reached_colours[k], markersize=8,
+                markeredgecolor=theme.paper(), markeredgewidth=1.2, zorder=5)
     for k, (p, value) in enumerate(zip(minima, minima_loss)):
         marker, size, _ = CRITICAL_MARKERS[k]
         n = int(np.sum(reached == k))
         ax.plot(*p, marker=marker, markersize=size, color=theme.paper(), linestyle="none",
                 markeredgecolor=theme.ink(), markeredgewidth=1.2, zorder=6)
-        ax.plot([], [], color=_reached_colours(theme)[k], linewidth=2.0, marker="o",
+        ax.plot([], [], color=reached_colours[k], linewidth=2.0, marker="o",
                 label=f"{n} starts → {REACHED_NAMES[k]} (loss {value:.3f})")
     ax.set(xlabel="weight w₁", ylabel="weight w₂")  # named as in non_convex_function
     ax.set_title(f"Gradient descent from {len(paths)} starts (●): "

@@ -72,12 +72,13 @@ def draw_nesterov(theme, x, path, classic, nesterov, X, Y, Z, k):
               ("Nesterov update", "gradient taken at the look-ahead point", lookahead, nesterov)]
     for ax, method, (title, subtitle, grad_from, vec) in zip(axes, ("Momentum", "Nesterov"), pieces):
         ax.contour(X, Y, Z, levels=levels, colors=theme.faint(), linewidths=0.7, zorder=0)
-        ax.plot(path[:, 0], path[:, 1], "o-", color=theme.color("muted"), markersize=3, linewidth=0.8,
-                alpha=0.5, zorder=1)
+        ax.plot(path[:, 0], path[:, 1], "o-", color=theme.color("muted"), markersize=3,
+                linewidth=0.8, alpha=0.5, zorder=1)
+        colours = _vector_colours(theme, method)
         arrows = [
-            (x, vec["momentum_step"], "momentum\nstep", _vector_colours(theme)["momentum"], 2.0),
-            (grad_from, vec["gradient_step"], "gradient\nstep", _vector_colours(theme)["gradient"], 2.0),
-            (x, vec["step"], "actual\nstep", _vector_colours(theme, method)["step"], 2.6),
+            (x, vec["momentum_step"], "momentum\nstep", colours["momentum"], 2.0),
+            (grad_from, vec["gradient_step"], "gradient\nstep", colours["gradient"], 2.0),
+            (x, vec["step"], "actual\nstep", colours["step"], 2.6),
         ]
         segments = [(a, a + d) for a, d, *_ in arrows]
         for start, delta, text, color, width in arrows:
@@ -89,7 +90,7 @@ def draw_nesterov(theme, x, path, classic, nesterov, X, Y, Z, k):
                          (x + vec["gradient_step"], x + vec["step"])):
                 ax.plot(*np.transpose([a, b]), ":", color=theme.color("muted"), linewidth=1.0)
         else:
-            ax.plot(*grad_from, "o", color=_vector_colours(theme)["gradient"], markersize=6, zorder=5)
+            ax.plot(*grad_from, "o", color=colours["gradient"], markersize=6, zorder=5)
             ax.annotate("look-ahead", grad_from, xytext=(-3, 17), textcoords="offset points",
                         fontsize=10, color=theme.ink(), ha="left", va="bottom", zorder=6)
         ax.plot(*x, "o", color=theme.ink(), markersize=7, zorder=5)
@@ -104,7 +105,8 @@ def draw_nesterov(theme, x, path, classic, nesterov, X, Y, Z, k):
         ax.set_xlim(X.min(), X.max())
         ax.set_ylim(Y.min(), Y.max())
     fig.supxlabel(f"Both from the same point and velocity: step {k + 1} of a Nesterov run on"
-                  f"{theme.phone_break()}Rosenbrock's valley (grey: the steps so far)", fontsize=10, color=theme.ink())
+                  f"{theme.phone_break()}Rosenbrock's valley (grey: the steps so far)",
+                  fontsize=10, color=theme.ink())
     return fig
 
 

@@ -41,7 +41,8 @@ def draw_weight_tweak(theme, sizes, weight, change):
     peak = max(float(c.max()) for c in change)
     face = [[_shade(theme, c / peak) if moved else theme.paper() for c, moved in zip(cs, ms)]
             for cs, ms in zip(change, changed)]
-    edge_color = [[[theme.color("muted")] * sizes[l + 1] for _ in range(sizes[l])] for l in range(len(sizes) - 1)]
+    edge_color = [[[theme.color("muted")] * sizes[l + 1] for _ in range(sizes[l])]
+                  for l in range(len(sizes) - 1)]
     edge_width = [[[0.8] * sizes[l + 1] for _ in range(sizes[l])] for l in range(len(sizes) - 1)]
     edge_color[layer][i][j] = theme.color("highlight")
     edge_width[layer][i][j] = 3.2
@@ -60,7 +61,8 @@ def draw_weight_tweak(theme, sizes, weight, change):
 
 def _shade(theme, t: float) -> str:
     """From the paper's colour to the highlight colour as the measured change grows."""
-    start, end = ([int(h[k:k + 2], 16) for k in (1, 3, 5)] for h in (theme.paper(), theme.color("highlight")))
+    start, end = ([int(h[k:k + 2], 16) for k in (1, 3, 5)]
+                  for h in (theme.paper(), theme.color("highlight")))
     t = 0.25 + 0.75 * float(np.clip(t, 0, 1)) ** 0.5
     mix = [round(a + (c - a) * t) for a, c in zip(start, end)]
     return "#{:02X}{:02X}{:02X}".format(*mix)
