@@ -9,7 +9,6 @@ pinned library versions. Its stamp is figures/.stamps/NAME.json.
 from __future__ import annotations
 
 import hashlib
-import inspect
 import json
 import re
 from pathlib import Path
@@ -121,9 +120,10 @@ class FigureTarget(engine.Target):
                         or not intact(self.fig.translated_names(c))]
 
     def build(self, key: str) -> None:
-        """Compute once; draw each theme and layout inside style.drawing (matplotlib's
-        settings as a style context; a draw function with a `theme` parameter is handed
-        the frozen style.Theme), then write it in each stale language."""
+        """Compute once; draw each theme and layout (the draw function is handed the
+        frozen style.Theme; matplotlib's settings for it are a style context around the
+        drawing and the writing), then write it in each stale language."""
+        import matplotlib.style
         from threadpoolctl import threadpool_limits
 
         from .. import style
@@ -143,13 +143,11 @@ class FigureTarget(engine.Target):
         # drawings of their own); written in the original, which says which texts the
         # figure has, then in each translation that has words for them
         original, drawings = wording.Words(), {}
-        takes_theme = "theme" in inspect.signature(draw).parameters
         try:
             for layout, theme in self.fig.variants():
                 look = style.Theme(theme, layout)
-                with style.drawing(look), threadpool_limits(limits=1):
-                    extra = {"theme": look} if takes_theme else {}
-                    drawings[layout, theme] = drawn = draw(**arrays, **extra)
+                with matplotlib.style.context(look.rc()), threadpool_limits(limits=1):
+                    drawings[layout, theme] = drawn = draw(look, **arrays)
                     wording.translate(drawn, original)
                     if ORIGINAL in stale:
                         self._write(drawn, layout, theme, None)
@@ -159,7 +157,8 @@ class FigureTarget(engine.Target):
                 lang = self.languages[code]
                 said = wording.Words(dict(lang.table), lang.family)
                 for (layout, theme), drawn in drawings.items():
-                    with style.drawing(style.Theme(theme, layout, code)), fonts_of(lang), \
+                    look = style.Theme(theme, layout, code)
+                    with matplotlib.style.context(look.rc()), fonts_of(lang), \
                             threadpool_limits(limits=1):
                         wording.translate(drawn, said)
                         self._write(drawn, layout, theme, code)
