@@ -6,7 +6,7 @@ docs/assets/print.css lays the page out for paper (and for readers who press Pri
 
 `edition.py` prints (or reuses) each language's PDF; `finish.py` (pikepdf) makes its bytes
 depend on the sources alone; `browser.py` serves the site on 127.0.0.1 and launches
-chromium (the browser tests use it too).
+chromium (the browser tests use it too). site/plugin.py links each chapter to its PDF.
 """
 
 EDITION = "how-neural-networks-are-trained"  # the file name of every language's PDF
@@ -15,7 +15,6 @@ PDF_DIR = "pdf"  # in the built site
 # The words the edition adds (the link, the cover): the language's `print:` in
 # docs/<lang>/language.yml, which site/build.py passes to the print step.
 WORDS = ("link", "link_title", "contents", "author", "book", "figures", "date")
-WORDS_ATTR = "data-edition"  # the chapter page's PDF link carries them too
 
 
 class PrintError(RuntimeError):
