@@ -18,7 +18,6 @@ from __future__ import annotations
 import functools
 import hashlib
 import html
-import json
 from pathlib import Path
 
 from mkdocs.config import config_options as c
