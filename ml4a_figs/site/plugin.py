@@ -163,7 +163,7 @@ class FiguresPlugin(BasePlugin[FiguresConfig]):
         # explorable figures: static figure, interactive box, print breakout
         markdown = outside_code(markdown, lambda text: explore_page.expand(
             text, strings=self.i18n.strings["explore"], figures_dir=self.figures_dir,
-            known=set(self.registry), up=up, where=where))
+            registry=self.registry, up=up, where=where))
         return pages.link_figures(markdown, self.registry, where, up, self.figures_dir)
 
     @said_by_file
