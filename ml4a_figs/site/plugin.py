@@ -90,7 +90,6 @@ class FiguresPlugin(BasePlugin[FiguresConfig]):
                                     log=log.info)
         self.registry, self.facts = self.computed.registry, self.computed.facts
         self.notebooks, self.wheel = self.computed.notebooks, self.computed.wheel
-        self.i18n.names = (set(self.registry), set(self.facts))
         self.notebook_css: dict[str, str] = {}
         self.search_html: dict[str, str] = {}
 
@@ -133,7 +132,8 @@ class FiguresPlugin(BasePlugin[FiguresConfig]):
         for font in sorted((katex / "fonts").glob("*.woff2")):
             publish(font, f"assets/katex/fonts/{font.name}")
         publish(self.wheel, f"{download_box.DOWNLOADS}/{self.wheel.name}")
-        return self.i18n.files(files, config)  # English pages not translated yet
+        # the translation checked; the English pages it has not translated added
+        return self.i18n.files(files, config, set(self.registry), set(self.facts))
 
     def on_serve(self, server, config, builder):
         # editing the training or plotting code rebuilds, which redraws what it touched
@@ -157,7 +157,7 @@ class FiguresPlugin(BasePlugin[FiguresConfig]):
         if page.file.src_uri in self.notebooks:
             return markdown  # the notebook's JSON; mkdocs-jupyter renders it
         # a translation: checked, then its sections with the English ones it lacks
-        markdown = self.i18n.page_markdown(markdown, page, self.registry, self.facts)
+        markdown = self.i18n.page_markdown(markdown, page)
         where, up = self._where(page), "../" * page.url.count("/")
         markdown = pages.fill_facts(markdown, self.facts, where)
         # explorable figures: static figure, interactive box, print breakout
