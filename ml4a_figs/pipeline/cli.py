@@ -36,7 +36,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         return _run(args)
-    except (DeclarationError, builder.TranslationFileError) as exc:
+    except (DeclarationError, builder.TranslationError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     except Terminated:

@@ -24,9 +24,9 @@ from mkdocs.exceptions import PluginError
 
 from ..i18n import published, sanitize
 from ..i18n.assembly import GUIDE, assemble
-from ..i18n.problems import TranslationError, rel
-from ..i18n.sections import read
-from ..i18n.status import STRINGS_FILE, PageStatus, Project, from_config, section_states
+from ..i18n.sections import read, rel
+from ..i18n.status import (STRINGS_FILE, PageStatus, Project, TranslationError, from_config,
+                           project, section_states)
 
 PRINT_LINK = "ml4a-print-edition"  # the plugin linking the PDF, left out where none is printed
 
@@ -51,12 +51,6 @@ def read_config(config_file: Path | str) -> dict:
         return yaml_load(f, loader) or {}
 
 
-def project(root: Path | str) -> Project:
-    """The project of the mkdocs.yml in `root` (languages, docs, strings)."""
-    root = Path(root).resolve()
-    return from_config(root, read_config(root / "mkdocs.yml"))
-
-
 def plain_text(text: str) -> str:
     """A translator's string shown in the page's frame (title, site name, nav): the
     checks refuse markup in it; whatever is left cannot open a tag or an attribute."""
@@ -64,12 +58,6 @@ def plain_text(text: str) -> str:
     while previous != text:
         previous, text = text, html.unescape(text)
     return re.sub(r'[<>"]', "", text)
-
-
-def _line_of_lang(config_file: Path, code: str) -> int:
-    lines = config_file.read_text(encoding="utf-8").split("\n")
-    return next((n for n, l in enumerate(lines, start=1)
-                 if re.search(rf"lang:\s*{re.escape(code)}\b", l)), 1)
 
 
 def check(proj: Project, config_file: Path) -> None:
@@ -81,7 +69,7 @@ def check(proj: Project, config_file: Path) -> None:
     partials = Path(material.__file__).parent / "templates" / "partials" / "languages"
     for lang in proj.translations:
         if not (partials / f"{lang.code}.html").is_file():
-            problems.append(f"{rel(config_file, proj.root)}:{_line_of_lang(config_file, lang.code)}: "
+            problems.append(f"{rel(config_file, proj.root)}:{lang.line}: "
                             f"the theme has no translation for {lang.code!r} (partials/languages/"
                             f"{lang.code}.html); use one of Material's language codes")
     if problems:
@@ -105,7 +93,7 @@ def derive(config_file: Path | str, site_dir: Path | str | None = None,
 
     config_file = Path(config_file).resolve()
     raw = read_config(config_file)
-    proj = from_config(config_file.parent, raw)
+    proj = from_config(config_file.parent, raw, config_file)
     check(proj, config_file)
     known = [lang.code for lang in proj.languages]
     unknown = [c for c in codes or [] if c not in known]
@@ -323,6 +311,6 @@ class LanguageBuild:
 def original(config_file: Path | str) -> LanguageBuild:
     """The original language's pages, for a plain `mkdocs build` of mkdocs.yml."""
     config_file = Path(config_file).resolve()
-    proj = from_config(config_file.parent, read_config(config_file))
+    proj = project(config_file)
     check(proj, config_file)
     return LanguageBuild(proj, proj.original, "")

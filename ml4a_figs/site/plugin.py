@@ -23,7 +23,7 @@ from mkdocs.structure.files import File, Files
 
 from .. import cache_check, download_box, i18n
 from ..i18n.limits import MAX_PAGE_HTML_BYTES
-from ..i18n.problems import rel
+from ..i18n.sections import rel
 from ..mathrender import KatexRenderer, MathError, katex_dir
 from ..figures.references import outside_code
 from . import explore_page, languages, notebook_pages, pages
