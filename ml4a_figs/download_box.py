@@ -41,31 +41,20 @@ class Box:
     repo_branch: str = "main"
 
 
-def install_command(wheel: str) -> str:
-    """What a reader types in the folder holding the two downloads."""
-    return f"pip install {wheel} jupyterlab"
-
-
-def source_url(repo_url: str, branch: str, source: str) -> str:
-    """The notebook's source file at the repository (GitHub, GitLab and Forgejo
-    all answer /blob/BRANCH/PATH for a file)."""
-    return f"{repo_url.rstrip('/')}/blob/{branch}/{source}"
-
-
 def render(box: Box) -> str:
     """The box's HTML: an admonition Material styles like the chapter's notes."""
     missing = [k for k in KEYS if not isinstance(box.words.get(k), str)]
     if missing:
         raise ValueError(f"docs/*/language.yml: download: lacks {', '.join(missing)}")
-    words = box.words
+    words, e = box.words, html.escape
     lang_attr = f' lang="{box.lang}"' if box.lang else ""
-    e = html.escape
     wheel_href = f"{box.up}{DOWNLOADS}/{box.wheel}"
     size = f"{max(1, round(box.wheel_bytes / 1000))} kB"
-    commands = f"{install_command(box.wheel)}\njupyter lab {box.notebook}"
-    if box.repo_url:
-        url = source_url(box.repo_url, box.repo_branch, box.source)
-        source = (f'{e(words["source"])} <a href="{e(url)}"><code>{e(box.source)}</code></a>')
+    # typed in the folder holding the two downloads
+    commands = f"pip install {box.wheel} jupyterlab\njupyter lab {box.notebook}"
+    if box.repo_url:  # GitHub, GitLab and Forgejo all answer /blob/BRANCH/PATH for a file
+        url = f"{box.repo_url.rstrip('/')}/blob/{box.repo_branch}/{box.source}"
+        source = f'{e(words["source"])} <a href="{e(url)}"><code>{e(box.source)}</code></a>'
     else:
         source = e(words["source_plain"]).replace("{name}", f"<code>{e(box.source)}</code>")
     return (
@@ -85,10 +74,7 @@ def render(box: Box) -> str:
 
 def add_to_page(content: str, box: Box) -> str:
     """The page's HTML with the box right under its title (at the top if it has none)."""
-    end = content.find("</h1>")
-    if end < 0:
-        return render(box) + content
-    end += len("</h1>")
+    end = content.find("</h1>") + len("</h1>") if "</h1>" in content else 0
     return content[:end] + render(box) + content[end:]
 
 

@@ -13,19 +13,20 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import shutil
 import subprocess
 from pathlib import Path
 
 import nh3
 
-from .pipeline.store import atomic_write
+from .pipeline.store import write_json
 
 SCRIPT = Path(__file__).with_name("katex_render.js")
 
 
 class MathError(ValueError):
-    pass
+    """A formula KaTeX refuses, or one beyond the bounds below."""
 
 
 # Bounds on one formula (stated in the translator's guide, docs/en/translating.md): the
@@ -54,38 +55,27 @@ def _katex_attribute(element: str, attribute: str, value: str) -> str | None:
 
 def is_katex_output(html: str) -> bool:
     """True if this HTML holds only what KaTeX writes: its elements, no event handler,
-    no URL. A tampered cache entry fails (nh3 parses it as a browser would)."""
-    if not isinstance(html, str):
-        return False
+    no URL. A tampered cache entry fails (nh3 parses it as a browser would): cleaning it
+    strictly changes nothing but what cleaning it with its own tags also changes."""
     common = dict(clean_content_tags=set(), attributes={}, generic_attribute_prefixes={""},
                   link_rel=None, strip_comments=True)
     strict = nh3.clean(html, tags=KATEX_TAGS, attribute_filter=_katex_attribute, **common)
-    return strict == html or strict == nh3.clean(html, tags=KATEX_TAGS | _tags_in(html),
-                                                 **common)
-
-
-def _tags_in(html: str) -> set[str]:
-    import re
-
-    return {m.group(1).lower() for m in re.finditer(r"<\s*/?\s*([A-Za-z][^\s/>]*)", html)}
+    own_tags = {m.lower() for m in re.findall(r"<\s*/?\s*([A-Za-z][^\s/>]*)", html)}
+    return strict == html or strict == nh3.clean(html, tags=KATEX_TAGS | own_tags, **common)
 
 
 def katex_dir(project_dir: Path) -> Path:
     return project_dir / "node_modules" / "katex"
 
 
-def katex_version(project_dir: Path) -> str:
-    package = katex_dir(project_dir) / "package.json"
-    if not package.is_file():
-        raise MathError(f"KaTeX is not installed ({package} is missing): run `npm ci` "
-                        "(the Makefile does it for you)")
-    return json.loads(package.read_text())["version"]
-
-
 class KatexRenderer:
     def __init__(self, project_dir: Path, cache_file: Path):
+        package = katex_dir(project_dir) / "package.json"
+        if not package.is_file():
+            raise MathError(f"KaTeX is not installed ({package} is missing): run `npm ci` "
+                            "(the Makefile does it for you)")
         self.project_dir = project_dir
-        self.version = f"{katex_version(project_dir)} {LIMITS}"
+        self.version = f"{json.loads(package.read_text())['version']} {LIMITS}"
         self.cache_file = cache_file
         self._proc: subprocess.Popen | None = None
         self._dirty = False
@@ -132,21 +122,16 @@ class KatexRenderer:
             self._proc.wait(timeout=10)
             self._proc = None
         if self._dirty:
-            text = json.dumps({"katex": self.version, "renderings": self._cache}, sort_keys=True)
-            atomic_write(self.cache_file, lambda tmp: tmp.write_text(text, encoding="utf-8"))
+            write_json(self.cache_file, {"katex": self.version, "renderings": self._cache})
             self._dirty = False
 
 
 def _read_cache(cache_file: Path, version: str) -> dict[str, str]:
-    """The cached renderings of this KaTeX version; {} (all stale) when the file is
-    missing, not JSON, or JSON of another shape."""
+    """The cached renderings of this KaTeX version; {} (all stale) when there are none."""
     try:
         stored = json.loads(cache_file.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-    if not isinstance(stored, dict) or stored.get("katex") != version:
-        return {}
-    renderings = stored.get("renderings")
-    if not isinstance(renderings, dict):
-        return {}
-    return {k: v for k, v in renderings.items() if isinstance(k, str) and isinstance(v, str)}
+        if stored["katex"] == version:
+            return {k: v for k, v in stored["renderings"].items() if isinstance(v, str)}
+    except (OSError, ValueError, LookupError, TypeError, AttributeError):
+        pass  # missing, not JSON, or JSON of another shape
+    return {}

@@ -9,11 +9,13 @@ concepts Okabe-Ito has no room for; the dark ones are the same hues made lighter
 until they reach 4.5:1 against the dark page (`_for_dark`).
 
 What a drawing is for -- the page's palette, the screen's layout, the reader's
-language -- is one frozen value, `Theme`; its `rc()` is the matplotlib settings of
-that look. Importing this module changes nothing in matplotlib (a reader's notebook
-keeps its own settings): the build draws inside `drawing(theme)`, which applies them
-with `matplotlib.style.context`, and a notebook that wants the chapter's look says
-`style.use()`. The same table is published as CSS custom properties
+language -- is one frozen value, `Theme`, handed to every draw function as its first
+argument (`draw(theme, **arrays)`); the colours, panels and cut-offs a figure uses are
+read from it, never from module state, so one process can draw two themes side by side.
+Its `rc()` is the matplotlib settings of that look. Importing this module changes nothing
+in matplotlib (a reader's notebook keeps its own settings): the build draws and writes
+inside `matplotlib.style.context(theme.rc())`, and a notebook that wants the chapter's
+look says `style.use(theme)`. The same table is published as CSS custom properties
 (`css_custom_properties`) in docs/assets/site.css, so the page's own overlays use the
 same colours.
 """
@@ -21,7 +23,6 @@ same colours.
 from __future__ import annotations
 
 import colorsys
-import contextlib
 from dataclasses import dataclass
 
 import numpy as np
@@ -103,7 +104,8 @@ LAYOUTS = ("wide", "phone")
 @dataclass(frozen=True)
 class Theme:
     """What one drawing is for: the page's palette (light, dark), the screen's layout
-    (wide, phone: panels stacked) and the reader's language."""
+    (wide, phone: panels stacked) and the reader's language. `color(concept)`, `ink()`,
+    `paper()`... are that palette's; `panels(n)`, `panel_figure(...)` that layout's."""
 
     palette: str = "light"
     layout: str = "wide"
@@ -130,6 +132,36 @@ class Theme:
     def faint(self) -> str:
         return FAINT[self.palette]
 
+    @property
+    def phone(self) -> bool:
+        return self.layout == "phone"
+
+    def panels(self, n: int) -> tuple[int, int]:
+        """Rows and columns of n side-by-side panels: a row on the page, a column on a phone."""
+        return (n, 1) if self.phone else (1, n)
+
+    def panel_figure(self, n: int, width: float, height: float) -> Figure:
+        """A figure of n panels, `width` x `height` inches in the page layout; on a phone
+        PHONE_WIDTH_IN wide, each panel keeping its wide aspect ratio."""
+        if not self.phone:
+            return new_figure(width, height)
+        panel_h = height * PHONE_WIDTH_IN * n / width
+        return new_figure(PHONE_WIDTH_IN, min(panel_h, PHONE_PANEL_MAX_IN) * n)
+
+    def phone_break(self) -> str:
+        """Where a long title may wrap: a new line on the phone, a space on the page."""
+        return "\n" if self.phone else " "
+
+    def contour_cmap(self):
+        """The colour map for contour lines on this paper (fills keep SURFACE_CMAP)."""
+        import matplotlib
+        from matplotlib.colors import ListedColormap
+
+        base = matplotlib.colormaps[SURFACE_CMAP]
+        if self.palette == "light":
+            return base
+        return ListedColormap(base(np.linspace(DARK_LINES_FROM, 1.0, 256)), name="viridis_on_dark")
+
     def rc(self) -> dict:
         """matplotlib's settings for this look: the shared type scale and the palette's
         ink and paper (the dark copy is light ink on the slate)."""
@@ -143,34 +175,6 @@ class Theme:
                 "grid.color": self.faint()}
 
 
-# The theme being drawn (the light, wide page outside `drawing`). The figure modules
-# read it through the functions and role names below; a draw function that takes a
-# `theme` argument is handed the value itself.
-_drawing = Theme()
-
-
-def color(concept: str) -> str:
-    """The colour of a concept in the theme being drawn."""
-    return _drawing.color(concept)
-
-
-def line(concept: str) -> dict:
-    """Colour and line style of a concept, as matplotlib keyword arguments."""
-    return _drawing.line(concept)
-
-
-def paper() -> str:
-    return _drawing.paper()
-
-
-def ink() -> str:
-    return _drawing.ink()
-
-
-def faint() -> str:
-    return _drawing.faint()
-
-
 # The Okabe-Ito colours by name, for the notebooks' exploratory plots (several
 # learning rates, several sizes): series that are not one of the concepts above.
 ORANGE, SKY_BLUE, GREEN, YELLOW = "#E69F00", "#56B4E9", "#009E73", "#F0E442"
@@ -182,37 +186,6 @@ SURFACE_CMAP = "viridis"
 # (the innermost contours, round a minimum) are 1.02-1.06:1 on the slate paper and vanish;
 # from 0.45 on every line is at least 3:1 against it.
 DARK_LINES_FROM = 0.45
-
-
-def contour_cmap():
-    """The colour map for contour lines on this theme's paper (fills keep SURFACE_CMAP)."""
-    import matplotlib
-    from matplotlib.colors import ListedColormap
-
-    base = matplotlib.colormaps[SURFACE_CMAP]
-    if _drawing.palette == "light":
-        return base
-    return ListedColormap(base(np.linspace(DARK_LINES_FROM, 1.0, 256)), name="viridis_on_dark")
-
-# Role names the figure modules read at draw time, in the theme being drawn.
-_ROLE_NAMES = {"DATA": "data", "FIT": "fit", "ERROR": "fit", "HIGHLIGHT": "highlight",
-               "TRAIN": "train", "VALIDATION": "validation", "GREY": "muted"}
-
-
-def __getattr__(name: str):
-    """style.DATA, style.BLACK, style.OPTIMIZER_STYLE…, style.current and style.layout:
-    read from the theme being drawn, never rebound."""
-    if name in _ROLE_NAMES:
-        return _drawing.color(_ROLE_NAMES[name])
-    if name in ("BLACK", "MINIMUM"):
-        return _drawing.ink()
-    if name == "OPTIMIZER_STYLE":
-        return {n: _drawing.line(n) for n in OPTIMIZER_ORDER}
-    if name == "current":
-        return _drawing.palette
-    if name == "layout":
-        return _drawing.layout
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 # One CSS pixel of the page column is about 1/100 inch here; figures are sized
@@ -265,52 +238,12 @@ def new_figure(width: float = COLUMN_WIDTH_IN, height: float = 4.0) -> Figure:
 
 
 
-@contextlib.contextmanager
-def drawing(value: Theme):
-    """Draw (and write) inside this for that theme: its matplotlib settings (a
-    `matplotlib.style.context`, undone on leaving) and its colours and layout."""
-    import matplotlib.style
-
-    global _drawing
-    before = _drawing
-    _drawing = value
-    try:
-        with matplotlib.style.context(value.rc()):
-            yield value
-    finally:
-        _drawing = before
-
-
-def theme(name: str = "light", layout_name: str = "wide", language: str = "en"):
-    """drawing(Theme(name, layout_name, language))."""
-    return drawing(Theme(name, layout_name, language))
-
-
-def use(value: Theme = Theme()) -> None:
+def use(theme: Theme = Theme()) -> None:
     """Give this session's matplotlib the chapter's look (a notebook opts in with this;
     importing the module does not)."""
     import matplotlib.style
 
-    matplotlib.style.use(value.rc())
-
-
-def panels(n: int) -> tuple[int, int]:
-    """Rows and columns of n side-by-side panels: a row on the page, a column on a phone."""
-    return (n, 1) if _drawing.layout == "phone" else (1, n)
-
-
-def phone_break() -> str:
-    """Where a long title may wrap: a new line on the phone, a space on the page."""
-    return "\n" if _drawing.layout == "phone" else " "
-
-
-def panel_figure(n: int, width: float, height: float) -> Figure:
-    """A figure of n panels, `width` x `height` inches in the page layout; on a phone
-    PHONE_WIDTH_IN wide, each panel keeping its wide aspect ratio."""
-    if _drawing.layout != "phone":
-        return new_figure(width, height)
-    panel_h = height * PHONE_WIDTH_IN * n / width
-    return new_figure(PHONE_WIDTH_IN, min(panel_h, PHONE_PANEL_MAX_IN) * n)
+    matplotlib.style.use(theme.rc())
 
 
 def smallest_text_pt(fig: Figure) -> float:

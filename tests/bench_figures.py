@@ -65,8 +65,8 @@ def main() -> int:
         shutil.copytree(ROOT / "docs", pkg / "docs")  # the languages the figures are drawn in
         module = pkg / "ml4a_figs" / "figures" / "why_training_is_hard.py"
         module.write_text(module.read_text().replace(
-            "def draw_small_nets(nets, n_weights):\n",
-            "def draw_small_nets(nets, n_weights):\n    nets = list(nets)\n", 1))
+            "def draw_small_nets(theme, nets, n_weights):\n",
+            "def draw_small_nets(theme, nets, n_weights):\n    nets = list(nets)\n", 1))
         seconds, out = timed([PY, "-m", "ml4a_figs", "--out", str(cold_out), "build"],
                              cwd=pkg, env=dict(ENV, PYTHONPATH=str(pkg)))
         redrawn = re.findall(r"^\[\s*\d+/\d+\] built\s+(\S+)", out, re.M)

@@ -7,8 +7,8 @@ a test): `make bench` or `python -m tests.bench_site`.
 - ours: `python -m ml4a_figs.site` (what `make site` runs) with every cache warm, all
   languages, and the original language alone; best of a few runs.
 
-Budget (issue 12): all languages <= 2 x (floor x number of languages), and each language
-after the first costs no more than one floor.
+Budget (issue 21): all languages <= 1.6 x (floor x number of languages), flagged OVER
+above; and (issue 12) each language after the first costs no more than one floor.
 """
 
 from __future__ import annotations
@@ -28,6 +28,7 @@ PY = sys.executable
 MKDOCS = str(Path(PY).with_name("mkdocs"))
 ENV = dict(os.environ, NO_MKDOCS_2_WARNING="1", PYTHONHASHSEED="0")
 REPEATS = 5
+BUDGET = 1.6  # issue 21: the warm build of every language, per language, in floors
 
 
 def best_of(cmd: list[str], cwd: Path, repeats: int = REPEATS) -> float:
@@ -67,6 +68,7 @@ def floor_project(tmp: Path) -> Path:
 
 
 def main() -> int:
+    load_before = os.getloadavg()[0]
     languages = subprocess.run([PY, "-m", "ml4a_figs.i18n", "languages"], cwd=ROOT, env=ENV,
                                capture_output=True, text=True, check=True).stdout.split()
     ours_all = [PY, "-m", "ml4a_figs.site"]
@@ -93,7 +95,7 @@ def main() -> int:
     rows = [
         ("plain Material, the chapter page (floor)", floor, "one language, fresh process"),
         (f"make site, warm, {n} languages ({' '.join(languages)})", all_langs,
-         f"{ratio:.2f} x the floor per language (budget 2.00)"),
+         f"{ratio:.2f} x the floor per language (budget {BUDGET:.2f})"),
         (f"make site, warm, {languages[0]} alone", first, ""),
         ("each language after the first", extra,
          f"{extra / floor:.2f} floors (budget 1.00)"),
@@ -102,7 +104,8 @@ def main() -> int:
     print(f"{'measurement':<44} {'seconds':>8}  detail")
     for name, seconds, detail in rows:
         print(f"{name:<44} {seconds:>8.2f}  {detail}")
-    print(f"warm-build ratio: {ratio:.2f} (budget 2.00){'  OVER' if ratio > 2 else ''}")
+    print(f"warm-build ratio: {ratio:.2f} (budget {BUDGET:.2f}){'  OVER' if ratio > BUDGET else ''}")
+    print(f"load average: {load_before:.2f} before, {os.getloadavg()[0]:.2f} after ({os.cpu_count()} cores)")
     return 0
 
 

@@ -5,6 +5,7 @@ computed). The figures checked are every figure that carries annotations."""
 from __future__ import annotations
 
 import matplotlib
+import matplotlib.style
 import pytest
 from matplotlib.figure import Figure as MplFigure
 
@@ -47,8 +48,9 @@ def test_annotations_stay_clear_of_lines_texts_and_other_panels(fig):
     arrays = compute(**fig.params)
     problems = []
     for layout in ("wide", "phone") if fig.phone else ("wide",):
-        with style.theme("light", layout):
-            drawn = draw(**arrays)
+        look = style.Theme("light", layout)
+        with matplotlib.style.context(look.rc()):
+            drawn = draw(look, **arrays)
             for picture in _pictures(drawn):
                 if annotations(picture):
                     problems += [f"{fig.name} ({layout}): {p}" for p in collisions(picture)]

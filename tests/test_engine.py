@@ -56,13 +56,13 @@ def test_a_notebook_cache_of_the_wrong_shape_is_stale_not_a_crash(tmp_path):
     src.mkdir()
     (src / "tiny.py").write_text("# %% [markdown]\n# # Tiny\n\n# %%\nprint(6 * 7)\n")
     first = _notebooks(src, cache)
-    assert first.returncode == 0 and "notebook tiny: executed" in first.stdout, first.stderr
+    assert first.returncode == 0 and _status(first.stdout, "tiny") == "executed", first.stderr
     for damaged in ("[]", '{"outputs": 5}'):
         (cache / "tiny.json").write_text(damaged)
         proc = _notebooks(src, cache)
         assert proc.returncode == 0, proc.stdout + proc.stderr
-        assert "notebook tiny: executed" in proc.stdout, proc.stdout
-    assert "notebook tiny: cached" in _notebooks(src, cache).stdout
+        assert _status(proc.stdout, "tiny") == "executed", proc.stdout
+    assert _status(_notebooks(src, cache).stdout, "tiny") == "cached"
 
 
 def test_a_killed_worker_is_named_and_the_other_figures_still_build(package_copy, tmp_path):

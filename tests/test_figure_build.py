@@ -68,6 +68,22 @@ def test_a_declaration_that_is_not_literal_is_an_error(package_copy, tmp_path):
     assert "zz_bad.py:7" in proc.stderr and "literal" in proc.stderr
 
 
+def test_a_draw_function_that_is_not_handed_the_theme_is_an_error(package_copy, tmp_path):
+    """A draw function takes the theme first (issue 21): one that would read its colours
+    from elsewhere is refused by name and line when the figures are listed."""
+    pkg = tmp_path / "pkg"
+    shutil.copytree(package_copy / "ml4a_figs", pkg / "ml4a_figs")
+    (pkg / "ml4a_figs" / "figures" / "zz_themeless.py").write_text(
+        "from .registry import declare\n\n"
+        "def f():\n    return {}\n\n"
+        "def draw_f(x):\n    return x\n\n"
+        "declare('themeless', compute=f, draw=draw_f, alt='a figure drawn in no theme')\n")
+    proc = run_cli(pkg, "list", out=tmp_path / "out")
+    assert proc.returncode != 0
+    assert "zz_themeless.py:9" in proc.stderr and "def draw_f(theme" in proc.stderr, proc.stderr
+    assert "Traceback" not in proc.stderr
+
+
 def test_noop_build_redraws_nothing():
     first = run_cli(ROOT, "build", out=FIGURES)
     assert first.returncode == 0, first.stderr
@@ -105,8 +121,8 @@ def test_editing_one_draw_function_redraws_that_figure_alone(package_copy, tmp_p
     pkg, out = _warm_copy(package_copy, tmp_path)
     module = pkg / "ml4a_figs" / "figures" / "why_training_is_hard.py"
     source = module.read_text()
-    edited = source.replace("def draw_small_nets(nets, n_weights):\n",
-                            "def draw_small_nets(nets, n_weights):\n    nets = list(nets)\n", 1)
+    edited = source.replace("def draw_small_nets(theme, nets, n_weights):\n",
+                            "def draw_small_nets(theme, nets, n_weights):\n    nets = list(nets)\n", 1)
     assert edited != source
     module.write_text(edited)
     proc = run_cli(pkg, "build", out=out)

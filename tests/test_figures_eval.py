@@ -9,6 +9,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from ml4a_figs import style
 from ml4a_figs.core import data
 from ml4a_figs.figures.facts import compute_facts
 from ml4a_figs.figures import evaluation, header, update_methods
@@ -192,7 +193,7 @@ def test_the_figure_mask_leaves_a_connected_net():
 
 def test_the_drawing_leaves_out_exactly_the_dropped_neurons_weights():
     mask = evaluation.dropout_mask()
-    fig = evaluation.draw_dropout(**mask)
+    fig = evaluation.draw_dropout(style.Theme(), **mask)
     full, dropped = fig.axes
     sizes, kept = mask["sizes"], mask["kept"]
 

@@ -13,6 +13,7 @@ import pytest
 
 from conftest import ROOT, run
 from ml4a_figs.notebooks import source, targets
+from ml4a_figs.pipeline.keys import module_closure
 from ml4a_figs.site import notebook_pages
 
 SOURCES = source.discover()
@@ -68,7 +69,10 @@ def test_every_notebook_is_in_the_nav_and_linked_from_the_chapter(name):
 
 def _dependencies(path: Path) -> list[str]:
     """The package files a notebook depends on, relative to the project."""
-    return sorted(str(p.relative_to(ROOT)) for p in source.imported_files(source.read(path), path))
+    files: set[Path] = set()
+    for imported in source.cell_imports(source.read(path), path):
+        module_closure(imported, files)
+    return sorted(str(p.relative_to(ROOT)) for p in files)
 
 
 @pytest.mark.parametrize("name", NAMES)
@@ -155,7 +159,7 @@ def _notebooks_cli(pkg_root: Path, src: Path, cache: Path, *args: str):
                env={"PYTHONPATH": str(pkg_root)}, timeout=900)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     return {m.group(1): m.group(2)
-            for m in re.finditer(r"^notebook (\w+): (executed|cached|failed)", proc.stdout, re.M)}
+            for m in re.finditer(r"^(\w+)\s+(executed|cached|failed)\s", proc.stdout, re.M)}
 
 
 @pytest.fixture(scope="module")

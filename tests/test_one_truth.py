@@ -10,6 +10,7 @@ import re
 import numpy as np
 
 from conftest import FIGURES, ROOT
+from ml4a_figs import style
 from ml4a_figs.figures import explore_fits
 from ml4a_figs.figures.registry import scan
 
@@ -61,7 +62,7 @@ def test_the_line_fit_error_axes_reach_every_state():
 
 
 def test_the_least_squares_slope_is_labelled():
-    explorable = explore_fits.draw_line_grid(**explore_fits.line_grid())
+    explorable = explore_fits.draw_line_grid(style.Theme(), **explore_fits.line_grid())
     fig = explorable.backgrounds[""]
     texts = [t.get_text() for ax in fig.axes for t in ax.texts]
     assert any("least squares" in t for t in texts), texts

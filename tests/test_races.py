@@ -50,7 +50,7 @@ def test_paths_are_descend_output_for_the_stated_settings(race, computed):
     assert list(settings) == list(style.OPTIMIZER_ORDER)  # all seven, in the usual order
     assert set(data["paths"]) == set(settings)
     steps = races.RACE_STEPS[race]
-    drawn = draw(**data)
+    drawn = draw(style.Theme(), **data)
     for name, kwargs in settings.items():
         expected = optim.descend(surface.grad, races.RACE_START[race],
                                  getattr(optim, name)(**kwargs), steps)
@@ -165,7 +165,7 @@ def _toy_race(**timing) -> animation.Race:
     X, Y = np.meshgrid(np.linspace(-2, 2, 50), np.linspace(-2, 2, 50))
     bg = animation.Background(X, Y, X**2 + Y**2, np.linspace(0.5, 8, 6),
                               marks=(animation.Mark(0.0, 0.0, "minimum"),))
-    return animation.Race(paths, bg, xlim=(-2, 2), ylim=(-2, 2),
+    return animation.Race(style.Theme(), paths, bg, xlim=(-2, 2), ylim=(-2, 2),
                           layout=animation.Layout(plot_height=1.6, dpi=80),
                           timing=animation.Timing(frames=8, **timing))
 
@@ -231,7 +231,7 @@ def test_heads_are_drawn_where_the_paths_are(tmp_path):
     for name in ("SGD", "Momentum", "AdaDelta"):
         x, y = race.paths[name][steps[k]]
         px, py = race.data_to_pixel(x, y)
-        hex_colour = style.OPTIMIZER_STYLE[name]["color"]
+        hex_colour = race.theme.color(name)
         colour = np.array([int(hex_colour[i:i + 2], 16) for i in (1, 3, 5)])
         patch = frame[int(py) - 1:int(py) + 2, int(px) - 1:int(px) + 2]
         assert np.abs(patch - colour).sum(axis=-1).min() < 40, name
@@ -253,7 +253,7 @@ def test_frame_steps_run_from_first_to_last_step():
 @pytest.mark.parametrize("race", sorted(RACES))
 def test_real_animation_fits_the_page_budget(race, computed, tmp_path):
     compute, draw, _ = RACES[race]
-    drawn = draw(**computed[race])
+    drawn = draw(style.Theme(), **computed[race])
     anim = _save(drawn, "webp", tmp_path, f"{race}.webp")
     poster = _save(drawn, "poster.webp", tmp_path, f"{race}.poster.webp")
     assert anim.stat().st_size <= 200_000

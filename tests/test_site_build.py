@@ -77,3 +77,21 @@ def test_a_failed_language_leaves_the_last_good_site_untouched(build_project, tm
         assert page.read_text(encoding="utf-8") == "the last good site"
     assert sorted(p.name for p in site.iterdir()) == ["index.html", "ko"]
     assert not [p for p in root.iterdir() if p.name.startswith(".site")]  # no staging left
+
+
+def test_a_warm_build_does_not_import_what_only_a_cold_one_uses():
+    """mkdocs-jupyter's plugin imports jupytext and nbconvert (about 0.5 s of a warm build
+    that never calls them): deferred until used, and then the real modules."""
+    code = (
+        "import sys\n"
+        "from ml4a_figs.site.build import DEFERRED_IMPORTS, defer_imports\n"
+        "defer_imports()\n"
+        "import mkdocs_jupyter.plugin as plugin\n"
+        "loaded = [m for m in ('jupytext.formats', 'nbconvert', 'nbformat') if m in sys.modules]\n"
+        "assert not loaded, loaded\n"
+        "assert callable(plugin.jupytext.read) and callable(plugin.convert.nb2html)\n"
+        "assert all(type(sys.modules[m]).__name__ == 'module' for m in DEFERRED_IMPORTS)\n"
+        "import jupytext.formats\n"
+    )
+    proc = run([sys.executable, "-c", code], cwd=ROOT, env=INSTALLED, timeout=120)
+    assert proc.returncode == 0, (proc.stdout + proc.stderr)[-2000:]

@@ -62,26 +62,27 @@ def test_site_css_carries_the_concept_colours_of_style_py():
         "its 'ml4a concept colours' markers")
 
 
-def test_theme_restores_the_light_palette_and_rejects_unknown_names():
-    with style.theme("dark", "phone"):
-        assert style.BLACK == style.INK["dark"] and style.layout == "phone"
-        assert style.OPTIMIZER_STYLE["RMSprop"]["color"] == style.PALETTES["dark"]["RMSprop"]
-    assert style.BLACK == style.INK["light"] and style.layout == "wide"
+def test_a_theme_holds_its_palette_and_layout_and_rejects_unknown_names():
+    look = style.Theme("dark", "phone")
+    assert look.ink() == style.INK["dark"] and look.phone
+    assert look.line("RMSprop")["color"] == style.PALETTES["dark"]["RMSprop"]
+    assert style.Theme().ink() == style.INK["light"] and not style.Theme().phone
     with pytest.raises(ValueError, match="unknown theme"):
-        with style.theme("sepia"):
-            pass
+        style.Theme("sepia")
 
 
 def test_phone_panels_stack():
-    with style.theme("light", "phone"):
-        assert style.panels(3) == (3, 1)
-        assert style.panel_figure(3, 7.6, 3.0).get_figwidth() == style.PHONE_WIDTH_IN
-    assert style.panels(3) == (1, 3)
+    phone, wide = style.Theme("light", "phone"), style.Theme()
+    assert phone.panels(3) == (3, 1) and wide.panels(3) == (1, 3)
+    assert phone.panel_figure(3, 7.6, 3.0).get_figwidth() == style.PHONE_WIDTH_IN
+    assert wide.panel_figure(3, 7.6, 3.0).get_figwidth() == 7.6
 
 
-def test_no_two_concepts_collide_in_any_pair_of_themes():
-    for a, b in itertools.combinations(style.CONCEPTS, 2):
-        assert style.color(a) != style.color(b)
+def test_no_two_concepts_collide_in_either_palette():
+    for palette in style.THEMES:
+        look = style.Theme(palette)
+        for a, b in itertools.combinations(style.CONCEPTS, 2):
+            assert look.color(a) != look.color(b), (palette, a, b)
 
 
 def test_contributor_docs_list_every_concept_colour():
@@ -93,7 +94,8 @@ def test_contributor_docs_list_every_concept_colour():
 
 def test_importing_style_leaves_a_notebooks_matplotlib_settings_alone():
     """A reader's notebook imports ml4a_figs.style (and the figures): its backend and
-    rcParams stay its own; the chapter's look is applied only inside style.drawing."""
+    rcParams stay its own; the chapter's look is applied only inside a style context of
+    theme.rc() (as the build does) or by style.use."""
     import subprocess
     import sys
 
@@ -104,11 +106,10 @@ def test_importing_style_leaves_a_notebooks_matplotlib_settings_alone():
         "before = {k: repr(v) for k, v in matplotlib.rcParams.items()}\n"
         "import ml4a_figs.style as style, ml4a_figs.figures.gradient_descent\n"
         "after = {k: repr(v) for k, v in matplotlib.rcParams.items()}\n"
-        "inside = None\n"
-        "if hasattr(style, 'drawing'):\n"
-        "    with style.drawing(style.Theme('dark', 'phone')):\n"
-        "        inside = (matplotlib.rcParams['font.size'], matplotlib.rcParams['svg.fonttype'],\n"
-        "                  matplotlib.rcParams['axes.facecolor'], style.layout)\n"
+        "import matplotlib.style\n"
+        "with matplotlib.style.context(style.Theme('dark', 'phone').rc()):\n"
+        "    inside = (matplotlib.rcParams['font.size'], matplotlib.rcParams['svg.fonttype'],\n"
+        "              matplotlib.rcParams['axes.facecolor'])\n"
         "restored = {k: repr(v) for k, v in matplotlib.rcParams.items()} == before\n"
         "print(json.dumps([matplotlib.get_backend(), sorted(k for k in before if before[k] != after[k]),\n"
         "                  inside, restored]))\n")
@@ -117,7 +118,7 @@ def test_importing_style_leaves_a_notebooks_matplotlib_settings_alone():
     backend, changed, inside, restored = __import__("json").loads(proc.stdout.splitlines()[-1])
     assert backend == "svg", "importing ml4a_figs.style switched the notebook's backend"
     assert changed == [], f"importing ml4a_figs.style changed rcParams {changed}"
-    assert inside == [11, "none", style.DARK_PAPER, "phone"]
+    assert inside == [11, "none", style.DARK_PAPER]
     assert restored
 
 
@@ -131,3 +132,43 @@ def test_a_theme_is_a_frozen_value():
     assert look.rc()["savefig.facecolor"] == style.DARK_PAPER
     with pytest.raises(ValueError, match="unknown theme"):
         style.Theme("sepia")
+
+
+def test_style_keeps_no_state_a_drawing_could_read():
+    """The theme is a value handed to draw (issue 21): style.py rebinds no global, answers
+    no attribute from a hidden current theme, and holds no Theme of its own."""
+    import ast
+
+    tree = ast.parse(Path(style.__file__).read_text(encoding="utf-8"))
+    rebinding = [n.lineno for n in ast.walk(tree) if isinstance(n, (ast.Global, ast.Nonlocal))]
+    assert not rebinding, f"style.py rebinds module state at lines {rebinding}"
+    assert "__getattr__" not in vars(style), "style answers names from a hidden theme"
+    held = [name for name, value in vars(style).items() if isinstance(value, style.Theme)]
+    assert not held, f"style.py holds a theme of its own: {held}"
+    for name in ("BLACK", "GREY", "DATA", "current", "layout", "OPTIMIZER_STYLE", "drawing"):
+        assert not hasattr(style, name), f"style.{name} depends on a theme; read it from one"
+
+
+def test_two_themes_drawn_side_by_side_keep_their_own_colours_and_layout():
+    """The same figure drawn in the four themes at once, on four threads, over and over:
+    each drawing has its own theme's colours and panels, whatever the others draw."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from matplotlib.colors import to_hex
+
+    from ml4a_figs.figures import linear_regression
+
+    arrays = linear_regression.candidate_fits()
+    looks = [style.Theme(p, l) for p in style.THEMES for l in style.LAYOUTS] * 6
+
+    def seen(look):
+        fig = linear_regression.draw_candidates(look, **arrays)
+        return ({to_hex(line.get_color()) for ax in fig.axes for line in ax.lines},
+                {to_hex(c) for ax in fig.axes for coll in ax.collections for c in coll.get_facecolor()},
+                {ax.get_subplotspec().get_geometry()[:2] for ax in fig.axes})
+
+    with ThreadPoolExecutor(4) as pool:
+        for look, (lines, points, grid) in zip(looks, pool.map(seen, looks)):
+            assert lines == {to_hex(look.color("fit"))}, look
+            assert points == {to_hex(look.color("data"))}, look
+            assert grid == {look.panels(len(arrays["lines"]))}, look

@@ -33,7 +33,8 @@ from threadpoolctl import threadpool_limits
 
 from ml4a_figs import style
 
-style.use()  # the chapter's look for this notebook's figures (importing sets nothing)
+theme = style.Theme()  # the chapter's light look, which its draw functions take
+style.use(theme)  # and this notebook's own figures (importing sets nothing)
 
 from ml4a_figs.core import data
 from ml4a_figs.core.nn import MLP, numerical_gradient
@@ -219,7 +220,7 @@ ax.loglog(params, t_numeric, "o-", color=style.VERMILLION,
           label="numerical gradient (2N passes, from 50 parameters)")
 ax.loglog(params, t_backprop, "s-", color=style.BLUE,
           label="backpropagation")
-ax.loglog(params, t_forward, "^--", color=style.GREY, label="one forward pass")
+ax.loglog(params, t_forward, "^--", color=theme.color("muted"), label="one forward pass")
 ax.set(xlabel="parameters N", ylabel="seconds per gradient",
        title="One gradient of the loss on 100 digits")
 ax.grid(alpha=0.3, which="both")

@@ -23,7 +23,8 @@ import numpy as np
 
 from ml4a_figs import style
 
-style.use()  # the chapter's look for this notebook's figures (importing sets nothing)
+theme = style.Theme()  # the chapter's light look, which its draw functions take
+style.use(theme)  # and this notebook's own figures (importing sets nothing)
 
 from ml4a_figs.core import data, losses, optim
 from ml4a_figs.figures import gradient_descent, linear_regression
@@ -41,7 +42,7 @@ for xi, yi in zip(x, y):
     print(f"x = {xi:.1f}   y = {yi:.2f}")
 
 # %%
-linear_regression.draw_scatter(**linear_regression.scatter_points())
+linear_regression.draw_scatter(theme, **linear_regression.scatter_points())
 
 # %% [markdown]
 # ## The loss: mean squared error
@@ -59,7 +60,7 @@ for m, b in data.CANDIDATE_LINES:
     print(f"f(x) = {m:+.2f} x {b:+.2f}    MSE = {losses.mse(m, b, x, y):.3f}")
 
 # %%
-linear_regression.draw_candidates(**linear_regression.candidate_fits())
+linear_regression.draw_candidates(theme, **linear_regression.candidate_fits())
 
 # %% [markdown]
 # ## The bowl
@@ -72,7 +73,7 @@ linear_regression.draw_candidates(**linear_regression.candidate_fits())
 landscape = linear_regression.mse_landscape()
 Z = landscape["Z"]
 print(f"{Z.size:,} lines scored; MSE from {Z.min():.3f} to {Z.max():.0f}")
-linear_regression.draw_mse_surface(**linear_regression.mse_surface())
+linear_regression.draw_mse_surface(theme, **linear_regression.mse_surface())
 
 # %% [markdown]
 # ## The gradient
@@ -119,12 +120,12 @@ print(f"end   (m, b) = {path[-1]},  MSE = {run['path_mse'][-1]:.5f}")
 # %%
 fig = style.new_figure(7.6, 3.4)
 left, right = fig.subplots(1, 2)
-linear_regression.draw_mse_contours(left, landscape["M"], landscape["B"], Z,
+linear_regression.draw_mse_contours(theme, left, landscape["M"], landscape["B"], Z,
                                     landscape["levels"], landscape["best"])
-left.plot(path[:, 0], path[:, 1], color=style.HIGHLIGHT, linewidth=1.6)
-left.plot(*path[0], "o", color=style.HIGHLIGHT)
+left.plot(path[:, 0], path[:, 1], color=theme.color("highlight"), linewidth=1.6)
+left.plot(*path[0], "o", color=theme.color("highlight"))
 left.set_title("The path over the MSE contours")
-right.semilogy(run["path_mse"] - run["best_mse"], color=style.HIGHLIGHT)
+right.semilogy(run["path_mse"] - run["best_mse"], color=theme.color("highlight"))
 right.set(xlabel="step", ylabel="MSE above the minimum",
           title="Loss per step (log scale)")
 right.grid(alpha=0.3)

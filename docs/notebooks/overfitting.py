@@ -26,7 +26,8 @@ import numpy as np
 
 from ml4a_figs import style
 
-style.use()  # the chapter's look for this notebook's figures (importing sets nothing)
+theme = style.Theme()  # the chapter's light look, which its draw functions take
+style.use(theme)  # and this notebook's own figures (importing sets nothing)
 from ml4a_figs.figures import evaluation
 from ml4a_figs.core.nn import MLP, accuracy, train
 from ml4a_figs.core.optim import Adam
@@ -89,11 +90,11 @@ def draw_history(history, title):
     loss_ax, acc_ax = fig.subplots(1, 2)
     epochs = np.arange(1, history.epochs + 1)
     for ax, key in ((loss_ax, "loss"), (acc_ax, "accuracy")):
-        ax.plot(epochs, getattr(history, f"train_{key}"), color=style.TRAIN,
+        ax.plot(epochs, getattr(history, f"train_{key}"), color=theme.color("train"),
                 label="training")
-        ax.plot(epochs, getattr(history, f"val_{key}"), color=style.VALIDATION,
+        ax.plot(epochs, getattr(history, f"val_{key}"), color=theme.color("validation"),
                 label="validation")
-        ax.axvline(history.best_epoch + 1, color=style.GREY, linestyle=":")
+        ax.axvline(history.best_epoch + 1, color=theme.color("muted"), linestyle=":")
         ax.set(xlabel="epoch", ylabel=key)
         ax.grid(alpha=0.3)
     loss_ax.set_yscale("log")
@@ -139,7 +140,7 @@ for run in curves["runs"]:
     print(f"{run['title']:<19} final loss: training "
           f"{run['train_loss'][-1]:.3f}, validation "
           f"{run['val_loss'][-1]:.3f}, gap {gap:.3f}")
-evaluation.draw_digits_curves(**curves)
+evaluation.draw_digits_curves(theme, **curves)
 
 # %% [markdown]
 # ## Choosing on the validation set, testing once

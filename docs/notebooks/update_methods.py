@@ -25,7 +25,8 @@ import numpy as np
 
 from ml4a_figs import style
 
-style.use()  # the chapter's look for this notebook's figures (importing sets nothing)
+theme = style.Theme()  # the chapter's light look, which its draw functions take
+style.use(theme)  # and this notebook's own figures (importing sets nothing)
 
 from ml4a_figs.core import losses, optim
 from ml4a_figs.figures import races
@@ -82,8 +83,8 @@ def draw_paths(race, paths, title):
                colors="#BBBBBB", linewidths=0.6)
     for name, path in paths.items():
         ax.plot(path[:, 0], path[:, 1], label=name, linewidth=1.6,
-                **style.line(name))
-    ax.plot(*race["start"], "o", color=style.BLACK, mfc="white")
+                **theme.line(name))
+    ax.plot(*race["start"], "o", color=theme.ink(), mfc="white")
     ax.set(xlim=race["xlim"], ylim=race["ylim"], xlabel="$x$",
            ylabel="$y$", title=title)
     ax.legend(loc="center left", bbox_to_anchor=(1.0, 0.5), frameon=False)
@@ -106,7 +107,7 @@ def draw_losses(surface, paths, title, log=True):
     for name, path in paths.items():
         loss = surface(path[:, 0], path[:, 1])
         draw = ax.semilogy if log else ax.plot
-        draw(loss, label=name, linewidth=1.6, **style.line(name))
+        draw(loss, label=name, linewidth=1.6, **theme.line(name))
     ax.set(xlabel="step", ylabel="loss", title=title)
     ax.grid(alpha=0.3)
     ax.legend(loc="center left", bbox_to_anchor=(1.0, 0.5), frameon=False)
@@ -156,10 +157,10 @@ fig = style.new_figure(7.6, 4.2)
 ax = fig.add_subplot()
 ax.contour(race["X"], race["Y"], race["Z"], levels=race["levels"],
            colors="#BBBBBB", linewidths=0.6)
-colors = [style.BLACK, style.BLUE, style.VERMILLION, style.ORANGE]
+colors = [theme.ink(), style.BLUE, style.VERMILLION, style.ORANGE]
 for (label, path), color in zip(sgd_paths.items(), colors):
     ax.plot(path[:, 0], path[:, 1], color=color, label=label, linewidth=1.6)
-ax.plot(*minimum, "*", color=style.BLACK, markersize=14)
+ax.plot(*minimum, "*", color=theme.ink(), markersize=14)
 ax.set(xlim=race["xlim"], ylim=race["ylim"], xlabel="$x$", ylabel="$y$",
        title="Plain SGD with four learning rates")
 ax.legend(frameon=False, loc="lower right")

@@ -144,17 +144,17 @@ def frame_steps(n_steps: int, n_frames: int, ease: float = 1.0) -> np.ndarray:
 class Race:
     """Paths racing across a contour map, rendered on demand by `save`.
 
+    theme: the style.Theme it is drawn in (its frames are rendered when written).
     paths: name -> (steps + 1, 2) array; every path must have the same length.
-    The names must be keys of style.OPTIMIZER_STYLE; the legend lists them in
-    style.OPTIMIZER_ORDER, and they are drawn in the reverse order, so SGD, the
-    slowest, is never hidden under the others.
+    The names must be optimizers of style.OPTIMIZER_ORDER, the legend's order; they
+    are drawn in the reverse order, so SGD, the slowest, is never hidden under the others.
     """
 
-    def __init__(self, paths: dict[str, np.ndarray], background: Background, *,
+    def __init__(self, theme: style.Theme, paths: dict[str, np.ndarray], background: Background, *,
                  xlim: tuple[float, float], ylim: tuple[float, float],
                  counter: str = "lower right", layout: Layout = Layout(),
                  timing: Timing = Timing(), encoding: Encoding = Encoding()):
-        unknown = set(paths) - set(style.OPTIMIZER_STYLE)
+        unknown = set(paths) - set(style.OPTIMIZER_ORDER)
         if unknown:
             raise KeyError(f"no style for {sorted(unknown)}")
         self.paths = {name: np.asarray(paths[name], dtype=float)
@@ -163,7 +163,7 @@ class Race:
         if len(shapes) != 1 or len(min(shapes)) != 2 or min(shapes)[1] != 2:
             raise ValueError(f"paths must all have the same shape (steps + 1, 2), got {shapes}")
         self.n_steps = min(shapes)[0] - 1
-        self.background = background
+        self.theme, self.background = theme, background
         self.xlim, self.ylim = (float(xlim[0]), float(xlim[1])), (float(ylim[0]), float(ylim[1]))
         if counter not in COUNTER_AT:
             raise ValueError(f"counter= must be one of {sorted(COUNTER_AT)}")
@@ -206,14 +206,14 @@ class Race:
     def _setup(self):
         """Draw the static parts once; return the canvas, its saved pixels and the
         artists that change from frame to frame (left out of the saved pixels)."""
-        lay = self.layout
+        lay, theme = self.layout, self.theme
         width, height = self.figure_size()
-        fig = Figure(figsize=(width, height), dpi=lay.dpi, facecolor=style.paper())
+        fig = Figure(figsize=(width, height), dpi=lay.dpi, facecolor=theme.paper())
         canvas = FigureCanvasAgg(fig)
         plot_width = width - lay.left - lay.gap - lay.legend - lay.right
         ax = fig.add_axes((lay.left / width, lay.bottom / height,
                            plot_width / width, lay.plot_height / height),
-                          facecolor=style.paper())
+                          facecolor=theme.paper())
         bg = self.background
         norm = (LogNorm(vmin=bg.levels[0], vmax=bg.levels[-1]) if bg.log
                 else Normalize(vmin=bg.levels[0], vmax=bg.levels[-1]))
@@ -223,11 +223,11 @@ class Race:
 
         lines, heads, handles = {}, {}, []
         for name in self.paths:
-            st = style.line(name)
+            st = theme.line(name)
             (lines[name],) = ax.plot([], [], lw=PATH_WIDTH, solid_capstyle="round",
                                      dash_capstyle="round", animated=True, **st)
             (heads[name],) = ax.plot([], [], ls="none", marker="o", ms=HEAD_SIZE,
-                                     color=st["color"], mec=style.paper(), mew=HEAD_EDGE,
+                                     color=st["color"], mec=theme.paper(), mew=HEAD_EDGE,
                                      animated=True)
             handles.append(Line2D([], [], lw=PATH_WIDTH, marker="o", ms=HEAD_SIZE,
                                   label=name, **st))
@@ -235,9 +235,9 @@ class Race:
         # the heads (a head that reaches it stays visible too)
         marks = []
         for mark in bg.marks:
-            mark_colour = mark.color or style.ink()
+            mark_colour = mark.color or theme.ink()
             kw = dict(ls="none", marker=mark.marker, ms=mark.size, mec=mark_colour, mew=1.3,
-                      mfc=mark_colour if mark.filled else style.paper())
+                      mfc=mark_colour if mark.filled else theme.paper())
             marks += ax.plot([mark.x], [mark.y], animated=True, **kw)
             handles.append(Line2D([], [], label=mark.label, **kw))
         ax.legend(handles=handles, loc="upper left",
@@ -248,7 +248,7 @@ class Race:
         cx, cy = COUNTER_AT[self.counter]
         counter = ax.text(cx, cy, "", transform=ax.transAxes, fontsize=10, animated=True,
                           ha="left" if cx < 0.5 else "right", va="bottom" if cy < 0.5 else "top",
-                          bbox=dict(boxstyle="round,pad=0.3", fc=style.paper(), ec=style.faint(),
+                          bbox=dict(boxstyle="round,pad=0.3", fc=theme.paper(), ec=theme.faint(),
                                     lw=0.6, alpha=0.92))
         wording.apply(fig, self.words)
         canvas.draw()
@@ -306,7 +306,7 @@ class Race:
 
     def save(self, path, fmt: str) -> None:
         """Write exactly to `path` (the caller renames it into place)."""
-        enc = self.encoding
+        enc, theme = self.encoding, self.theme
         if fmt == ANIMATED:
             images = list(self._frames(self.frame_steps()))
             # kmax=0: no key frames after the first. Between frames only a few paths'
@@ -315,7 +315,7 @@ class Race:
             images[0].save(path, format="WEBP", save_all=True, append_images=images[1:],
                            duration=self.durations(), loop=0, lossless=enc.lossless,
                            quality=enc.quality, method=enc.method, kmin=0, kmax=0,
-                           background=_rgba(style.paper()))
+                           background=_rgba(theme.paper()))
         elif fmt == POSTER:
             self.poster().save(path, format="WEBP", quality=enc.poster_quality,
                                method=enc.poster_method)

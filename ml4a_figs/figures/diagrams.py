@@ -23,7 +23,7 @@ def layer_positions(sizes: tuple[int, ...], width: float = 3.0, height: float = 
             for x, n in zip(xs, sizes)]
 
 
-def draw_network(ax, sizes, node_face=None, node_edge=None, edge_color=None, edge_width=None,
+def draw_network(theme, ax, sizes, node_face=None, node_edge=None, edge_color=None, edge_width=None,
                  edge_alpha=None, crossed=None, labels=None):
     """Draw the net on `ax`.
 
@@ -36,23 +36,23 @@ def draw_network(ax, sizes, node_face=None, node_edge=None, edge_color=None, edg
         for i, (x0, y0) in enumerate(pos[l]):
             for j, (x1, y1) in enumerate(pos[l + 1]):
                 ax.plot([x0, x1], [y0, y1],
-                        color=edge_color[l][i][j] if edge_color else style.GREY,
+                        color=edge_color[l][i][j] if edge_color else theme.color("muted"),
                         linewidth=edge_width[l][i][j] if edge_width else 1.0,
                         alpha=edge_alpha[l][i][j] if edge_alpha else 0.8,
                         solid_capstyle="round", zorder=1)
     for l, layer in enumerate(pos):
         for i, (x, y) in enumerate(layer):
-            face = node_face[l][i] if node_face else style.paper()
-            edge = node_edge[l][i] if node_edge else style.BLACK
+            face = node_face[l][i] if node_face else theme.paper()
+            edge = node_edge[l][i] if node_edge else theme.ink()
             ax.add_patch(_circle(ax, (x, y), face, edge))
             if crossed and crossed[l][i]:
                 r = NODE_RADIUS * 0.75
-                ax.plot([x - r, x + r], [y - r, y + r], color=style.BLACK, linewidth=1.6, zorder=4)
-                ax.plot([x - r, x + r], [y + r, y - r], color=style.BLACK, linewidth=1.6, zorder=4)
+                ax.plot([x - r, x + r], [y - r, y + r], color=theme.ink(), linewidth=1.6, zorder=4)
+                ax.plot([x - r, x + r], [y + r, y - r], color=theme.ink(), linewidth=1.6, zorder=4)
     if labels:
         bottom = min(layer[:, 1].min() for layer in pos)
         for (x, _), text in zip((layer[0] for layer in pos), labels):
-            ax.text(x, bottom - 0.4, text, ha="center", va="top", fontsize=10, color=style.BLACK)
+            ax.text(x, bottom - 0.4, text, ha="center", va="top", fontsize=10, color=theme.ink())
     ax.set_aspect("equal")
     ax.axis("off")
     ax.margins(0.08)

@@ -22,20 +22,20 @@ def overfitting_figure() -> dict:
     return overfitting_fits()
 
 
-def draw_overfitting(x, y, x_out, y_out, xs, simple, complex, trend, degrees, simple_mse,
+def draw_overfitting(theme, x, y, x_out, y_out, xs, simple, complex, trend, degrees, simple_mse,
                      complex_mse, simple_held_out_mse, complex_held_out_mse,
                      complex_max_residual, ylim):
     fig = style.new_figure(5.3, 4.2)
     ax = fig.add_subplot()
-    ax.plot(x_out, y_out, "o", color=style.GREY, markersize=3, alpha=0.6, zorder=1,
+    ax.plot(x_out, y_out, "o", color=theme.color("muted"), markersize=3, alpha=0.6, zorder=1,
             label=f"{len(x_out)} held-out points")
-    ax.plot(xs, simple, color=style.FIT, linewidth=2.0, zorder=3,
+    ax.plot(xs, simple, color=theme.color("fit"), linewidth=2.0, zorder=3,
             label=f"degree {degrees[0]}: error {number(simple_mse)} training, "
                   f"{number(simple_held_out_mse)} held out")
-    ax.plot(xs, complex, color=style.HIGHLIGHT, linestyle="--", linewidth=2.0, zorder=4,
+    ax.plot(xs, complex, color=theme.color("highlight"), linestyle="--", linewidth=2.0, zorder=4,
             label=f"degree {degrees[1]}: error {number(complex_mse, zero_below=ROUNDING)} "
                   f"training, {number(complex_held_out_mse)} held out")
-    ax.plot(x, y, "o", color=style.DATA, markersize=7, zorder=5,
+    ax.plot(x, y, "o", color=theme.color("data"), markersize=7, zorder=5,
             label=f"{len(x)} training points")
     lo, hi = ylim
     pad = 0.08 * (hi - lo)
@@ -74,22 +74,22 @@ def dropout_mask(sizes=DROPOUT_SIZES, p=DROPOUT_P, seed=DROPOUT_SEED) -> dict:
     return {"sizes": sizes, "kept": kept, "p": p}
 
 
-def draw_dropout(sizes, kept, p):
-    fig = style.panel_figure(2, 7.0, 3.0)
+def draw_dropout(theme, sizes, kept, p):
+    fig = theme.panel_figure(2, 7.0, 3.0)
     n_hidden = sum(sizes[1:-1])
     n_dropped = int(sum((~k).sum() for k in kept))
     panels = [("Standard network", [np.ones_like(k) for k in kept]),
               (f"One training step with dropout (p = {p:g})", kept)]
     for col, (title, on) in enumerate(panels):
-        ax = fig.add_subplot(*style.panels(2), col + 1)
-        _draw_net(ax, sizes, on)
+        ax = fig.add_subplot(*theme.panels(2), col + 1)
+        _draw_net(theme, ax, sizes, on)
         ax.set_title(title, fontsize=11)
     fig.supxlabel(f"{n_dropped} of {n_hidden} hidden neurons dropped, with all their connections",
-                  fontsize=10, color=style.BLACK)
+                  fontsize=10, color=theme.ink())
     return fig
 
 
-def _draw_net(ax, sizes, on):
+def _draw_net(theme, ax, sizes, on):
     """The look of diagrams.draw_network, drawn as three SVG elements instead of one
     per weight and neuron (which made this figure a 60 kB SVG).
 
@@ -103,20 +103,20 @@ def _draw_net(ax, sizes, on):
              for l in range(len(sizes) - 1)
              for i in range(sizes[l]) for j in range(sizes[l + 1])
              if on[l][i] and on[l + 1][j]]
-    ax.plot(*_segments(edges), color=style.GREY, linewidth=1.0, alpha=0.8,
+    ax.plot(*_segments(edges), color=theme.color("muted"), linewidth=1.0, alpha=0.8,
             solid_capstyle="round", zorder=1)
     centres = np.vstack(pos)
     alive = np.concatenate(on).astype(bool)
     ax.add_collection(EllipseCollection(
         2 * NODE_RADIUS, 2 * NODE_RADIUS, 0.0, units="xy", offsets=centres,
         offset_transform=ax.transData, zorder=3, linewidths=1.4,
-        facecolors=[(style.paper() if a else style.faint()) for a in alive],
-        edgecolors=[(style.BLACK if a else style.GREY) for a in alive]))
+        facecolors=[(theme.paper() if a else theme.faint()) for a in alive],
+        edgecolors=[(theme.ink() if a else theme.color("muted")) for a in alive]))
     r = NODE_RADIUS * 0.75
     crosses = [seg for (x, y), a in zip(centres, alive) if not a
                for seg in (((x - r, y - r), (x + r, y + r)), ((x - r, y + r), (x + r, y - r)))]
     if crosses:
-        ax.plot(*_segments(crosses), color=style.BLACK, linewidth=1.6, zorder=4)
+        ax.plot(*_segments(crosses), color=theme.ink(), linewidth=1.6, zorder=4)
     pad = NODE_RADIUS + 0.08
     ax.set_xlim(centres[:, 0].min() - pad, centres[:, 0].max() + pad)
     ax.set_ylim(centres[:, 1].min() - pad, centres[:, 1].max() + pad)
@@ -232,7 +232,7 @@ def digits_seed_study(l2: float, seeds=DIGITS_SEEDS) -> dict:
 LOSS_TICKS = (0.01, 0.03, 0.1, 0.3, 1, 3)
 
 
-def draw_digits_curves(runs, chosen, test_accuracy, l2=None, l2_grid=None, l2_val_loss=None):
+def draw_digits_curves(theme, runs, chosen, test_accuracy, l2=None, l2_grid=None, l2_val_loss=None):
     """Loss curves, one panel per run, greyed after the epoch where early stopping
     halts; under each panel, the gap between the curves and the best validation
     accuracy; only the run chosen on validation shows a test accuracy. Every note sits
@@ -240,23 +240,23 @@ def draw_digits_curves(runs, chosen, test_accuracy, l2=None, l2_grid=None, l2_va
     from matplotlib.lines import Line2D
     from matplotlib.ticker import FixedLocator, FuncFormatter, NullLocator
 
-    fig = style.panel_figure(len(runs), 7.6, 4.6)
+    fig = theme.panel_figure(len(runs), 7.6, 4.6)
     fig.get_layout_engine().set(wspace=0.08)  # room between one panel's "50" and the next "0"
-    axes = fig.subplots(*style.panels(len(runs)), sharex=True, sharey=True)
+    axes = fig.subplots(*theme.panels(len(runs)), sharex=True, sharey=True)
     n_epochs = len(runs[0]["train_loss"])
-    br = " " if style.layout == "phone" else "\n"  # a narrow panel's notes wrap, a phone's fit
+    br = " " if theme.phone else "\n"  # a narrow panel's notes wrap, a phone's fit
     for col, (ax, run) in enumerate(zip(axes, runs)):
         epochs = np.arange(1, len(run["train_loss"]) + 1)
         stop = run["stop_epoch"] if run["stop_epoch"] is not None else len(epochs) - 1
         on, after = epochs <= stop + 1, epochs >= stop + 1
         for key, concept in (("train_loss", "train"), ("val_loss", "validation")):
-            ax.plot(epochs[on], run[key][on], **style.line(concept))
+            ax.plot(epochs[on], run[key][on], **theme.line(concept))
             if after.sum() > 1:  # what happens after the early stop: seen, not used
-                ax.plot(epochs[after], run[key][after], color=style.GREY,
-                        linestyle=style.line(concept)["linestyle"], linewidth=1.2)
+                ax.plot(epochs[after], run[key][after], color=theme.color("muted"),
+                        linestyle=theme.line(concept)["linestyle"], linewidth=1.2)
         best = run["best_epoch"]
-        ax.axvline(best + 1, color=style.GREY, linestyle=":", linewidth=1.2)
-        ax.plot(best + 1, run["val_loss"][best], "o", color=style.VALIDATION, markersize=6,
+        ax.axvline(best + 1, color=theme.color("muted"), linestyle=":", linewidth=1.2)
+        ax.plot(best + 1, run["val_loss"][best], "o", color=theme.color("validation"), markersize=6,
                 zorder=5)
         ax.set_title(run["title"], fontsize=11)
         notes = [f"gap at epoch {best + 1}, kept: {number(run['gap'])}",
@@ -269,9 +269,9 @@ def draw_digits_curves(runs, chosen, test_accuracy, l2=None, l2_grid=None, l2_va
         ax.annotate("\n".join(notes), (0, 0), xycoords=("axes fraction", ax.xaxis.label),
                     xytext=(0, -6),
                     textcoords="offset points", ha="left", va="top", fontsize=10,
-                    color=style.BLACK, linespacing=1.3)
+                    color=theme.ink(), linespacing=1.3)
         # tick marks only where they are labelled: every mark is an element of the SVG
-        ax.tick_params(left=col == 0 or style.layout == "phone", which="both")
+        ax.tick_params(left=col == 0 or theme.phone, which="both")
     ax0 = axes[0]
     ax0.set_yscale("log")
     ax0.yaxis.set_major_locator(FixedLocator(LOSS_TICKS))
@@ -281,14 +281,14 @@ def draw_digits_curves(runs, chosen, test_accuracy, l2=None, l2_grid=None, l2_va
     ax0.set_xlim(0, n_epochs + 0.5)
     ax0.set_ylim(0.007, 3.5)
     ax0.set_ylabel("loss (log scale)")
-    key = [Line2D([], [], **style.line("train"), label="training"),
-           Line2D([], [], **style.line("validation"), label="validation"),
-           Line2D([], [], color=style.VALIDATION, marker="o", markersize=6, linestyle=":",
+    key = [Line2D([], [], **theme.line("train"), label="training"),
+           Line2D([], [], **theme.line("validation"), label="validation"),
+           Line2D([], [], color=theme.color("validation"), marker="o", markersize=6, linestyle=":",
                   label="best validation epoch"),
-           Line2D([], [], color=style.GREY, linewidth=1.2,
+           Line2D([], [], color=theme.color("muted"), linewidth=1.2,
                   label="after early stopping (seen, not used)")]
     fig.legend(handles=key, loc="outside lower center", frameon=False, fontsize=10,
-               ncols=1 if style.layout == "phone" else 2)
+               ncols=1 if theme.phone else 2)
     return fig
 
 

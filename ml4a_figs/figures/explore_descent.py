@@ -72,7 +72,7 @@ def sweep(key: str) -> dict:
     return {**_runs(optimizers), "key": key, "values": values}
 
 
-def _sweep_figure(M, B, Z, levels, best, steps, phone=False):
+def _sweep_figure(theme, M, B, Z, levels, best, steps, phone=False):
     """Contours beside (or, on a phone, above) an empty chart of the loss per step."""
     if phone:
         fig = style.new_figure(overlay.PHONE_WIDTH_IN, 6.4)
@@ -80,7 +80,7 @@ def _sweep_figure(M, B, Z, levels, best, steps, phone=False):
     else:
         fig = style.new_figure(7.6, 3.4)
         left, right = fig.subplots(1, 2, width_ratios=(1.15, 1))
-    draw_mse_contours(left, M, B, Z, levels, best, label_levels=False)
+    draw_mse_contours(theme, left, M, B, Z, levels, best, label_levels=False)
     right.set(xlim=(0, steps), ylim=(levels[0] / 3, LOSS_TOP), yscale="log",
               xlabel="step", ylabel="MSE")
     right.grid(True, which="major", color="#dddddd", linewidth=0.6)
@@ -96,7 +96,7 @@ def label(key: str, value: float) -> str:
 SYMBOL = {"lr": "α", "beta": "β"}
 
 
-def draw_sweep(M, B, Z, levels, best, best_mse, paths, path_loss, steps, key,
+def draw_sweep(theme, M, B, Z, levels, best, best_mse, paths, path_loss, steps, key,
                values) -> overlay.Explorable:
     places = overlay.decimals_for(M.max() - M.min())
     states = []
@@ -113,8 +113,8 @@ def draw_sweep(M, B, Z, levels, best, best_mse, paths, path_loss, steps, key,
             "steps": str(steps), "diverged": diverged}})
     default = int(np.argmin([l[-1] if len(l) > steps else np.inf for l in path_loss]))
     return overlay.Explorable(
-        *_sweep_figure(M, B, Z, levels, best, steps),
-        phone=_sweep_figure(M, B, Z, levels, best, steps, phone=True),
+        *_sweep_figure(theme, M, B, Z, levels, best, steps),
+        phone=_sweep_figure(theme, M, B, Z, levels, best, steps, phone=True),
         kind="states", figure=f"{key}_sweep", static=STATIC[key],
         controls=[{"key": key, "n": len(values),
                    "labels": [label(key, v) for v in values],
@@ -142,13 +142,13 @@ def leaves_at(path, M, B) -> int:
     return int(hits[0]) if hits.size else None
 
 
-def draw_breakout(M, B, Z, levels, best, steps, key, values, paths, path_loss):
+def draw_breakout(theme, M, B, Z, levels, best, steps, key, values, paths, path_loss):
     fig = style.new_figure(7.6, 2.9)
     axes = fig.subplots(1, len(values))
     for ax, value, path, loss in zip(axes, values, paths, path_loss):
-        draw_mse_contours(ax, M, B, Z, levels, best, label_levels=False)
-        ax.plot(path[:, 0], path[:, 1], "-", color=style.HIGHLIGHT, linewidth=1.8)
-        ax.plot(*path[-1], "o", color=style.HIGHLIGHT, markersize=6, markeredgecolor="white")
+        draw_mse_contours(theme, ax, M, B, Z, levels, best, label_levels=False)
+        ax.plot(path[:, 0], path[:, 1], "-", color=theme.color("highlight"), linewidth=1.8)
+        ax.plot(*path[-1], "o", color=theme.color("highlight"), markersize=6, markeredgecolor="white")
         ax.set(xlim=(M.min(), M.max()), ylim=(B.min(), B.max()))
         ending = (f"MSE {number(loss[-1])} after {steps}" if len(path) > steps
                   else f"diverges: leaves the map at step {leaves_at(path, M, B)}")

@@ -54,7 +54,7 @@ def mse_limits(mse, curves) -> tuple[float, float]:
     return low / MSE_HEADROOM, high * MSE_HEADROOM
 
 
-def _line_figure(x, y, slopes, best, limits, phone=False):
+def _line_figure(theme, x, y, slopes, best, limits, phone=False):
     """The points, a bar for the total error and the error against the slope: in a
     row, or on a phone the error curve below the other two."""
     if phone:
@@ -65,20 +65,20 @@ def _line_figure(x, y, slopes, best, limits, phone=False):
         fig = style.new_figure(7.6, 3.4)
         left, bar, right = fig.subplots(1, 3, width_ratios=(1.0, 0.12, 0.95))
     xlim, ylim = _data_window(x, y)
-    left.plot(x, y, "o", color=style.DATA, markersize=7, zorder=5)
+    left.plot(x, y, "o", color=theme.color("data"), markersize=7, zorder=5)
     left.set(xlim=xlim, ylim=ylim, xlabel="x", ylabel="y")
     bar.set(xlim=(0, 1), ylim=limits, yscale="log", xticks=[], title="MSE")
     bar.title.set_fontsize(10)
     right.set(xlim=(slopes[0], slopes[-1]), ylim=limits, yscale="log", xlabel="m (slope)",
               ylabel="MSE (mean squared error, log scale)")
-    right.axvline(best[0], color=style.GREY, linewidth=0.8, linestyle=":")
+    right.axvline(best[0], color=theme.color("muted"), linewidth=0.8, linestyle=":")
     right.annotate(f"least squares\nm = {number(best[0])}", (best[0], limits[1]),
                    xytext=(4, -4), textcoords="offset points", ha="left", va="top",
-                   fontsize=9, color=style.BLACK)
+                   fontsize=9, color=theme.ink())
     return fig, [left, bar, right]
 
 
-def draw_line_grid(x, y, slopes, intercepts, mse, curve_m, curves, best) -> overlay.Explorable:
+def draw_line_grid(theme, x, y, slopes, intercepts, mse, curve_m, curves, best) -> overlay.Explorable:
     xlim, _ = _data_window(x, y)
     places = overlay.decimals_for(xlim[1] - xlim[0])
     ends = np.array(xlim)
@@ -101,8 +101,8 @@ def draw_line_grid(x, y, slopes, intercepts, mse, curve_m, curves, best) -> over
                 "vals": {"m": f"{m:.2f}", "b": f"{b:.2f}", "mse": number(mse[i, j])}})
     limits = mse_limits(mse, curves)
     return overlay.Explorable(
-        *_line_figure(x, y, slopes, best, limits),
-        phone=_line_figure(x, y, slopes, best, limits, phone=True),
+        *_line_figure(theme, x, y, slopes, best, limits),
+        phone=_line_figure(theme, x, y, slopes, best, limits, phone=True),
         kind="states", figure="line_fit", static="lin_reg_error",
         shared=shared, states=states,
         controls=[{"key": "m", "n": len(slopes), "default": -SLOPE_STEPS[0],
@@ -141,7 +141,7 @@ def error_floor(held: np.ndarray) -> float:
     return float(held.min()) / 100
 
 
-def _degree_figure(x, y, xh, yh, xs, train, held, phone=False):
+def _degree_figure(theme, x, y, xh, yh, xs, train, held, phone=False):
     """The points beside (on a phone, above) the two errors against the degree."""
     if phone:
         fig = style.new_figure(overlay.PHONE_WIDTH_IN, 6.2)
@@ -149,8 +149,8 @@ def _degree_figure(x, y, xh, yh, xs, train, held, phone=False):
     else:
         fig = style.new_figure(7.6, 3.4)
         left, right = fig.subplots(1, 2, width_ratios=(1.1, 1))
-    left.plot(x, y, "o", color=style.TRAIN, markersize=6.5, zorder=5, label="training points")
-    left.plot(xh, yh, "o", color=style.GREY, markersize=3, alpha=0.6, zorder=1,
+    left.plot(x, y, "o", color=theme.color("train"), markersize=6.5, zorder=5, label="training points")
+    left.plot(xh, yh, "o", color=theme.color("muted"), markersize=3, alpha=0.6, zorder=1,
               label=f"{len(xh)} held-out points")
     lo, hi = min(y.min(), yh.min()), max(y.max(), yh.max())
     pad = 0.25 * (hi - lo)
@@ -163,9 +163,9 @@ def _degree_figure(x, y, xh, yh, xs, train, held, phone=False):
     for d in degrees[exact]:
         # below the point: the line comes down into it from above
         right.annotate("0", (d, floor), xytext=(0, -5), textcoords="offset points",
-                       ha="center", va="top", fontsize=9, color=style.TRAIN)
-    right.plot(degrees, train, "-o", color=style.TRAIN, markersize=4, label="training error")
-    right.plot(degrees, held, "--D", color=style.VALIDATION, markersize=4,
+                       ha="center", va="top", fontsize=9, color=theme.color("train"))
+    right.plot(degrees, train, "-o", color=theme.color("train"), markersize=4, label="training error")
+    right.plot(degrees, held, "--D", color=theme.color("validation"), markersize=4,
                label="held-out error")
     right.set(yscale="log", xlabel="polynomial degree", ylabel="MSE", xticks=degrees,
               xlim=(0.5, degrees[-1] + 0.5))
@@ -174,7 +174,7 @@ def _degree_figure(x, y, xh, yh, xs, train, held, phone=False):
     return fig, [left, right]
 
 
-def draw_degree_fits(x, y, xh, yh, xs, curves, train, held) -> overlay.Explorable:
+def draw_degree_fits(theme, x, y, xh, yh, xs, curves, train, held) -> overlay.Explorable:
     raw_train, floor = train, error_floor(held)
     train = np.maximum(train, floor)
     degrees = np.array(DEGREES)
@@ -191,8 +191,8 @@ def draw_degree_fits(x, y, xh, yh, xs, curves, train, held) -> overlay.Explorabl
                      "held": number(he)}})
     best = int(np.argmin(held))
     return overlay.Explorable(
-        *_degree_figure(x, y, xh, yh, xs, raw_train, held),
-        phone=_degree_figure(x, y, xh, yh, xs, raw_train, held, phone=True),
+        *_degree_figure(theme, x, y, xh, yh, xs, raw_train, held),
+        phone=_degree_figure(theme, x, y, xh, yh, xs, raw_train, held, phone=True),
         kind="states", figure="degree", static="overfitting",
         states=states, best=int(degrees[best]),
         # it opens on the static figure's simple model, the parabola

@@ -66,15 +66,15 @@ def arrival_step(name: str, path: np.ndarray, surface: losses.Surface):
     return int(hits[0]) if hits.size else None
 
 
-def _race_background(ax, name, surface, levels, log, marks):
+def _race_background(theme, ax, name, surface, levels, log, marks):
     xlim, ylim = RACE_VIEW[name]
     X, Y, Z = _grid(surface, xlim, ylim, n=160)
     norm = style_norm(levels, log)
-    ax.contour(X, Y, Z, levels=levels, norm=norm, cmap=style.contour_cmap(),
-               linewidths=0.7, alpha=0.6 if style.current == "light" else 1.0)
+    ax.contour(X, Y, Z, levels=levels, norm=norm, cmap=theme.contour_cmap(),
+               linewidths=0.7, alpha=0.6 if theme.palette == "light" else 1.0)
     for x, y, marker, size in marks:
-        ax.plot(x, y, marker=marker, markersize=size, color=style.BLACK, linestyle="none",
-                markerfacecolor="none" if marker in "oX" else style.BLACK, zorder=5)
+        ax.plot(x, y, marker=marker, markersize=size, color=theme.ink(), linestyle="none",
+                markerfacecolor="none" if marker in "oX" else theme.ink(), zorder=5)
     ax.set(xlim=xlim, ylim=ylim, xlabel="x", ylabel="y", aspect="equal")
 
 
@@ -97,13 +97,13 @@ def explore_race(name: str) -> dict:
     return {"name": name, **race_states(name, look["surface"])}
 
 
-def _race_figure(name: str, width: float):
+def _race_figure(theme, name: str, width: float):
     """The contour map alone, `width` inches wide at the view's true aspect ratio."""
     look = RACE_LOOK[name]
     xlim, ylim = RACE_VIEW[name]
     fig = style.new_figure(width, width * (ylim[1] - ylim[0]) / (xlim[1] - xlim[0]) + 0.7)
     ax = fig.add_subplot()
-    _race_background(ax, name, look["surface"], look["levels"], look["log"], look["marks"])
+    _race_background(theme, ax, name, look["surface"], look["levels"], look["log"], look["marks"])
     # the map keeps its aspect, so a guessed height leaves a blank band: cut the figure
     # to what layout needs (twice: the layout settles after one resize)
     for _ in range(2):
@@ -113,7 +113,7 @@ def _race_figure(name: str, width: float):
     return fig, [ax]
 
 
-def draw_explore_race(name, runs, xlim, ylim) -> overlay.Explorable:
+def draw_explore_race(theme, name, runs, xlim, ylim) -> overlay.Explorable:
     surface = RACE_LOOK[name]["surface"]
     places = overlay.decimals_for(max(xlim[1] - xlim[0], ylim[1] - ylim[0]))
     names = list(runs[0])
@@ -124,7 +124,7 @@ def draw_explore_race(name, runs, xlim, ylim) -> overlay.Explorable:
                          "loss": [number(v) for v in surface(p[:, 0], p[:, 1])],
                          "arrive": arrival_step(name, p, surface)} for k, p in paths.items()})
     return overlay.Explorable(
-        *_race_figure(name, 6.0), phone=_race_figure(name, overlay.PHONE_WIDTH_IN),
+        *_race_figure(theme, name, 6.0), phone=_race_figure(theme, name, overlay.PHONE_WIDTH_IN),
         kind="race", figure=name, static=name, print=f"{name}_steps",
         names=names, scales=list(SCALES), scale=SCALES.index(1.0), steps=RACE_STEPS[name],
         radius=ARRIVAL_RADIUS if name == "opt2a" else ESCAPE_LOSS, runs=data)
@@ -137,20 +137,20 @@ def race_breakout(name: str) -> dict:
     return {"name": name, "paths": paths, "steps": PRINT_STEPS + (RACE_STEPS[name],)}
 
 
-def draw_race_breakout(name, paths, steps):
+def draw_race_breakout(theme, name, paths, steps):
     look = RACE_LOOK[name]
     fig = style.new_figure(7.6, 2.6)
     axes = fig.subplots(1, len(steps))
     for ax, step in zip(axes, steps):
-        _race_background(ax, name, look["surface"], look["levels"], look["log"], look["marks"])
+        _race_background(theme, ax, name, look["surface"], look["levels"], look["log"], look["marks"])
         for k, (opt, path) in enumerate(paths.items()):
             shown = path[: step + 1]
             # the earlier an optimizer in the legend, the wider its line, under the later
             # ones: paths that coincide (AdaGrad under RMSprop at the saddle) stay visible
             ax.plot(shown[:, 0], shown[:, 1], linewidth=1.2 + 0.3 * (len(paths) - 1 - k),
-                    zorder=2 + k, **style.line(opt))
+                    zorder=2 + k, **theme.line(opt))
             ax.plot(*shown[-1], "o", markersize=3.5, zorder=10 + k,
-                    color=style.line(opt)["color"])
+                    color=theme.line(opt)["color"])
         ax.set_title(f"step {step}", fontsize=10)
         ax.set(xlabel="", ylabel="")
         ax.tick_params(labelsize=8)

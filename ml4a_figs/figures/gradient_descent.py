@@ -45,33 +45,33 @@ def descent_and_fit() -> dict:
             "line_y": np.array([m * line_x + b for m, b in params])}
 
 
-def draw_descent_and_fit(M, B, Z, levels, best, best_mse, path, lr, path_mse,
+def draw_descent_and_fit(theme, M, B, Z, levels, best, best_mse, path, lr, path_mse,
                          x, y, line_x, line_y, shown):
-    fig = style.panel_figure(2, 7.6, 3.6)
-    rows, cols = style.panels(2)
+    fig = theme.panel_figure(2, 7.6, 3.6)
+    rows, cols = theme.panels(2)
     left, right = fig.subplots(rows, cols, **({"width_ratios": (1.05, 1)} if cols == 2 else {}))
     # the contour values are labelled in lin_reg_mse; here the path has the stage
-    draw_mse_contours(left, M, B, Z, levels, best, label_levels=False)
-    outline = [patheffects.withStroke(linewidth=3.2, foreground=style.paper())]
-    left.plot(path[:, 0], path[:, 1], color=style.HIGHLIGHT, linewidth=1.6,
+    draw_mse_contours(theme, left, M, B, Z, levels, best, label_levels=False)
+    outline = [patheffects.withStroke(linewidth=3.2, foreground=theme.paper())]
+    left.plot(path[:, 0], path[:, 1], color=theme.color("highlight"), linewidth=1.6,
               path_effects=outline, zorder=4)
-    left.plot(path[shown, 0], path[shown, 1], "o", color=style.HIGHLIGHT, markersize=4.5,
-              markeredgecolor=style.paper(), markeredgewidth=0.8, zorder=6)
+    left.plot(path[shown, 0], path[shown, 1], "o", color=theme.color("highlight"), markersize=4.5,
+              markeredgecolor=theme.paper(), markeredgewidth=0.8, zorder=6)
     left.annotate(f"start {point_label(*path[0], places=1)}", path[0], xytext=(-8, 10),
                   textcoords="offset points", fontsize=10, ha="left",
-                  bbox={"boxstyle": "round,pad=0.25", "fc": style.paper(), "ec": "none"})
+                  bbox={"boxstyle": "round,pad=0.25", "fc": theme.paper(), "ec": "none"})
     steps = len(path) - 1
     left.annotate("least squares", best, xytext=(14, -16), textcoords="offset points",
-                  fontsize=10, va="top", bbox={"boxstyle": "round,pad=0.25", "fc": style.paper(),
+                  fontsize=10, va="top", bbox={"boxstyle": "round,pad=0.25", "fc": theme.paper(),
                                                "ec": "none"})
     left.set_title(f"Gradient descent: α = {lr:g}, {steps:,} steps", fontsize=11)
 
-    right.plot(x, y, "o", color=style.DATA, markersize=7, zorder=5)
+    right.plot(x, y, "o", color=theme.color("data"), markersize=7, zorder=5)
     labels = [f"step {step:,}" for step in shown]
     ylim = (y.min() - 0.6, y.max() + 0.6)
     for k, label in enumerate(labels):
         final = k == len(labels) - 1
-        right.plot(line_x, line_y[k], color=style.FIT, alpha=1.0 if final else 0.25 + 0.2 * k,
+        right.plot(line_x, line_y[k], color=theme.color("fit"), alpha=1.0 if final else 0.25 + 0.2 * k,
                    linewidth=2.8 if final else 1.4)
         # each line's step written just above the end of it farther from the other
         # lines (the final one below its left end)
@@ -82,7 +82,7 @@ def draw_descent_and_fit(M, B, Z, levels, best, best_mse, path, lr, path_mse,
                        xytext=(4 if end == 0 else -4, -6 if below else 4),
                        textcoords="offset points", ha="left" if end == 0 else "right",
                        va="top" if below else "bottom",
-                       fontsize=10, color=style.FIT if final else style.GREY)
+                       fontsize=10, color=theme.color("fit") if final else theme.color("muted"))
     right.set(xlabel="x", ylabel="y", xlim=tuple(line_x), ylim=ylim)
     right.yaxis.set_major_locator(MultipleLocator(0.5))
     right.text(0.98, 0.97, f"MSE {path_mse[0]:.3f} → {path_mse[-1]:.3f}",
@@ -141,21 +141,21 @@ def learning_rate_paths(rates=LR_RATES, steps=LR_STEPS) -> dict:
             "m": m, "loss": losses.mse(m, b_best, x, y), "m_best": m_best, "b_best": b_best}
 
 
-def draw_learning_rates(rates, paths, path_loss, top, m, loss, m_best, b_best):
-    fig = style.panel_figure(len(rates), 7.6, 3.4)
-    axes = fig.subplots(*style.panels(len(rates)), sharey=True)
+def draw_learning_rates(theme, rates, paths, path_loss, top, m, loss, m_best, b_best):
+    fig = theme.panel_figure(len(rates), 7.6, 3.4)
+    axes = fig.subplots(*theme.panels(len(rates)), sharey=True)
     for ax, lr, verdict, ms, js in zip(axes, rates, LR_VERDICTS, paths, path_loss):
-        ax.plot(m, loss, color=style.GREY, linewidth=1.5, zorder=1)
-        ax.plot(ms, js, "-o", color=style.HIGHLIGHT, linewidth=1.0, markersize=4, zorder=2)
-        ax.plot(ms[0], js[0], "o", color=style.BLACK, markersize=7, zorder=4)
-        ax.plot(ms[-1], js[-1], "s", color=style.HIGHLIGHT, markersize=6,
-                markeredgecolor=style.BLACK, zorder=4)
-        ax.axvline(m_best, color=style.MINIMUM, linewidth=0.8, linestyle=":", zorder=0)
+        ax.plot(m, loss, color=theme.color("muted"), linewidth=1.5, zorder=1)
+        ax.plot(ms, js, "-o", color=theme.color("highlight"), linewidth=1.0, markersize=4, zorder=2)
+        ax.plot(ms[0], js[0], "o", color=theme.ink(), markersize=7, zorder=4)
+        ax.plot(ms[-1], js[-1], "s", color=theme.color("highlight"), markersize=6,
+                markeredgecolor=theme.ink(), zorder=4)
+        ax.axvline(m_best, color=theme.ink(), linewidth=0.8, linestyle=":", zorder=0)
         ax.set(xlabel="m (slope)", ylim=(0, top), xlim=(m.min(), m.max()))
         ax.set_title(f"α = {lr:g}: {verdict}\nMSE {js[0]:.2f} → {js[-1]:.2f}", fontsize=11)
     axes[0].set_ylabel(f"MSE (b fixed at {b_best:.3f})")
     fig.suptitle(f"{paths.shape[1] - 1} steps of gradient descent from the same start (●)"
-                 f"{style.phone_break()}to the last step (■)", fontsize=11)
+                 f"{theme.phone_break()}to the last step (■)", fontsize=11)
     return fig
 
 
@@ -201,33 +201,33 @@ def non_convex_surface() -> dict:
 CRITICAL_MARKERS = (("*", 16, "global minimum"), ("o", 9, "local minimum"), ("X", 10, "saddle point"))
 
 
-def draw_critical_points(ax, points, point_loss, z=None):
+def draw_critical_points(theme, ax, points, point_loss, z=None):
     for p, value, (marker, size, name) in zip(points, point_loss, CRITICAL_MARKERS):
         coords = (p[0], p[1]) if z is None else (p[0], p[1], value + z)
-        ax.plot(*coords, marker=marker, markersize=size, color=style.paper(),
-                markeredgecolor=style.MINIMUM, markeredgewidth=1.2, linestyle="none", zorder=10,
+        ax.plot(*coords, marker=marker, markersize=size, color=theme.paper(),
+                markeredgecolor=theme.ink(), markeredgewidth=1.2, linestyle="none", zorder=10,
                 label=f"{name}, loss {value:.3f}")
 
 
-def draw_loss_contours(ax, W1, W2, L, levels):
+def draw_loss_contours(theme, ax, W1, W2, L, levels):
     """Filled log-spaced contours of the tiny net's loss (below the lowest level: darkest)."""
     ax.contourf(W1, W2, L, levels=levels, cmap=style.SURFACE_CMAP,
                 norm=LogNorm(levels[0], levels[-1]), extend="both")
     ax.set_aspect("equal")
 
 
-def draw_non_convex(W1, W2, L, levels, global_min, local_min, saddle, critical_loss,
+def draw_non_convex(theme, W1, W2, L, levels, global_min, local_min, saddle, critical_loss,
                     W1c, W2c, Lc):
-    fig = style.panel_figure(2, 7.6, 3.7)
+    fig = theme.panel_figure(2, 7.6, 3.7)
     fig.get_layout_engine().set(wspace=0.1)
-    rows, cols = style.panels(2)
+    rows, cols = theme.panels(2)
     grid = fig.add_gridspec(rows, cols, **({"width_ratios": (1.15, 1)} if cols == 2 else {}))
     points = (global_min, local_min, saddle)
 
     ax3 = fig.add_subplot(grid[0], projection="3d")
     ax3.plot_surface(W1c, W2c, Lc, cmap=style.SURFACE_CMAP, rstride=1, cstride=1,
                      norm=LogNorm(levels[0], levels[-1]), linewidth=0, antialiased=False)
-    draw_critical_points(ax3, points, critical_loss, z=0.02)  # lifted just above the surface
+    draw_critical_points(theme, ax3, points, critical_loss, z=0.02)  # lifted just above the surface
     ax3.set_xlabel("weight w₁", labelpad=0)
     ax3.set_ylabel("weight w₂", labelpad=0)
     ax3.set_zlabel("loss", labelpad=-1)
@@ -239,11 +239,11 @@ def draw_non_convex(W1, W2, L, levels, global_min, local_min, saddle, critical_l
     ax3.set_box_aspect(None, zoom=0.88)
 
     ax = fig.add_subplot(grid[1])
-    draw_loss_contours(ax, W1, W2, L, levels)
-    draw_critical_points(ax, points, critical_loss)
+    draw_loss_contours(theme, ax, W1, W2, L, levels)
+    draw_critical_points(theme, ax, points, critical_loss)
     ax.set(xlabel="weight w₁", ylabel="weight w₂")
     fig.legend(*ax.get_legend_handles_labels(), loc="outside lower center",
-               ncols=1 if style.layout == "phone" else 3,
+               ncols=1 if theme.phone else 3,
                fontsize=10, frameon=False, handletextpad=0.3, columnspacing=1.2)
     return fig
 
@@ -282,30 +282,28 @@ def bumpy_descents(starts=BUMPY_STARTS, lr=BUMPY_LR, steps=BUMPY_STEPS) -> dict:
             "end_loss": np.array([net.at(p) for p in ends])}
 
 
-# colour of a path by the minimum it reaches: global, local
-def _reached_colours():
-    """Paths by the minimum they reach: the global one in plain descent's ink, the
-    local trap in the highlight colour."""
-    return (style.BLACK, style.HIGHLIGHT)
 REACHED_NAMES = ("global minimum", "local minimum")
 
 
-def draw_bumpy(W1, W2, L, levels, paths, reached, minima, lr, minima_loss, end_loss):
+def draw_bumpy(theme, W1, W2, L, levels, paths, reached, minima, lr, minima_loss, end_loss):
     fig = style.new_figure(6.4, 4.6)
     ax = fig.add_subplot()
-    draw_loss_contours(ax, W1, W2, L, levels)
-    outline = [patheffects.withStroke(linewidth=3.6, foreground=style.paper())]
+    draw_loss_contours(theme, ax, W1, W2, L, levels)
+    outline = [patheffects.withStroke(linewidth=3.6, foreground=theme.paper())]
+    # paths by the minimum they reach: the global one in plain descent's ink, the
+    # local trap in the highlight colour
+    reached_colours = (theme.ink(), theme.color("highlight"))
     for path, k in zip(paths, reached):
-        ax.plot(path[:, 0], path[:, 1], color=_reached_colours()[k], linewidth=2.0,
+        ax.plot(path[:, 0], path[:, 1], color=reached_colours[k], linewidth=2.0,
                 path_effects=outline, zorder=4)
-        ax.plot(*path[0], "o", color=_reached_colours()[k], markersize=8, markeredgecolor=style.paper(),
-                markeredgewidth=1.2, zorder=5)
+        ax.plot(*path[0], "o", color=reached_colours[k], markersize=8,
+                markeredgecolor=theme.paper(), markeredgewidth=1.2, zorder=5)
     for k, (p, value) in enumerate(zip(minima, minima_loss)):
         marker, size, _ = CRITICAL_MARKERS[k]
         n = int(np.sum(reached == k))
-        ax.plot(*p, marker=marker, markersize=size, color=style.paper(), linestyle="none",
-                markeredgecolor=style.MINIMUM, markeredgewidth=1.2, zorder=6)
-        ax.plot([], [], color=_reached_colours()[k], linewidth=2.0, marker="o",
+        ax.plot(*p, marker=marker, markersize=size, color=theme.paper(), linestyle="none",
+                markeredgecolor=theme.ink(), markeredgewidth=1.2, zorder=6)
+        ax.plot([], [], color=reached_colours[k], linewidth=2.0, marker="o",
                 label=f"{n} starts → {REACHED_NAMES[k]} (loss {value:.3f})")
     ax.set(xlabel="weight w₁", ylabel="weight w₂")  # named as in non_convex_function
     ax.set_title(f"Gradient descent from {len(paths)} starts (●): "
@@ -366,17 +364,17 @@ def batch_mode_paths(n_grid: int = 51) -> dict:
             "paths": [paths[name] for name, _, _ in BATCH_MODES]}
 
 
-def draw_batch_modes(M, B, Z, levels, best, lr, n, names, batch_sizes, epochs, paths):
+def draw_batch_modes(theme, M, B, Z, levels, best, lr, n, names, batch_sizes, epochs, paths):
     fig = style.new_figure(5.3, 4.6)
     ax = fig.add_subplot()
-    ax.contour(M, B, Z, levels=levels, cmap=style.contour_cmap(),
+    ax.contour(M, B, Z, levels=levels, cmap=theme.contour_cmap(),
                norm=LogNorm(levels[0], levels[-1]), linewidths=0.9)
     for name, size, ep, path in zip(names, batch_sizes, epochs, paths):
         plural = lambda k, word: f"{k} {word}{'s' if k > 1 else ''}"  # noqa: E731
         label = f"{name}: {plural(size, 'sample')} per step, {plural(ep, 'epoch')}"
-        ax.plot(path[:, 0], path[:, 1], **style.line(name), linewidth=BATCH_WIDTH[name], label=label)
-    ax.plot(*paths[0][0], "o", color=style.BLACK, markersize=7, zorder=5)
-    ax.plot(*best, marker="*", markersize=15, color=style.paper(), markeredgecolor=style.MINIMUM,
+        ax.plot(path[:, 0], path[:, 1], **theme.line(name), linewidth=BATCH_WIDTH[name], label=label)
+    ax.plot(*paths[0][0], "o", color=theme.ink(), markersize=7, zorder=5)
+    ax.plot(*best, marker="*", markersize=15, color=theme.paper(), markeredgecolor=theme.ink(),
             markeredgewidth=1.0, linestyle="none", zorder=6, label="least squares")
     ax.set(xlabel="m (slope)", ylabel="b (intercept)")
     ax.set_title(f"{len(paths[0]) - 1} steps each, α = {lr:g}, on {n} points", fontsize=11)

@@ -39,7 +39,7 @@ def header_landscape(length=STRIP_LENGTH, nx=240) -> dict:
     return {"S": S, "T": T, "height": np.cbrt(SMALL_NET(W1, W2))}
 
 
-def draw_header(S, T, height, n_levels=29):
+def draw_header(theme, S, T, height, n_levels=29):
     from matplotlib.patches import Rectangle
 
     fig = style.new_figure(*HEADER_SIZE)
@@ -47,7 +47,7 @@ def draw_header(S, T, height, n_levels=29):
     # Only the axes (the whole figure) count for the tight bounding box; the paper
     # and the unclipped lines run on into the saving margin around it, so the map
     # reaches every edge of the file (the page crops it with CSS).
-    paper = Rectangle((-0.1, -0.1), 1.2, 1.2, transform=fig.transFigure, facecolor=PAPER[style.current],
+    paper = Rectangle((-0.1, -0.1), 1.2, 1.2, transform=fig.transFigure, facecolor=PAPER[theme.palette],
                       edgecolor="none", zorder=-10)
     paper.set_in_layout(False)
     fig.patches.append(paper)
@@ -56,7 +56,7 @@ def draw_header(S, T, height, n_levels=29):
     levels = np.linspace(height.min(), height.max(), n_levels + 2)[1:-1]
     # every fifth line is an index contour, drawn heavier, as on survey maps
     widths = [0.9 if k % 5 == 0 else 0.35 for k in range(len(levels))]
-    lines = ax.contour(S, T, height, levels=levels, colors=INK[style.current], linestyles="solid",
+    lines = ax.contour(S, T, height, levels=levels, colors=INK[theme.palette], linestyles="solid",
                        linewidths=widths)
     for path in lines.get_paths():
         # drop vertices that move the line by less than 0.8 px: these smooth

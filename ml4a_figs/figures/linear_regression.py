@@ -49,7 +49,7 @@ def mse_landscape(n: int = 161) -> dict:
             "best": np.array([m_best, b_best]), "best_mse": losses.mse(m_best, b_best, x, y)}
 
 
-def draw_mse_contours(ax, M, B, Z, levels, best, label_levels=True):
+def draw_mse_contours(theme, ax, M, B, Z, levels, best, label_levels=True):
     """Filled log-spaced contours of the MSE, every power of ten labelled, and the
     least-squares point marked with a star."""
     norm = LogNorm(levels[0], levels[-1])
@@ -60,7 +60,7 @@ def draw_mse_contours(ax, M, B, Z, levels, best, label_levels=True):
     if label_levels:
         ax.clabel(lines, fmt=lambda v: f"{v:g}", fontsize=10, inline_spacing=3,
                   manual=_label_spots(lines, best, M, B))
-    ax.plot(*best, marker="*", markersize=15, color=style.paper(), markeredgecolor=style.MINIMUM,
+    ax.plot(*best, marker="*", markersize=15, color=theme.paper(), markeredgecolor=theme.ink(),
             markeredgewidth=1.0, linestyle="none", zorder=5)
     ax.set(xlabel="m (slope)", ylabel="b (intercept)",
            xlim=(M.min(), M.max()), ylim=(B.min(), B.max()))
@@ -94,10 +94,10 @@ def scatter_points() -> dict:
     return {"x": x, "y": y, "xlim": xlim, "ylim": ylim}
 
 
-def draw_scatter(x, y, xlim, ylim):
+def draw_scatter(theme, x, y, xlim, ylim):
     fig = style.new_figure(5.2, 3.4)
     ax = fig.add_subplot()
-    ax.scatter(x, y, s=60, color=style.DATA, zorder=3)
+    ax.scatter(x, y, s=60, color=theme.color("data"), zorder=3)
     ax.set(xlabel="x", ylabel="y", xlim=xlim, ylim=ylim)
     ax.grid(alpha=0.3)
     return fig
@@ -121,12 +121,12 @@ def candidate_fits() -> dict:
             "mse": np.array([losses.mse(m, b, x, y) for m, b in lines])}
 
 
-def draw_candidates(x, y, xlim, ylim, lines, line_x, line_y, mse):
-    fig = style.panel_figure(len(lines), 7.6, 3.0)
-    axes = fig.subplots(*style.panels(len(lines)), sharey=True)
+def draw_candidates(theme, x, y, xlim, ylim, lines, line_x, line_y, mse):
+    fig = theme.panel_figure(len(lines), 7.6, 3.0)
+    axes = fig.subplots(*theme.panels(len(lines)), sharey=True)
     for k, (ax, (m, b)) in enumerate(zip(axes, lines)):
-        ax.plot(line_x, line_y[k], color=style.FIT)
-        ax.scatter(x, y, s=40, color=style.DATA, zorder=3)
+        ax.plot(line_x, line_y[k], color=theme.color("fit"))
+        ax.scatter(x, y, s=40, color=theme.color("data"), zorder=3)
         ax.set(xlim=xlim, ylim=ylim, xlabel="x")
         ax.set_title(f"{line_label(m, b)}\nMSE = {mse[k]:.3f}", fontsize=11)
         ax.grid(alpha=0.3)
@@ -153,14 +153,14 @@ def example_line_errors() -> dict:
             "line_x": line_x, "line_y": m * line_x + b, "xlim": xlim, "ylim": ylim}
 
 
-def draw_errors(x, y, predicted, line, line_x, line_y, xlim, ylim):
+def draw_errors(theme, x, y, predicted, line, line_x, line_y, xlim, ylim):
     fig = style.new_figure(5.2, 3.6)
     ax = fig.add_subplot()
     # the line in black so the red residual bars stand apart from it
-    ax.plot(line_x, line_y, color=style.BLACK, label=line_label(*line))
-    ax.vlines(x, predicted, y, colors=style.ERROR, linestyles="dashed", linewidth=1.8,
+    ax.plot(line_x, line_y, color=theme.ink(), label=line_label(*line))
+    ax.vlines(x, predicted, y, colors=theme.color("fit"), linestyles="dashed", linewidth=1.8,
               label="error  yᵢ − f(xᵢ)")
-    ax.scatter(x, y, s=60, color=style.DATA, zorder=3, label="data (xᵢ, yᵢ)")
+    ax.scatter(x, y, s=60, color=theme.color("data"), zorder=3, label="data (xᵢ, yᵢ)")
     ax.set(xlabel="x", ylabel="y", xlim=xlim, ylim=ylim)
     ax.grid(alpha=0.3)
     ax.legend(loc="upper left", frameon=False)
@@ -183,9 +183,9 @@ def mse_surface() -> dict:
     return {**fine, "M3": coarse["M"], "B3": coarse["B"], "Z3": coarse["Z"]}
 
 
-def draw_mse_surface(M, B, Z, levels, best, best_mse, M3, B3, Z3):
-    fig = style.panel_figure(2, 7.6, 3.7)
-    rows, cols = style.panels(2)
+def draw_mse_surface(theme, M, B, Z, levels, best, best_mse, M3, B3, Z3):
+    fig = theme.panel_figure(2, 7.6, 3.7)
+    rows, cols = theme.panels(2)
     grid = fig.add_gridspec(rows, cols, **({"width_ratios": (1.15, 1)} if cols == 2 else {}))
     ax3 = fig.add_subplot(grid[0], projection="3d")
     ax3.plot_surface(M3, B3, Z3, cmap=style.SURFACE_CMAP, norm=LogNorm(levels[0], levels[-1]),
@@ -202,11 +202,11 @@ def draw_mse_surface(M, B, Z, levels, best, best_mse, M3, B3, Z3):
     ax3.set_title("MSE of f(x) = mx + b over (m, b)", fontsize=11)
 
     ax = fig.add_subplot(grid[1])
-    draw_mse_contours(ax, M, B, Z, levels, best)
+    draw_mse_contours(theme, ax, M, B, Z, levels, best)
     ax.set_title("The same, as log-spaced contours", fontsize=11)
     ax.annotate(f"least squares\n{point_label(*best)}\nMSE = {best_mse:.3f}", best,
                 xytext=(40, 50), textcoords="offset points", fontsize=10,
-                bbox={"boxstyle": "round,pad=0.3", "fc": style.paper(), "ec": "none", "alpha": 0.9},
+                bbox={"boxstyle": "round,pad=0.3", "fc": theme.paper(), "ec": "none", "alpha": 0.9},
                 arrowprops={"arrowstyle": "-", "color": "white", "lw": 1.0})
     return fig
 

@@ -95,12 +95,12 @@ def beale_race() -> dict:
     }
 
 
-def draw_beale_race(paths, X, Y, Z, levels, minimum, start, xlim, ylim):
+def draw_beale_race(theme, paths, X, Y, Z, levels, minimum, start, xlim, ylim):
     marks = (animation.Mark(*start, "start", marker="o", size=8, filled=False),
              animation.Mark(*minimum, "minimum", marker="*", size=16))
     bg = animation.Background(X, Y, Z, levels, log=True, marks=marks)
     # the overshoots happen in the first 50 steps: show those slowly
-    return animation.Race(paths, bg, xlim=xlim, ylim=ylim,
+    return animation.Race(theme, paths, bg, xlim=xlim, ylim=ylim,
                           timing=animation.Timing(frames=50, ease=1.5))
 
 
@@ -123,11 +123,11 @@ def saddle_race() -> dict:
     }
 
 
-def draw_saddle_race(paths, X, Y, Z, levels, saddle, start, xlim, ylim):
+def draw_saddle_race(theme, paths, X, Y, Z, levels, saddle, start, xlim, ylim):
     marks = (animation.Mark(*start, "start", marker="o", size=8, filled=False),
              animation.Mark(*saddle, "saddle point", marker="X", size=8.5, filled=False))
     bg = animation.Background(X, Y, Z, levels, marks=marks)
-    return animation.Race(paths, bg, xlim=xlim, ylim=ylim,
+    return animation.Race(theme, paths, bg, xlim=xlim, ylim=ylim,
                           layout=animation.Layout(plot_height=2.6),
                           timing=animation.Timing(frames=50, ease=1.3))
 

@@ -20,7 +20,8 @@ PACKAGE_DIR = FIGURES_DIR.parent
 
 @dataclass(frozen=True)
 class Figure:
-    """One output of the build: `draw(**compute(**params))`, written in each format."""
+    """One output of the build: `draw(theme, **compute(**params))` for each theme (a
+    style.Theme) it is drawn in, written in each format."""
 
     name: str
     path: Path  # the module that declares it
@@ -90,7 +91,8 @@ class DeclarationError(ValueError):
 def _read_declarations(path: Path) -> list[Figure]:
     rel = path.relative_to(PACKAGE_DIR.parent)
     tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(rel))
-    functions = {n.name for n in tree.body if isinstance(n, ast.FunctionDef)}
+    functions = {n.name: [a.arg for a in n.args.posonlyargs + n.args.args]
+                 for n in tree.body if isinstance(n, ast.FunctionDef)}
     found = []
     for node in tree.body:
         call = node.value if isinstance(node, ast.Expr) else None
@@ -109,6 +111,9 @@ def _read_declarations(path: Path) -> list[Figure]:
                     raise DeclarationError(f"{where}: {role}= must name a function defined in this module")
                 funcs[role] = ref.id
             literals = {k: ast.literal_eval(v) for k, v in kwargs.items()}
+            if functions[funcs["draw"]][:1] != ["theme"]:
+                raise DeclarationError(f"{where}: {funcs['draw']} draws in the theme it is "
+                                       f"handed: def {funcs['draw']}(theme, ...)")
         except DeclarationError:
             raise
         except (ValueError, KeyError, TypeError) as exc:

@@ -56,55 +56,57 @@ def nesterov_vs_momentum(start=NESTEROV_START, lr=NESTEROV_LR, momentum=NESTEROV
             "X": X, "Y": Y, "Z": surface(X, Y), "k": k}
 
 
-def _vector_colours(method: str = "Nesterov"):
+def _vector_colours(theme, method: str = "Nesterov"):
     """The momentum step in Momentum's colour, the gradient in plain descent's ink,
     the step actually taken in the colour of the method taking it."""
-    return {"momentum": style.color("Momentum"), "gradient": style.BLACK,
-            "step": style.color(method)}
+    return {"momentum": theme.color("Momentum"), "gradient": theme.ink(),
+            "step": theme.color(method)}
 
 
-def draw_nesterov(x, path, classic, nesterov, X, Y, Z, k):
-    fig = style.panel_figure(2, 7.6, 2.8)
-    axes = fig.subplots(*style.panels(2), sharex=True, sharey=True)
+def draw_nesterov(theme, x, path, classic, nesterov, X, Y, Z, k):
+    fig = theme.panel_figure(2, 7.6, 2.8)
+    axes = fig.subplots(*theme.panels(2), sharex=True, sharey=True)
     levels = np.geomspace(max(Z.min(), 1e-3), np.percentile(Z, 90), 9)
     lookahead = x + nesterov["momentum_step"]
     pieces = [("Momentum update", "gradient taken where we are", x, classic),
               ("Nesterov update", "gradient taken at the look-ahead point", lookahead, nesterov)]
     for ax, method, (title, subtitle, grad_from, vec) in zip(axes, ("Momentum", "Nesterov"), pieces):
-        ax.contour(X, Y, Z, levels=levels, colors=style.faint(), linewidths=0.7, zorder=0)
-        ax.plot(path[:, 0], path[:, 1], "o-", color=style.GREY, markersize=3, linewidth=0.8,
-                alpha=0.5, zorder=1)
+        ax.contour(X, Y, Z, levels=levels, colors=theme.faint(), linewidths=0.7, zorder=0)
+        ax.plot(path[:, 0], path[:, 1], "o-", color=theme.color("muted"), markersize=3,
+                linewidth=0.8, alpha=0.5, zorder=1)
+        colours = _vector_colours(theme, method)
         arrows = [
-            (x, vec["momentum_step"], "momentum\nstep", _vector_colours()["momentum"], 2.0),
-            (grad_from, vec["gradient_step"], "gradient\nstep", _vector_colours()["gradient"], 2.0),
-            (x, vec["step"], "actual\nstep", _vector_colours(method)["step"], 2.6),
+            (x, vec["momentum_step"], "momentum\nstep", colours["momentum"], 2.0),
+            (grad_from, vec["gradient_step"], "gradient\nstep", colours["gradient"], 2.0),
+            (x, vec["step"], "actual\nstep", colours["step"], 2.6),
         ]
         segments = [(a, a + d) for a, d, *_ in arrows]
         for start, delta, text, color, width in arrows:
             _arrow(ax, start, start + delta, color, width)
-            _label(ax, start, delta, segments, text, color)
+            _label(theme, ax, start, delta, segments, text, color)
         if grad_from is x:
             # the step is the diagonal of the parallelogram the two parts span
             for a, b in ((x + vec["momentum_step"], x + vec["step"]),
                          (x + vec["gradient_step"], x + vec["step"])):
-                ax.plot(*np.transpose([a, b]), ":", color=style.GREY, linewidth=1.0)
+                ax.plot(*np.transpose([a, b]), ":", color=theme.color("muted"), linewidth=1.0)
         else:
-            ax.plot(*grad_from, "o", color=_vector_colours()["gradient"], markersize=6, zorder=5)
+            ax.plot(*grad_from, "o", color=colours["gradient"], markersize=6, zorder=5)
             ax.annotate("look-ahead", grad_from, xytext=(-3, 17), textcoords="offset points",
-                        fontsize=10, color=style.BLACK, ha="left", va="bottom", zorder=6)
-        ax.plot(*x, "o", color=style.BLACK, markersize=7, zorder=5)
+                        fontsize=10, color=theme.ink(), ha="left", va="bottom", zorder=6)
+        ax.plot(*x, "o", color=theme.ink(), markersize=7, zorder=5)
         # the subtitle sits in the room the title's padding leaves above the axes
         ax.set_title(title, fontsize=12, pad=20)
         ax.annotate(subtitle, (0.5, 1), xycoords="axes fraction", xytext=(0, 4),
                     textcoords="offset points", ha="center", va="bottom", fontsize=10,
-                    color=style.BLACK)
+                    color=theme.ink())
         ax.set_aspect("equal")
         ax.set_xticks([])
         ax.set_yticks([])
         ax.set_xlim(X.min(), X.max())
         ax.set_ylim(Y.min(), Y.max())
     fig.supxlabel(f"Both from the same point and velocity: step {k + 1} of a Nesterov run on"
-                  f"{style.phone_break()}Rosenbrock's valley (grey: the steps so far)", fontsize=10, color=style.BLACK)
+                  f"{theme.phone_break()}Rosenbrock's valley (grey: the steps so far)",
+                  fontsize=10, color=theme.ink())
     return fig
 
 
@@ -114,7 +116,7 @@ def _arrow(ax, start, end, color, width=2.0):
                             "color": color, "linewidth": width, "shrinkA": 0, "shrinkB": 0})
 
 
-def _label(ax, start, delta, segments, text, color, offset=11):
+def _label(theme, ax, start, delta, segments, text, color, offset=11):
     """Text beside an arrow's middle, on the side farther from the other arrows."""
     mid = start + 0.5 * delta
     normal = np.array([-delta[1], delta[0]]) / (np.hypot(*delta) or 1.0)
@@ -129,7 +131,7 @@ def _label(ax, start, delta, segments, text, color, offset=11):
     va = "bottom" if normal[1] > 0.3 else "top" if normal[1] < -0.3 else "center"
     ax.annotate(text, mid, xytext=offset * normal, textcoords="offset points", fontsize=10,
                 color=color, ha=ha, va=va, zorder=6,
-                bbox={"boxstyle": "round,pad=0.1", "facecolor": style.paper(), "edgecolor": "none",
+                bbox={"boxstyle": "round,pad=0.1", "facecolor": theme.paper(), "edgecolor": "none",
                       "alpha": 0.85})
 
 

@@ -32,35 +32,37 @@ def weight_tweak_effect(seed: int = 3) -> dict:
     return {"sizes": TWEAK_SIZES, "weight": TWEAK_WEIGHT, "change": change}
 
 
-def draw_weight_tweak(sizes, weight, change):
+def draw_weight_tweak(theme, sizes, weight, change):
     fig = style.new_figure(6.4, 3.4)
     ax = fig.add_subplot()
     layer, i, j = weight
     changed = [c > 1e-9 for c in change]
     # neurons whose activation moved are filled; the shade grows with the change
     peak = max(float(c.max()) for c in change)
-    face = [[_shade(c / peak) if moved else style.paper() for c, moved in zip(cs, ms)]
+    face = [[_shade(theme, c / peak) if moved else theme.paper() for c, moved in zip(cs, ms)]
             for cs, ms in zip(change, changed)]
-    edge_color = [[[style.GREY] * sizes[l + 1] for _ in range(sizes[l])] for l in range(len(sizes) - 1)]
+    edge_color = [[[theme.color("muted")] * sizes[l + 1] for _ in range(sizes[l])]
+                  for l in range(len(sizes) - 1)]
     edge_width = [[[0.8] * sizes[l + 1] for _ in range(sizes[l])] for l in range(len(sizes) - 1)]
-    edge_color[layer][i][j] = style.HIGHLIGHT
+    edge_color[layer][i][j] = theme.color("highlight")
     edge_width[layer][i][j] = 3.2
     # weights that carry the change onwards: those leaving a neuron that moved
     for l in range(layer + 1, len(sizes) - 1):
         for a in range(sizes[l]):
             if changed[l][a]:
                 for b in range(sizes[l + 1]):
-                    edge_color[l][a][b] = style.HIGHLIGHT
+                    edge_color[l][a][b] = theme.color("highlight")
                     edge_width[l][a][b] = 1.4
-    draw_network(ax, sizes, node_face=face, edge_color=edge_color, edge_width=edge_width,
+    draw_network(theme, ax, sizes, node_face=face, edge_color=edge_color, edge_width=edge_width,
                  labels=["input", "hidden 1", "hidden 2", "output"])
     ax.set_title("Nudging one weight (thick) changes every neuron after it", fontsize=11)
     return fig
 
 
-def _shade(t: float) -> str:
+def _shade(theme, t: float) -> str:
     """From the paper's colour to the highlight colour as the measured change grows."""
-    start, end = ([int(h[k:k + 2], 16) for k in (1, 3, 5)] for h in (style.paper(), style.HIGHLIGHT))
+    start, end = ([int(h[k:k + 2], 16) for k in (1, 3, 5)]
+                  for h in (theme.paper(), theme.color("highlight")))
     t = 0.25 + 0.75 * float(np.clip(t, 0, 1)) ** 0.5
     mix = [round(a + (c - a) * t) for a, c in zip(start, end)]
     return "#{:02X}{:02X}{:02X}".format(*mix)
@@ -81,11 +83,11 @@ def two_small_nets() -> dict:
     return {"nets": nets, "n_weights": n_weights}
 
 
-def draw_small_nets(nets, n_weights):
+def draw_small_nets(theme, nets, n_weights):
     fig = style.new_figure(5.0, 2.4)
     for k, (sizes, n) in enumerate(zip(nets, n_weights)):
         ax = fig.add_subplot(1, 2, k + 1)
-        draw_network(ax, sizes, edge_color=[[[style.BLACK]] * sizes[0]],
+        draw_network(theme, ax, sizes, edge_color=[[[theme.ink()]] * sizes[0]],
                      edge_width=[[[2.0]] * sizes[0]])
         ax.set_title(f"{n} weights", fontsize=11)
     return fig
@@ -113,16 +115,16 @@ def sampling_points() -> dict:
     return {"grid_2d": grid_2d, "grid_3d": grid_3d}
 
 
-def draw_sampling(grid_2d, grid_3d):
-    fig = style.panel_figure(2, 7.6, 3.7)
-    rows, cols = style.panels(2)
+def draw_sampling(theme, grid_2d, grid_3d):
+    fig = theme.panel_figure(2, 7.6, 3.7)
+    rows, cols = theme.panels(2)
     ax = fig.add_subplot(rows, cols, 1)
-    ax.scatter(grid_2d[:, 0], grid_2d[:, 1], s=9, color=style.DATA)
+    ax.scatter(grid_2d[:, 0], grid_2d[:, 1], s=9, color=theme.color("data"))
     ax.set(xlim=(0, 1), ylim=(0, 1), xlabel="weight 1", ylabel="weight 2",
            title=f"2 weights: {len(grid_2d):,} points")
     ax.set_aspect("equal")
     ax3 = fig.add_subplot(rows, cols, 2, projection="3d")
-    ax3.scatter(grid_3d[:, 0], grid_3d[:, 1], grid_3d[:, 2], s=2, color=style.DATA,
+    ax3.scatter(grid_3d[:, 0], grid_3d[:, 1], grid_3d[:, 2], s=2, color=theme.color("data"),
                 depthshade=True)
     ax3.set(xlim=(0, 1), ylim=(0, 1), zlim=(0, 1), xlabel="weight 1", ylabel="weight 2",
             zlabel="weight 3", title=f"3 weights: {len(grid_3d):,} points")

@@ -10,7 +10,6 @@ from __future__ import annotations
 import os
 import re
 import tempfile
-import time
 from pathlib import Path
 
 from ..pipeline.store import atomic_write
@@ -54,40 +53,25 @@ def _kernel_env() -> dict[str, str]:
     return env
 
 
-def _first_line(source: str) -> str:
-    for line in source.splitlines():
-        if line.strip():
-            return line.strip()
-    return "(empty)"
-
-
-def execute(path: Path, out: Path) -> float:
+def execute(path: Path, out: Path) -> None:
     """Run every cell of the notebook at `path` in a fresh kernel; write it to `out`.
-
-    Returns the seconds it took. Raises NotebookError naming the cell that failed.
-    """
+    Raises NotebookError naming the cell that failed."""
     import nbformat
     from nbclient import NotebookClient
     from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
 
-    class Client(NotebookClient):
-        current = -1
-
-        async def async_execute_cell(self, cell, cell_index, *args, **kwargs):
-            self.current = cell_index
-            return await super().async_execute_cell(cell, cell_index, *args, **kwargs)
-
-    start = time.perf_counter()
     nb = read(path)
     nb.metadata.pop("jupytext", None)
     nb.metadata["kernelspec"] = {"name": KERNEL_NAME, "display_name": "Python 3 (ipykernel)",
                                  "language": "python"}
     for index, cell in enumerate(nb.cells):
         cell["id"] = f"cell-{index + 1}"  # stable ids: same notebook, same bytes
-    client = Client(nb, kernel_name=KERNEL_NAME, timeout=CELL_TIMEOUT, allow_errors=False,
-                    record_timing=False, coalesce_streams=True,
-                    extra_arguments=list(KERNEL_ARGUMENTS),
-                    resources={"metadata": {"path": str(ROOT)}})
+    started = []  # the index of each cell as it starts: the last one is the one that failed
+    client = NotebookClient(nb, kernel_name=KERNEL_NAME, timeout=CELL_TIMEOUT, allow_errors=False,
+                            record_timing=False, coalesce_streams=True,
+                            extra_arguments=list(KERNEL_ARGUMENTS),
+                            resources={"metadata": {"path": str(ROOT)}},
+                            on_cell_start=lambda cell, cell_index: started.append(cell_index))
     # the kernel's own log (warnings about its transport, a crash report) goes to a
     # file, and into the error message if the kernel dies
     with tempfile.TemporaryFile("w+", encoding="utf-8", errors="replace") as kernel_log:
@@ -95,19 +79,16 @@ def execute(path: Path, out: Path) -> float:
             client.execute(env=_kernel_env(), stderr=kernel_log)
         except (CellExecutionError, CellTimeoutError, DeadKernelError) as exc:
             kernel_log.seek(0)
-            _raise_cell_error(path, nb, client.current, exc, kernel_log.read())
+            raise NotebookError(_cell_error(path, nb, started[-1] if started else -1, exc,
+                                            kernel_log.read())) from None
     atomic_write(out, lambda tmp: nbformat.write(nb, str(tmp)))
-    return time.perf_counter() - start
 
 
-def _raise_cell_error(path: Path, nb, index: int, exc: Exception, kernel_log: str) -> None:
-    """NotebookError naming the source file, the line its failing cell starts at, the
-    cell's number and first line, and what it raised."""
+def _cell_error(path: Path, nb, index: int, exc: Exception, kernel_log: str) -> str:
+    """The source file, the line its failing cell starts at, the cell's number and first
+    line, and what it raised."""
     from nbclient.exceptions import CellExecutionError
 
-    cell = nb.cells[index] if 0 <= index < len(nb.cells) else None
-    line = cell_lines(path, len(nb.cells))[index] if cell is not None else None
-    where = f"{rel(path)}:{line}" if line else rel(path)
     if isinstance(exc, CellExecutionError):
         what = f"{exc.ename}: {exc.evalue}"
         # nbclient's report: the cell's code, its printed output, then the traceback
@@ -116,10 +97,11 @@ def _raise_cell_error(path: Path, nb, index: int, exc: Exception, kernel_log: st
         lines = ANSI.sub("", str(exc)).strip().splitlines() or [""]
         what = f"{type(exc).__name__}: {lines[0]}"
         detail = kernel_log.strip()[-2000:]
-    if cell is not None:
+    where, cell_desc = rel(path), "a cell"
+    if 0 <= index < len(nb.cells):
+        line = cell_lines(path, len(nb.cells))[index]
+        where += f":{line}" if line else ""
         n_code = sum(c.cell_type == "code" for c in nb.cells[: index + 1])
-        cell_desc = f"cell {index + 1} (code cell {n_code}, In[{n_code}]: {_first_line(cell.source)!r})"
-    else:
-        cell_desc = "a cell"
-    message = f"{where}: {cell_desc} raised {what}"
-    raise NotebookError(message + (f"\n{detail}" if detail else "")) from None
+        first = next((x.strip() for x in nb.cells[index].source.splitlines() if x.strip()), "(empty)")
+        cell_desc = f"cell {index + 1} (code cell {n_code}, In[{n_code}]: {first!r})"
+    return f"{where}: {cell_desc} raised {what}" + (f"\n{detail}" if detail else "")

@@ -7,7 +7,7 @@ import ast
 import re
 from pathlib import Path
 
-from ..pipeline.keys import PACKAGE_DIR, module_closure, module_file
+from ..pipeline.keys import PACKAGE_DIR, module_file
 
 ROOT = PACKAGE_DIR.parent
 DEFAULT_SRC = ROOT / "docs" / "notebooks"
@@ -39,54 +39,26 @@ def rel(path: Path) -> str:
         return str(path)
 
 
-def _python_source(cell_source: str) -> str:
-    """A code cell as plain Python: IPython magics become function calls."""
+def cell_imports(nb, path: Path) -> set[Path]:
+    """The ml4a_figs files the notebook's code cells import themselves (IPython magics
+    read as the function calls they stand for)."""
     from IPython.core.inputtransformer2 import TransformerManager
 
-    return TransformerManager().transform_cell(cell_source)
-
-
-def imported_files(nb, path: Path | None = None) -> set[Path]:
-    """Every ml4a_figs source file the notebook's code cells import, transitively."""
-    return closure(cell_imports(nb, path))
-
-
-def closure(direct: set[Path]) -> set[Path]:
-    """The files `direct` import, transitively, and the package __init__ files on the way."""
-    files: set[Path] = set()
-    for target in sorted(direct):
-        module_closure(target, files)
-    if files:
-        # importing any submodule runs the __init__ of every package on its way
-        for path_ in list(files):
-            for parent in path_.relative_to(PACKAGE_DIR).parents:
-                init = PACKAGE_DIR / parent / "__init__.py"
-                if init.is_file():
-                    module_closure(init, files)
-    return files
-
-
-def cell_imports(nb, path: Path | None = None) -> set[Path]:
-    """The ml4a_figs files the notebook's code cells import themselves."""
     files: set[Path] = set()
     for index, cell in enumerate(nb.cells):
         if cell.cell_type != "code":
             continue
         try:
-            tree = ast.parse(_python_source(cell.source))
+            tree = ast.parse(TransformerManager().transform_cell(cell.source))
         except SyntaxError as exc:
-            where = f"{rel(path)}: " if path else ""
-            raise NotebookError(f"{where}cell {index + 1} is not valid Python: {exc}") from None
+            raise NotebookError(f"{rel(path)}: cell {index + 1} is not valid Python: {exc}") from None
         for node in ast.walk(tree):
             if isinstance(node, ast.Import):
-                targets = [module_file(alias.name) for alias in node.names]
+                files.update(module_file(alias.name) for alias in node.names)
             elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
-                targets = [module_file(f"{node.module}.{alias.name}") or module_file(node.module)
-                           for alias in node.names]
-            else:
-                continue
-            files.update(t for t in targets if t)
-    return files
+                files.update(module_file(f"{node.module}.{alias.name}") or module_file(node.module)
+                             for alias in node.names)
+    return files - {None}
 
 
 def cell_lines(path: Path, n_cells: int) -> list[int | None]:

@@ -1,11 +1,8 @@
 """The notebooks as targets of the build engine: `.cache/notebooks/NAME.ipynb` is executed
-again only when its key changes. The key hashes
-
-- the notebook's text,
-- every ml4a_figs module its code cells import, followed transitively (the same
-  whole-file digests as the figures': comments do not count),
-- the versions of the libraries that compute and draw, and of the kernel stack,
-- the execution settings (kernel, environment, figure format) and the kernel start-up code.
+again only when its key changes. The key hashes the notebook's text; every ml4a_figs
+module its code cells import, followed transitively (syntax trees, as the figures': comments
+do not count); the versions of the libraries that compute and draw, and of the kernel
+stack; and the execution settings and the kernel's start-up code.
 """
 
 from __future__ import annotations
@@ -18,9 +15,10 @@ from typing import Callable, Iterable
 
 from ..pipeline import engine, store
 from ..pipeline.engine import Result, TargetError
-from ..pipeline.keys import PACKAGE_DIR, file_digest, library_versions, reachable_code
+from ..pipeline.keys import (PACKAGE_DIR, PINNED_LIBRARIES, digests, library_versions,
+                             module_closure, reachable_code)
 from . import execute as runner
-from .source import DEFAULT_SRC, ROOT, NotebookError, cell_imports, closure, discover, read, rel
+from .source import DEFAULT_SRC, ROOT, NotebookError, cell_imports, discover, read, rel
 
 DEFAULT_CACHE = ROOT / ".cache" / "notebooks"
 
@@ -31,18 +29,17 @@ CACHE_FORMAT = 2
 KERNEL_LIBRARIES = ("ipykernel", "ipython", "matplotlib-inline", "nbclient", "nbformat", "jupytext")
 
 
-def cache_key(path: Path, nb=None, imports: set[Path] | None = None) -> str:
+def cache_key(path: Path, imports: set[Path] | None = None) -> str:
     """`imports`: the files the cells import, when known (read from the stamp of the same
     text), so that a warm build need not parse the notebook."""
-    if imports is None:
-        nb = read(path) if nb is None else nb
-        imports = cell_imports(nb, path)
-    files = closure(imports)
+    files: set[Path] = set()
+    for imported in sorted(cell_imports(read(path), path) if imports is None else imports):
+        module_closure(imported, files)
     payload = {
         "format": CACHE_FORMAT,
-        "text": text_digest(path),
-        "files": {p.relative_to(PACKAGE_DIR).as_posix(): file_digest(p) for p in sorted(files)},
-        "libraries": library_versions(*KERNEL_LIBRARIES),
+        "text": store.sha256(path),
+        "files": digests(files),
+        "libraries": dict(library_versions(PINNED_LIBRARIES + KERNEL_LIBRARIES)),
         "kernel": [runner.KERNEL_NAME, *runner.KERNEL_ARGUMENTS],
         # the code the kernel runs at start-up (alt text for every figure)
         "startup": reachable_code(Path(__file__).with_name("kernel.py"), "install_alt_text")[0],
@@ -51,24 +48,15 @@ def cache_key(path: Path, nb=None, imports: set[Path] | None = None) -> str:
     return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
 
 
-def text_digest(path: Path) -> str:
-    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
-
-
-def output_path(cache_dir: Path, name: str) -> Path:
-    return Path(cache_dir) / f"{name}.ipynb"
-
-
 class NotebookTarget(engine.Target):
     kind = "notebook"
     built = "executed"
-    isolation = "thread"  # the work happens in the kernel, a process of its own
 
     def __init__(self, name: str, path: Path, cache_dir: Path):
         self.name = name
         self.path = Path(path)
-        self.cache_dir = Path(cache_dir)
-        self.stamp_path = self.cache_dir / f"{name}.json"
+        self.folder = Path(cache_dir)
+        self.stamp_path = self.folder / f"{name}.json"
 
     def key(self) -> str:
         try:
@@ -78,23 +66,23 @@ class NotebookTarget(engine.Target):
 
     def _known_imports(self) -> set[Path] | None:
         """The cells' imports recorded in the stamp, if it was made from this very text."""
-        stamp = store.read_stamp(self.stamp_path)
-        imports = stamp.get("imports") if stamp else None
-        if (stamp is None or stamp.get("text") != text_digest(self.path)
-                or not isinstance(imports, list) or not all(isinstance(i, str) for i in imports)):
+        stamp = store.read_stamp(self.stamp_path) or {}
+        imports = stamp.get("imports")
+        if (stamp.get("text") != store.sha256(self.path) or not isinstance(imports, list)
+                or not all(isinstance(i, str) for i in imports)):
             return None
         files = {PACKAGE_DIR / i for i in imports}
         return files if all(f.is_file() for f in files) else None
 
     def outputs(self) -> dict[str, Path]:
-        return {f"{self.name}.ipynb": output_path(self.cache_dir, self.name)}
+        return {f"{self.name}.ipynb": self.folder / f"{self.name}.ipynb"}
 
     def build(self, key: str) -> None:
-        runner.execute(self.path, output_path(self.cache_dir, self.name))
+        runner.execute(self.path, self.folder / f"{self.name}.ipynb")
 
     def stamp_extra(self) -> dict:
         imports = cell_imports(read(self.path), self.path)
-        return {"source": rel(self.path), "text": text_digest(self.path),
+        return {"source": rel(self.path), "text": store.sha256(self.path),
                 "imports": sorted(p.relative_to(PACKAGE_DIR).as_posix() for p in imports)}
 
     def describe_error(self) -> str:
@@ -113,12 +101,9 @@ def run(names: Iterable[str] | None = None, src_dir: Path = DEFAULT_SRC,
     Never raises for a failing notebook: its Result has status "failed" and the error.
     """
     sources = discover(src_dir)
-    if names:
-        unknown = [n for n in names if n not in sources]
-        if unknown:
-            raise KeyError(f"unknown notebook(s): {', '.join(unknown)}; "
-                           f"known: {', '.join(sources) or 'none'}")
-        sources = {n: sources[n] for n in names}
-    Path(cache_dir).mkdir(parents=True, exist_ok=True)
-    targets = [NotebookTarget(name, path, cache_dir) for name, path in sources.items()]
+    unknown = [n for n in names or () if n not in sources]
+    if unknown:
+        raise KeyError(f"unknown notebook(s): {', '.join(unknown)}; "
+                       f"known: {', '.join(sources) or 'none'}")
+    targets = [NotebookTarget(name, sources[name], cache_dir) for name in names or sources]
     return engine.run(targets, force=force, jobs=jobs, progress=progress)

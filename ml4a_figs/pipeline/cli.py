@@ -7,15 +7,12 @@ import os
 import sys
 import time
 from pathlib import Path
+from typing import Callable
 
 from ..figures.registry import DeclarationError, scan
 from . import figures as builder
-from .engine import progress_line, summary_table
+from .engine import Result, progress_line, summary_table
 from .workers import Terminated
-
-
-def _progress(result: builder.Result, done: int, total: int) -> None:
-    print(progress_line(result, done, total), flush=True)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -35,9 +32,34 @@ def main(argv: list[str] | None = None) -> int:
     sub.add_parser("clean", help="remove every generated figure and stamp")
     args = parser.parse_args(argv)
     try:
-        return _run(args)
+        if args.command == "list":
+            registry = scan()
+            langs = builder.figure_languages(only=args.languages)
+            width = max(len(n) for n in registry)
+            for name, fig in sorted(registry.items()):
+                fresh = builder.is_fresh(fig, args.out, langs)
+                print(f"{name:<{width}}  {'fresh' if fresh else 'stale':<5}  {', '.join(fig.formats)}")
+            return 0
+        if args.command == "clean":
+            print(f"removed {builder.clean(args.out)} files from {args.out}")
+            return 0
+        return report_run("figure", "built", lambda progress: builder.build(
+            args.names, args.out, force=args.force, jobs=args.jobs, progress=progress,
+            languages=args.languages))
     except (DeclarationError, builder.TranslationError) as exc:
         print(f"error: {exc}", file=sys.stderr)
+        return 2
+
+
+def report_run(kind: str, built: str, run: Callable[[Callable], list[Result]]) -> int:
+    """Call `run(progress)`, printing each target's progress, then every failure, a table
+    and the time; the command's exit code (130/143 when stopped: no worker is left)."""
+    start = time.perf_counter()
+    try:
+        results = run(lambda result, done, total: print(progress_line(result, done, total),
+                                                        flush=True))
+    except KeyError as exc:  # an unknown name
+        print(f"error: {exc.args[0]}", file=sys.stderr)
         return 2
     except Terminated:
         print("stopped (SIGTERM); every worker process has ended", file=sys.stderr)
@@ -45,34 +67,8 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("interrupted; every worker process has ended", file=sys.stderr)
         return 130
-
-
-def _run(args) -> int:
-    if args.command == "list":
-        registry = scan()
-        langs = builder.figure_languages(only=args.languages)
-        width = max(len(n) for n in registry)
-        for name in sorted(registry):
-            fig = registry[name]
-            fresh = builder.is_fresh(fig, args.out, langs)
-            print(f"{name:<{width}}  {'fresh' if fresh else 'stale':<5}  {', '.join(fig.formats)}")
-        return 0
-
-    if args.command == "clean":
-        print(f"removed {builder.clean(args.out)} files from {args.out}")
-        return 0
-
-    start = time.perf_counter()
-    try:
-        results = builder.build(args.names, args.out, force=args.force, jobs=args.jobs,
-                                progress=_progress, languages=args.languages)
-    except KeyError as exc:
-        print(f"error: {exc.args[0]}", file=sys.stderr)
-        return 2
     for r in results:
         if r.status == "failed":
-            print(f"\nfigure {r.name!r} failed:\n{r.error}", file=sys.stderr)
-    print()
-    print(summary_table(results, "figure"))
-    print(f"total {time.perf_counter() - start:.2f} s")
+            print(f"\n{kind} {r.name!r} failed:\n{r.error}", file=sys.stderr)
+    print(f"\n{summary_table(results, kind, built)}\ntotal {time.perf_counter() - start:.2f} s")
     return 1 if any(r.status == "failed" for r in results) else 0

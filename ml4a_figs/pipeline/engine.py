@@ -4,15 +4,15 @@ target of it.
 A target has a name, a content key (a hash of everything that can change its output),
 the files it writes and a way to build them. It is fresh when its stamp holds the current
 key and the sha256 of every output still on disk. `run` builds the stale targets, in
-parallel when asked, and returns one Result per target; a target that fails (or whose
-worker process is killed) is reported by its name and the others are still built.
+forked worker processes when asked (workers.py), and returns one Result per target; a
+target that fails (or whose worker is killed) is reported by its name and the others
+are still built.
 """
 
 from __future__ import annotations
 
 import time
 import traceback
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterable
@@ -30,19 +30,17 @@ class Result:
     status: str  # the target's `built` word ("built", "executed"), "cached" or "failed"
     seconds: float = 0.0
     error: str = ""
-    output: Path | None = None
 
 
 class Target:
-    """One thing the engine builds. Subclasses set `kind`, `name`, `stamp_path` and
-    implement `key`, `outputs` and `build`."""
+    """One thing the engine builds. Subclasses set `name`, `folder` (which holds its
+    outputs and stamp; swept for the temporary files of killed writes) and `stamp_path`,
+    and implement `key`, `outputs` and `build`."""
 
     kind = "target"
     built = "built"  # the word for a target that was brought up to date
-    # "process": each build runs in a forked worker (CPU-bound Python, like a figure);
-    # "thread": the work happens in another program already (a notebook's kernel)
-    isolation = "process"
     name: str
+    folder: Path
     stamp_path: Path
 
     def key(self) -> str:
@@ -63,22 +61,12 @@ class Target:
         """More facts to keep in the stamp (never part of freshness)."""
         return {}
 
-    def folders(self) -> list[Path]:
-        """Where this target writes: swept for temporary files of killed writes."""
-        return sorted({p.parent for p in self.outputs().values()} | {self.stamp_path.parent})
-
     def is_fresh(self, key: str) -> bool:
         return store.stamp_matches(store.read_stamp(self.stamp_path), key, self.outputs())
 
-    def previous_outputs(self) -> set[str]:
-        stamp = store.read_stamp(self.stamp_path)
-        return set(stamp["outputs"]) if stamp else set()
-
-    def write_stamp(self, key: str, seconds: float) -> None:
-        stamp = {"key": key,
-                 "outputs": {n: store.sha256(p) for n, p in sorted(self.outputs().items())}}
-        stamp.update(self.stamp_extra())
-        store.write_json(self.stamp_path, stamp)
+    def write_stamp(self, key: str) -> None:
+        outputs = {name: store.sha256(path) for name, path in self.outputs().items()}
+        store.write_json(self.stamp_path, {"key": key, "outputs": outputs, **self.stamp_extra()})
 
     def describe_error(self) -> str:
         return traceback.format_exc()
@@ -89,27 +77,24 @@ def build_one(target: Target, key: str) -> Result:
     start = time.perf_counter()
     try:
         target.build(key)
-        seconds = time.perf_counter() - start
-        target.write_stamp(key, seconds)
+        target.write_stamp(key)
     except Exception:
         return Result(target.name, "failed", time.perf_counter() - start, target.describe_error())
-    outputs = list(target.outputs().values())
-    return Result(target.name, target.built, seconds, output=outputs[0] if outputs else None)
+    return Result(target.name, target.built, time.perf_counter() - start)
 
 
 def run(targets: Iterable[Target], *, force: bool = False, jobs: int = 1,
         progress: Callable[[Result, int, int], None] | None = None) -> list[Result]:
     """Bring the targets up to date; results in the order the targets were given."""
     targets = list(targets)
-    for folder in sorted({f for t in targets for f in t.folders()}):
+    for folder in sorted({t.folder for t in targets}):
         store.sweep_temporary_files(folder)
     results: dict[str, Result] = {}
-    total = len(targets)
 
     def report(result: Result) -> None:
         results[result.name] = result
         if progress:
-            progress(result, len(results), total)
+            progress(result, len(results), len(targets))
 
     todo: list[tuple[Target, str]] = []
     for target in targets:
@@ -119,29 +104,18 @@ def run(targets: Iterable[Target], *, force: bool = False, jobs: int = 1,
             report(Result(target.name, "failed", error=str(exc)))
             continue
         if not force and target.is_fresh(key):
-            outputs = list(target.outputs().values())
-            report(Result(target.name, "cached", output=outputs[0] if outputs else None))
+            report(Result(target.name, "cached"))
         else:
             todo.append((target, key))
-
-    in_processes = [(t, k) for t, k in todo if t.isolation == "process"]
-    in_threads = [(t, k) for t, k in todo if t.isolation != "process"]
-    if jobs > 1 and len(in_processes) > 1:
-        for target, _ in in_processes:
+    if jobs > 1 and len(todo) > 1:
+        for target, _ in todo:
             try:
                 target.preload()
             except Exception:
                 pass  # the worker meets the same error and reports it with the target's name
-        workers.run_in_processes(in_processes, jobs, build_one, report, _died)
+        workers.run_in_processes(todo, jobs, build_one, report, _died)
     else:
-        for target, key in in_processes:
-            report(build_one(target, key))
-    if jobs > 1 and len(in_threads) > 1:
-        with ThreadPoolExecutor(max_workers=min(jobs, len(in_threads))) as pool:
-            for result in pool.map(lambda item: build_one(*item), in_threads):
-                report(result)
-    else:
-        for target, key in in_threads:
+        for target, key in todo:
             report(build_one(target, key))
     return [results[t.name] for t in targets]
 
@@ -156,11 +130,8 @@ def _died(target: Target, seconds: float, how: str) -> Result:
 
 
 def progress_line(result: Result, done: int, total: int) -> str:
-    width = len(str(total))
-    line = f"[{done:>{width}}/{total}] {result.status:<6} {result.name}"
-    if result.status != "cached":
-        line += f" ({result.seconds:.2f} s)"
-    return line
+    line = f"[{done:>{len(str(total))}}/{total}] {result.status:<6} {result.name}"
+    return line if result.status == "cached" else line + f" ({result.seconds:.2f} s)"
 
 
 def summary_table(results: list[Result], kind: str = "target", built: str = "built") -> str:

@@ -9,7 +9,6 @@ pinned library versions. Its stamp is figures/.stamps/NAME.json.
 from __future__ import annotations
 
 import hashlib
-import inspect
 import json
 import re
 from pathlib import Path
@@ -19,7 +18,7 @@ from ..figures import wording
 from ..figures.registry import Figure, scan
 from . import engine, store
 from .engine import Result
-from .keys import PACKAGE_DIR, file_digest, library_versions, module_closure, reachable_code
+from .keys import PACKAGE_DIR, digests, library_versions, module_closure, reachable_code
 from .output import RASTER_DPI, write_output
 from .translations import (DOCS, ORIGINAL, Language, TranslationError,
                            figure_languages, fonts_of)
@@ -32,6 +31,14 @@ DEFAULT_OUT = (_CHECKOUT / "figures" if (_CHECKOUT / "pyproject.toml").is_file()
 
 # Bump when the way outputs are written changes, so every stamp goes stale.
 CACHE_FORMAT = 1
+# What touches every figure even when reached only indirectly: the shared style, the
+# writer, the translation of a drawing's texts and the fonts of its languages.
+SHARED = [PACKAGE_DIR / "style.py", PACKAGE_DIR / "figures" / "wording.py",
+          Path(__file__).with_name("output.py"), Path(__file__).with_name("translations.py")]
+
+
+def _sha256(data) -> str:
+    return hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()
 
 
 def cache_key(fig: Figure) -> str:
@@ -40,24 +47,12 @@ def cache_key(fig: Figure) -> str:
         func_chunks, func_files = reachable_code(fig.path, func)
         chunks += func_chunks
         files |= func_files
-    # The shared style and the writer touch every figure even when reached only indirectly.
-    module_closure(PACKAGE_DIR / "style.py", files)
-    module_closure(Path(__file__).with_name("output.py"), files)
-    # and so do the translation of a drawing's texts and the fonts of its languages
-    module_closure(PACKAGE_DIR / "figures" / "wording.py", files)
-    module_closure(Path(__file__).with_name("translations.py"), files)
-    payload = {
-        "format": CACHE_FORMAT,
-        "name": fig.name,
-        "formats": fig.formats,
-        "phone": fig.phone,
-        "params": repr(sorted(fig.params.items())),
-        "code": chunks,
-        "files": {p.relative_to(PACKAGE_DIR).as_posix(): file_digest(p) for p in sorted(files)},
-        "libraries": library_versions(),
-    }
-    blob = json.dumps(payload, sort_keys=True).encode()
-    return hashlib.sha256(blob).hexdigest()
+    for path in SHARED:
+        module_closure(path, files)
+    return _sha256({"format": CACHE_FORMAT, "name": fig.name, "formats": fig.formats,
+                    "phone": fig.phone, "params": repr(sorted(fig.params.items())),
+                    "code": chunks, "files": digests(files),
+                    "libraries": dict(library_versions())})
 
 
 class FigureTarget(engine.Target):
@@ -69,14 +64,13 @@ class FigureTarget(engine.Target):
     the original, which is the same picture."""
 
     kind = "figure"
-    isolation = "process"
 
     def __init__(self, fig: Figure, out_dir: Path, languages: Iterable[Language] = (),
                  force: bool = False):
         self.fig = fig
         self.name = fig.name
-        self.out_dir = Path(out_dir)
-        self.stamp_path = self.out_dir / ".stamps" / f"{fig.name}.json"
+        self.folder = Path(out_dir)
+        self.stamp_path = self.folder / ".stamps" / f"{fig.name}.json"
         pictures = any(not f.endswith("json") for f in fig.formats)
         self.languages = {lang.code: lang for lang in languages} if pictures else {}
         self.tables = {c: wording.Words(dict(lang.table)).table for c, lang in self.languages.items()}
@@ -85,8 +79,8 @@ class FigureTarget(engine.Target):
 
     def key(self) -> str:
         self._code = cache_key(self.fig)
-        stamp = store.read_stamp(self.stamp_path) or {}
-        used = stamp.get("words") if stamp.get("code") == self._code else None
+        self._stamp = store.read_stamp(self.stamp_path) or {}
+        used = self._stamp.get("words") if self._stamp.get("code") == self._code else None
         self._used = used if isinstance(used, list) else None
         return self._joined()
 
@@ -94,10 +88,8 @@ class FigureTarget(engine.Target):
         self._keys = {}
         for code, lang in self.languages.items():
             asked = None if self._used is None else {k: self.tables[code].get(k) for k in self._used}
-            blob = json.dumps([self._code, code, list(lang.fonts), asked], sort_keys=True)
-            self._keys[code] = hashlib.sha256(blob.encode()).hexdigest()
-        blob = json.dumps([self._code, self._keys], sort_keys=True).encode()
-        return hashlib.sha256(blob).hexdigest()
+            self._keys[code] = _sha256([self._code, code, list(lang.fonts), asked])
+        return _sha256([self._code, self._keys])
 
     def drawn_in(self) -> list[str]:
         """The translations this figure has copies in (all, before its texts are known)."""
@@ -107,40 +99,38 @@ class FigureTarget(engine.Target):
     def outputs(self) -> dict[str, Path]:
         names = self.fig.output_names() + [n for code in self.drawn_in()
                                            for n in self.fig.translated_names(code)]
-        return {name: self.out_dir / name for name in names}
+        return {name: self.folder / name for name in names}
 
     def preload(self) -> None:
         self.fig.functions()  # matplotlib and the training core, imported once for all workers
 
     def _stale(self) -> list[str]:
-        """The languages to draw: all of them unless the last stamp is for this code and
-        a language's key and files still match (then only the others)."""
-        everything = [ORIGINAL] + sorted(self.languages)
-        stamp = store.read_stamp(self.stamp_path) or {}
+        """The languages to draw: all of them unless the last stamp is for this code; then
+        the original if its files changed, and each translation whose key or files did."""
         if self.force or self._used is None:
-            return everything
-        kept = stamp.get("languages") if isinstance(stamp.get("languages"), dict) else {}
-        hashes = stamp.get("outputs") if isinstance(stamp.get("outputs"), dict) else {}
+            return [ORIGINAL] + sorted(self.languages)
+        kept = self._stamp.get("languages")
+        kept = kept if isinstance(kept, dict) else {}
 
         def intact(names):
-            return all((self.out_dir / n).is_file()
-                       and hashes.get(n) == store.sha256(self.out_dir / n) for n in names)
+            return store.files_match(self._stamp["outputs"], {n: self.folder / n for n in names})
 
         stale = [] if intact(self.fig.output_names()) else [ORIGINAL]
-        # a language that translates none of the figure's texts has no copy to draw
         return stale + [c for c in self.drawn_in() if kept.get(c) != self._keys[c]
                         or not intact(self.fig.translated_names(c))]
 
     def build(self, key: str) -> None:
-        """Compute once; draw each theme and layout inside style.drawing (matplotlib's
-        settings as a style context; a draw function with a `theme` parameter is handed
-        the frozen style.Theme), then write it in each stale language."""
+        """Compute once; draw each theme and layout (the draw function is handed the
+        frozen style.Theme; matplotlib's settings for it are a style context around the
+        drawing and the writing), then write it in each stale language."""
+        import matplotlib.style
         from threadpoolctl import threadpool_limits
 
         from .. import style
 
         stale = self._stale()
-        self._text = (store.read_stamp(self.stamp_path) or {}).get("text", {})
+        text = self._stamp.get("text")
+        self._text = text if isinstance(text, dict) else {}
         if not stale:  # the key moved with translations of texts this figure does not draw
             self._forget_old_outputs()
             return
@@ -153,13 +143,11 @@ class FigureTarget(engine.Target):
         # drawings of their own); written in the original, which says which texts the
         # figure has, then in each translation that has words for them
         original, drawings = wording.Words(), {}
-        takes_theme = "theme" in inspect.signature(draw).parameters
         try:
             for layout, theme in self.fig.variants():
                 look = style.Theme(theme, layout)
-                with style.drawing(look), threadpool_limits(limits=1):
-                    extra = {"theme": look} if takes_theme else {}
-                    drawings[layout, theme] = drawn = draw(**arrays, **extra)
+                with matplotlib.style.context(look.rc()), threadpool_limits(limits=1):
+                    drawings[layout, theme] = drawn = draw(look, **arrays)
                     wording.translate(drawn, original)
                     if ORIGINAL in stale:
                         self._write(drawn, layout, theme, None)
@@ -169,7 +157,8 @@ class FigureTarget(engine.Target):
                 lang = self.languages[code]
                 said = wording.Words(dict(lang.table), lang.family)
                 for (layout, theme), drawn in drawings.items():
-                    with style.drawing(style.Theme(theme, layout, code)), fonts_of(lang), \
+                    look = style.Theme(theme, layout, code)
+                    with matplotlib.style.context(look.rc()), fonts_of(lang), \
                             threadpool_limits(limits=1):
                         wording.translate(drawn, said)
                         self._write(drawn, layout, theme, code)
@@ -180,31 +169,25 @@ class FigureTarget(engine.Target):
 
     def _forget_old_outputs(self) -> None:
         """Remove files an earlier version wrote in formats (or languages) it no longer has."""
-        for old in self.previous_outputs() - set(self.outputs()):
-            (self.out_dir / old).unlink(missing_ok=True)
+        for old in set(self._stamp.get("outputs", ())) - set(self.outputs()):
+            (self.folder / old).unlink(missing_ok=True)
 
     def _write(self, drawn, layout: str, theme: str, lang: str | None) -> None:
         for fmt in self.fig.formats:
             if (fmt == "json" and (layout, theme) != ("wide", "light")) or (
                     lang and fmt.endswith("json")):
                 continue
-            path = self.out_dir / self.fig.output_name(fmt, theme, layout, lang)
-            path.parent.mkdir(parents=True, exist_ok=True)
-            write_output(drawn, path, fmt)
+            write_output(drawn, self.folder / self.fig.output_name(fmt, theme, layout, lang), fmt)
         if theme == "light" and lang is None:
-            self._text[layout] = _text_size(drawn, self.out_dir, self.fig, layout)
+            self._text[layout] = _text_size(drawn, self.folder, self.fig, layout)
 
-    def write_stamp(self, key: str, seconds: float) -> None:
-        # the key again, now that the drawing said which English texts it uses
-        key = self._joined()
-        stamp = {"key": key, "code": self._code, "languages": self._keys, "words": self._used,
-                 "outputs": {n: store.sha256(p) for n, p in sorted(self.outputs().items())}}
-        stamp.update(self.stamp_extra())
-        store.write_json(self.stamp_path, stamp)
+    def write_stamp(self, key: str) -> None:
+        super().write_stamp(self._joined())  # now that the drawing said which texts it uses
 
     def stamp_extra(self) -> dict:
-        # the phone test turns this into CSS pixels at the size the figure is shown
-        return {"text": getattr(self, "_text", {})}
+        # "text": the phone test turns it into CSS pixels at the size the figure is shown
+        return {"code": self._code, "languages": self._keys, "words": self._used,
+                "text": self._text}
 
 
 def _text_size(drawn, out_dir: Path, fig: Figure, layout: str) -> dict | None:
@@ -244,15 +227,6 @@ def is_fresh(fig: Figure, out_dir: Path, languages: Iterable[Language] = ()) -> 
     return target.is_fresh(target.key())
 
 
-def select(registry: dict[str, Figure], names: Iterable[str] | None) -> list[Figure]:
-    if not names:
-        return [registry[n] for n in sorted(registry)]
-    unknown = [n for n in names if n not in registry]
-    if unknown:
-        raise KeyError(f"unknown figure(s): {', '.join(unknown)}; known: {', '.join(sorted(registry))}")
-    return [registry[n] for n in names]
-
-
 def build(names: Iterable[str] | None = None, out_dir: Path = DEFAULT_OUT, force: bool = False,
           jobs: int = 1, progress: Callable[[Result, int, int], None] | None = None,
           registry: dict[str, Figure] | None = None,
@@ -261,17 +235,20 @@ def build(names: Iterable[str] | None = None, out_dir: Path = DEFAULT_OUT, force
     translation of `docs` with figure strings (or the `languages` named); one Result
     per figure."""
     registry = scan() if registry is None else registry
+    names = list(names or sorted(registry))
+    unknown = [n for n in names if n not in registry]
+    if unknown:
+        raise KeyError(f"unknown figure(s): {', '.join(unknown)}; known: {', '.join(sorted(registry))}")
     langs = figure_languages(docs, only=languages)
-    targets = [FigureTarget(fig, out_dir, langs, force) for fig in select(registry, names)]
+    targets = [FigureTarget(registry[n], out_dir, langs, force) for n in names]
     return engine.run(targets, force=force, jobs=jobs, progress=progress)
 
 
 def translated_copies(out_dir: Path, name: str, lang: str) -> set[str]:
     """The pictures of a figure drawn in `lang`'s words at its last build (its stamp's
     outputs: a file its stamp does not list is an orphan, never published)."""
-    stamp = store.read_stamp(Path(out_dir) / ".stamps" / f"{name}.json") or {}
-    outputs = stamp.get("outputs") if isinstance(stamp.get("outputs"), dict) else {}
-    return {n[len(lang) + 1:] for n in outputs if n.startswith(f"{lang}/")}
+    stamp = store.read_stamp(Path(out_dir) / ".stamps" / f"{name}.json") or {"outputs": {}}
+    return {n[len(lang) + 1:] for n in stamp["outputs"] if n.startswith(f"{lang}/")}
 
 
 def clean(out_dir: Path = DEFAULT_OUT) -> int:

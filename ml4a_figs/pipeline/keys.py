@@ -2,13 +2,11 @@
 
 A figure's key hashes the syntax of its compute and draw functions and of the
 module-level definitions they reach (following `from module import name` into that
-module), the whole files of the ml4a_figs modules they use as modules (with what those
-import, transitively), and the versions of the libraries that draw; a notebook's key
-hashes the modules its cells import. Syntax trees are hashed, so comments and blank
-lines do not count, and a fresh clone with a warm cache rebuilds nothing.
-
-Each file is read once per version of it: one cache, keyed by its modification time and
-size (a long `mkdocs serve` sees edits). Nothing is imported.
+module), and the whole files of the ml4a_figs modules they use as modules, with what
+those import, transitively; a notebook's key hashes the modules its cells import.
+Syntax trees are hashed, so comments and blank lines do not count, and a fresh clone
+with a warm cache rebuilds nothing. Nothing is imported; each file is parsed once per
+version of it (its modification time and size: a long `mkdocs serve` sees edits).
 """
 
 from __future__ import annotations
@@ -17,6 +15,7 @@ import ast
 import functools
 import hashlib
 import importlib.metadata
+import importlib.util
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -50,16 +49,6 @@ def module_file(dotted: str) -> Path | None:
     return None
 
 
-def _absolute(node: ast.ImportFrom, importer: Path) -> str:
-    """The dotted name a `from ... import` statement in `importer` reads from."""
-    if node.level == 0:
-        return node.module or ""
-    # the importer's package (an __init__.py's last part is "__init__", dropped alike)
-    package = list(importer.relative_to(PACKAGE_DIR.parent).with_suffix("").parts)[:-1]
-    base = package[: len(package) - (node.level - 1)]
-    return ".".join(base + ([node.module] if node.module else []))
-
-
 def _targets(node: ast.AST, importer: Path) -> list[tuple[str, Path, str | None]]:
     """(bound name, file, symbol or None) for each ml4a_figs name an import binds."""
     found = []
@@ -69,7 +58,8 @@ def _targets(node: ast.AST, importer: Path) -> list[tuple[str, Path, str | None]
             if target:
                 found.append(((alias.asname or alias.name).split(".")[0], target, None))
     elif isinstance(node, ast.ImportFrom):
-        base = _absolute(node, importer)
+        package = ".".join(importer.relative_to(PACKAGE_DIR.parent).with_suffix("").parts[:-1])
+        base = importlib.util.resolve_name("." * node.level + (node.module or ""), package)
         for alias in node.names:
             bound = alias.asname or alias.name
             submodule = module_file(f"{base}.{alias.name}")
@@ -108,17 +98,15 @@ def _read(path: Path, mtime_ns: int, size: int) -> Module:
                   bound={k: tuple(v) for k, v in bound.items()}, imports=tuple(imports))
 
 
-def file_digest(path: Path) -> str:
-    """Digest of a module's syntax tree: comments and blank lines do not redraw."""
-    return read(path).digest
-
-
 def module_closure(path: Path, seen: set[Path]) -> None:
-    """Add every ml4a_figs file that `path` imports, transitively, to `seen`."""
-    if path not in seen:
-        seen.add(path)
-        for target in read(path).imports:
-            module_closure(target, seen)
+    """Add `path` and every ml4a_figs file it imports, transitively, to `seen`, with the
+    __init__.py of each package on the way (importing a module runs them)."""
+    if path in seen:
+        return
+    seen.add(path)
+    inits = [PACKAGE_DIR / p / "__init__.py" for p in path.relative_to(PACKAGE_DIR).parents]
+    for target in [*read(path).imports, *filter(Path.is_file, inits)]:
+        module_closure(target, seen)
 
 
 def reachable_code(path: Path, func_name: str) -> tuple[list[str], set[Path]]:
@@ -146,14 +134,14 @@ def reachable_code(path: Path, func_name: str) -> tuple[list[str], set[Path]]:
     return sorted(chunks), files
 
 
-def library_versions(*more: str) -> dict[str, str]:
-    """Python's and the pinned libraries' versions (and those of `more`): a new dict each
-    call, so that a caller adding to it cannot change another target's key."""
-    return dict(_versions(PINNED_LIBRARIES + more))
+def digests(files: set[Path]) -> dict[str, str]:
+    """Each file's syntax-tree digest, by its path in the package."""
+    return {p.relative_to(PACKAGE_DIR).as_posix(): read(p).digest for p in sorted(files)}
 
 
-@functools.lru_cache(maxsize=8)
-def _versions(libraries: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
+@functools.cache
+def library_versions(libraries: tuple[str, ...] = PINNED_LIBRARIES) -> tuple[tuple[str, str], ...]:
+    """Python's and the libraries' versions ("absent" when not installed)."""
     versions = [("python", f"{sys.version_info.major}.{sys.version_info.minor}")]
     for lib in libraries:
         try:

@@ -19,18 +19,15 @@ _TEMPORARY = re.compile(r"^\..+\.(\d+)\.tmp$")
 
 
 def sha256(path: Path) -> str:
-    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
-
-
-def temporary_path(path: Path) -> Path:
-    return path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    with open(path, "rb") as file:
+        return hashlib.file_digest(file, "sha256").hexdigest()
 
 
 def atomic_write(path: Path, write: Callable[[Path], None]) -> None:
     """Call `write(tmp)`, then rename tmp to `path`; on any error (or Ctrl-C) remove tmp."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = temporary_path(path)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
         write(tmp)
         os.replace(tmp, path)
@@ -44,29 +41,21 @@ def write_json(path: Path, data) -> None:
 
 
 def _alive(pid: int) -> bool:
-    if pid == os.getpid():
-        return True
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
         return False
-    except PermissionError:
-        return True
+    except PermissionError:  # alive, another user's
+        pass
     return True
 
 
-def sweep_temporary_files(folder: Path) -> list[Path]:
+def sweep_temporary_files(folder: Path) -> None:
     """Remove the temporary files of writes whose process is gone (killed mid-write)."""
-    removed = []
-    folder = Path(folder)
-    if not folder.is_dir():
-        return removed
-    for path in folder.rglob(".*.tmp"):
+    for path in Path(folder).rglob(".*.tmp"):
         match = _TEMPORARY.match(path.name)
         if match and path.is_file() and not _alive(int(match.group(1))):
             path.unlink(missing_ok=True)
-            removed.append(path)
-    return removed
 
 
 # --- stamps -------------------------------------------------------------------------
@@ -89,9 +78,13 @@ def read_stamp(path: Path) -> dict | None:
     return stamp
 
 
+def files_match(hashes: dict[str, str], files: dict[str, Path]) -> bool:
+    """True when every file is on disk with the sha256 `hashes` holds for its name."""
+    return all(path.is_file() and hashes.get(name) == sha256(path)
+               for name, path in files.items())
+
+
 def stamp_matches(stamp: dict | None, key: str, outputs: dict[str, Path]) -> bool:
     """True when the stamp holds `key` and the sha256 of every output, all still on disk."""
-    if stamp is None or stamp["key"] != key or sorted(stamp["outputs"]) != sorted(outputs):
-        return False
-    return all(path.is_file() and sha256(path) == stamp["outputs"][name]
-               for name, path in outputs.items())
+    return (stamp is not None and stamp["key"] == key
+            and sorted(stamp["outputs"]) == sorted(outputs) and files_match(stamp["outputs"], outputs))

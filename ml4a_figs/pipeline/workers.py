@@ -1,10 +1,11 @@
 """Parallel builds in worker processes, one process per target, that never outlive the run.
 
-One forked process per target (not a pool), so that a worker killed from outside
-(SIGKILL, the out-of-memory killer) is known by the target it was building, and the
-other targets go on. Ctrl-C or SIGTERM stops the run: every worker is terminated and
-waited for before the exception goes on, and a worker whose parent dies is killed by
-the kernel (PR_SET_PDEATHSIG), so no worker is ever left behind.
+One forked process per target, not a pool (concurrent.futures marks the whole pool broken
+when one worker is killed, multiprocessing.Pool waits forever for its task): a worker
+killed from outside (SIGKILL, the out-of-memory killer) is known by the target it was
+building, and the other targets go on. Ctrl-C or SIGTERM stops the run: every worker is
+terminated and waited for before the exception goes on, and a worker whose parent dies
+is killed by the kernel (PR_SET_PDEATHSIG), so no worker is ever left behind.
 """
 
 from __future__ import annotations
@@ -29,20 +30,16 @@ def _raise_terminated(signum, frame):
     raise Terminated()
 
 
-def _die_with_parent(parent: int) -> None:
+def _worker(build, target, key, conn, parent: int) -> None:
+    # Ctrl-C reaches the whole process group: the parent decides, the workers wait for it
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
     try:
         ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
     except (OSError, AttributeError):
         pass  # not Linux: the parent's cleanup still terminates the workers
     if os.getppid() != parent:  # the parent died before prctl
         os._exit(1)
-
-
-def _worker(build, target, key, conn, parent: int) -> None:
-    # Ctrl-C reaches the whole process group: the parent decides, the workers wait for it
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)
-    _die_with_parent(parent)
     try:
         conn.send(build(target, key))
     finally:
@@ -50,12 +47,12 @@ def _worker(build, target, key, conn, parent: int) -> None:
 
 
 def _how_it_ended(exitcode: int | None) -> str:
-    if exitcode is not None and exitcode < 0:
-        try:
-            return f"was killed by {signal.Signals(-exitcode).name}"
-        except ValueError:
-            return f"was killed by signal {-exitcode}"
-    return f"exited with code {exitcode}"
+    if exitcode is None or exitcode >= 0:
+        return f"exited with code {exitcode}"
+    try:
+        return f"was killed by {signal.Signals(-exitcode).name}"
+    except ValueError:  # a real-time signal has no name
+        return f"was killed by signal {-exitcode}"
 
 
 def run_in_processes(todo: list, jobs: int, build: Callable, report: Callable,
@@ -82,7 +79,7 @@ def run_in_processes(todo: list, jobs: int, build: Callable, report: Callable,
                 process, target, start = running.pop(receive)
                 try:
                     result = receive.recv()
-                except (EOFError, OSError):
+                except (EOFError, OSError):  # it ended without sending a Result
                     result = None
                 receive.close()
                 process.join()
@@ -97,9 +94,9 @@ def run_in_processes(todo: list, jobs: int, build: Callable, report: Callable,
 
 
 def _stop(processes: list) -> None:
+    """Terminate the workers, and kill those still alive after 5 s."""
     for process in processes:
-        if process.is_alive():
-            process.terminate()
+        process.terminate()
     deadline = time.monotonic() + 5
     for process in processes:
         process.join(max(0.0, deadline - time.monotonic()))

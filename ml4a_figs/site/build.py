@@ -15,11 +15,14 @@ from __future__ import annotations
 
 import argparse
 import fcntl
+import importlib
+import importlib.util
 import logging
 import os
 import shutil
 import sys
 import time
+import types
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -90,26 +93,36 @@ def prepare(site_langs: list[languages.SiteLanguage], jobs: int, verbose: bool) 
                    log=print if verbose else (lambda _: None))
 
 
-# mkdocs-jupyter imports these when its plugin loads (nbconvert, jupytext: about 1 s), yet a
+# mkdocs-jupyter imports these when its plugin loads (nbconvert, jupytext: about 0.5 s), yet a
 # warm build takes every notebook page from mkdocs-jupyter's own cache and never calls them.
 DEFERRED_IMPORTS = ("jupytext", "mkdocs_jupyter.convert")
 
 
-def defer_imports() -> None:
-    """Load each on its first use instead (the standard library's LazyLoader): a cold
-    build that converts a notebook loads it then, a warm one never does."""
-    import importlib.util
+class _Deferred(types.ModuleType):
+    """Stands in for a module until one of its attributes is read, then imports it. (The
+    standard library's LazyLoader does not defer here: Python 3.11's `import` statement
+    reads the module's __spec__, which loads it.)"""
 
-    for name in DEFERRED_IMPORTS:
-        spec = None if name in sys.modules else importlib.util.find_spec(name)
-        if spec is None or spec.loader is None:
-            continue
-        spec.loader = importlib.util.LazyLoader(spec.loader)
-        module = sys.modules[name] = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(module)
-        parent, _, child = name.rpartition(".")
+    def __getattr__(self, attr):
+        sys.modules.pop(self.__name__, None)
+        module = importlib.import_module(self.__name__)
+        parent, _, child = self.__name__.rpartition(".")
         if parent:
             setattr(sys.modules[parent], child, module)
+        return getattr(module, attr)
+
+
+def defer_imports() -> None:
+    """A cold build that converts a notebook imports them then; a warm one never does."""
+    for name in DEFERRED_IMPORTS:
+        spec = None if name in sys.modules else importlib.util.find_spec(name)
+        if spec is None:
+            continue
+        stand_in = sys.modules[name] = _Deferred(name)
+        stand_in.__spec__ = spec  # what `import` reads; the module is not loaded
+        parent, _, child = name.rpartition(".")
+        if parent:
+            setattr(sys.modules[parent], child, stand_in)
 
 
 def build_languages(site_langs: list[languages.SiteLanguage], computed: Computed,
