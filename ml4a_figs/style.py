@@ -101,6 +101,60 @@ THEMES = ("light", "dark")
 LAYOUTS = ("wide", "phone")
 
 
+# The Okabe-Ito colours by name, for the notebooks' exploratory plots (several
+# learning rates, several sizes): series that are not one of the concepts above.
+ORANGE, SKY_BLUE, GREEN = "#E69F00", "#56B4E9", "#009E73"
+BLUE, VERMILLION = "#0072B2", "#D55E00"
+
+# A perceptually uniform map for loss surfaces (low = dark, high = light).
+SURFACE_CMAP = "viridis"
+# Contour *lines* on the dark page start higher up the same map: viridis' darkest purples
+# (the innermost contours, round a minimum) are 1.02-1.06:1 on the slate paper and vanish;
+# from 0.45 on every line is at least 3:1 against it.
+DARK_LINES_FROM = 0.45
+
+
+# One CSS pixel of the page column is about 1/100 inch here; figures are sized
+# for a ~760 px column and written at 2x for sharp screens.
+COLUMN_WIDTH_IN = 7.6
+# Figures are shown at 4/3 CSS px per point (an SVG's own size) and never wider than
+# the column. A 390 px phone has a 358 px column: 10 pt text stays >= 9 CSS px in a
+# figure up to 398 pt (5.5 in) wide. Single-panel figures are drawn that narrow for
+# everyone; figures of side-by-side panels get a phone layout, the panels stacked.
+PHONE_WIDTH_IN = 5.0
+PHONE_PANEL_MAX_IN = 3.6
+
+# The shared look of every figure, whatever its palette (`Theme.rc` adds the palette's
+# ink and paper); applied by the build's style context or by `use`, never at import.
+BASE_RC = {
+    # SVG text stays text (smaller files, crisp at any zoom); DejaVu Sans is what
+    # matplotlib lays out with, and the narrower fallbacks never overflow its boxes
+    "font.family": "sans-serif",
+    "font.sans-serif": ["DejaVu Sans", "Helvetica", "Arial"],
+    "font.size": 11,
+    "axes.titlesize": 12,
+    "axes.labelsize": 11,
+    "legend.fontsize": 10,
+    "xtick.labelsize": 10,
+    "ytick.labelsize": 10,
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+    "axes.linewidth": 0.8,
+    "lines.linewidth": 2.0,
+    "savefig.bbox": "tight",
+    "savefig.pad_inches": 0.08,
+    # same input, same bytes: fixed ids in SVG output
+    "svg.hashsalt": "ml4a_figs",
+    "svg.fonttype": "none",
+    "path.simplify": True,
+}
+
+
+def new_figure(width: float = COLUMN_WIDTH_IN, height: float = 4.0) -> Figure:
+    """A figure not attached to pyplot, so nothing global needs closing."""
+    return Figure(figsize=(width, height), layout="constrained")
+
+
 @dataclass(frozen=True)
 class Theme:
     """What one drawing is for: the page's palette (light, dark), the screen's layout
@@ -175,69 +229,6 @@ class Theme:
                 "grid.color": self.faint()}
 
 
-# The Okabe-Ito colours by name, for the notebooks' exploratory plots (several
-# learning rates, several sizes): series that are not one of the concepts above.
-ORANGE, SKY_BLUE, GREEN, YELLOW = "#E69F00", "#56B4E9", "#009E73", "#F0E442"
-BLUE, VERMILLION, PURPLE = "#0072B2", "#D55E00", "#CC79A7"
-
-# A perceptually uniform map for loss surfaces (low = dark, high = light).
-SURFACE_CMAP = "viridis"
-# Contour *lines* on the dark page start higher up the same map: viridis' darkest purples
-# (the innermost contours, round a minimum) are 1.02-1.06:1 on the slate paper and vanish;
-# from 0.45 on every line is at least 3:1 against it.
-DARK_LINES_FROM = 0.45
-
-
-# One CSS pixel of the page column is about 1/100 inch here; figures are sized
-# for a ~760 px column and written at 2x for sharp screens.
-COLUMN_WIDTH_IN = 7.6
-# Figures are shown at 4/3 CSS px per point (an SVG's own size) and never wider than
-# the column. A 390 px phone has a 358 px column: 10 pt text stays >= 9 CSS px in a
-# figure up to 398 pt (5.5 in) wide. Single-panel figures are drawn that narrow for
-# everyone; figures of side-by-side panels get a phone layout, the panels stacked.
-PHONE_WIDTH_IN = 5.0
-PHONE_PANEL_MAX_IN = 3.6
-
-# The shared look of every figure, applied by `drawing` (and `use`), never at import.
-BASE_RC = {
-    # SVG text stays text (smaller files, crisp at any zoom); DejaVu Sans is what
-    # matplotlib lays out with, and the narrower fallbacks never overflow its boxes
-    "font.family": "sans-serif",
-    "font.sans-serif": ["DejaVu Sans", "Helvetica", "Arial"],
-    "font.size": 11,
-    "axes.titlesize": 12,
-    "axes.labelsize": 11,
-    "legend.fontsize": 10,
-    "xtick.labelsize": 10,
-    "ytick.labelsize": 10,
-    "axes.spines.top": False,
-    "axes.spines.right": False,
-    "axes.edgecolor": INK["light"],
-    "text.color": INK["light"],
-    "axes.labelcolor": INK["light"],
-    "xtick.color": INK["light"],
-    "ytick.color": INK["light"],
-    "axes.linewidth": 0.8,
-    "lines.linewidth": 2.0,
-    "figure.facecolor": "white",
-    "axes.facecolor": "white",
-    "savefig.facecolor": "white",
-    "savefig.bbox": "tight",
-    "savefig.pad_inches": 0.08,
-    # same input, same bytes: fixed ids in SVG output
-    "svg.hashsalt": "ml4a_figs",
-    "svg.fonttype": "none",
-    "path.simplify": True,
-}
-
-
-def new_figure(width: float = COLUMN_WIDTH_IN, height: float = 4.0) -> Figure:
-    """A figure not attached to pyplot, so nothing global needs closing."""
-    return Figure(figsize=(width, height), layout="constrained")
-
-
-
-
 def use(theme: Theme = Theme()) -> None:
     """Give this session's matplotlib the chapter's look (a notebook opts in with this;
     importing the module does not)."""
@@ -256,15 +247,12 @@ def smallest_text_pt(fig: Figure) -> float:
     return min(sizes) if sizes else 0.0
 
 
-def css_name(concept: str) -> str:
-    return "--ml4a-" + concept.lower().replace(" ", "-")
-
-
 def css_custom_properties() -> str:
     """The concept colours as CSS custom properties for each palette: the block
     docs/assets/site.css carries (tests/test_style.py keeps the two equal)."""
     def block(selector: str, theme_name: str, indent: str = "") -> str:
-        lines = [f"{indent}  {css_name(c)}: {PALETTES[theme_name][c].lower()};" for c in CONCEPTS]
+        lines = [f"{indent}  --ml4a-{c.lower().replace(' ', '-')}: {PALETTES[theme_name][c].lower()};"
+                 for c in CONCEPTS]
         lines.append(f"{indent}  --ml4a-ink: {INK[theme_name].lower()};")
         return f"{indent}{selector} {{\n" + "\n".join(lines) + f"\n{indent}}}"
 

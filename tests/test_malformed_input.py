@@ -97,35 +97,19 @@ def test_an_unknown_language_line_fails_the_english_build(project, tmp_path):
 
 def test_a_math_error_names_the_line_of_that_occurrence(tmp_path):
     """The second of two identical bad formulas is found at its own line."""
-    from ml4a_figs.site import plugin as mkdocs_plugin
+    from ml4a_figs.site.pages import source_line
 
-    plugin = mkdocs_plugin.FiguresPlugin()
-    plugin.root = tmp_path
     page_file = tmp_path / "docs" / "ko" / "index.md"
     page_file.parent.mkdir(parents=True)
     page_file.write_text("# T\n\n$a$\n\ntext\n\n$a$\n", encoding="utf-8")
-
-    class Project:
-        english_docs = tmp_path / "docs" / "en"
-
-    class Build:
-        project = Project()
-
-    class File:
-        abs_src_path = str(page_file)
-        src_uri = "index.md"
-
-    class Page:
-        file = File()
-
     english = tmp_path / "docs" / "en" / "index.md"
     english.parent.mkdir(parents=True)
     english.write_text("# T\n\n$a$\n\n$b$\n", encoding="utf-8")
-    plugin.i18n = Build()
-    assert plugin._formula_source(Page(), "a", 2) == "docs/ko/index.md:7"
-    assert plugin._formula_source(Page(), "a", 1) == "docs/ko/index.md:3"
+    sources = [page_file, english]  # a translation, then the English page it falls back on
+    assert source_line(sources, tmp_path, "a", 2) == "docs/ko/index.md:7"
+    assert source_line(sources, tmp_path, "a", 1) == "docs/ko/index.md:3"
     # a formula of an untranslated section: the English page's line
-    assert plugin._formula_source(Page(), "b", 1) == "docs/en/index.md:5"
+    assert source_line(sources, tmp_path, "b", 1) == "docs/en/index.md:5"
 
 
 # --- the KaTeX cache ----------------------------------------------------------------

@@ -156,6 +156,7 @@ def test_a_broken_pyproject_is_an_error_naming_it(tmp_path):
 
 
 def test_a_missing_readme_is_an_error_naming_it(tmp_path):
-    shutil.copy(ROOT / "pyproject.toml", tmp_path / "pyproject.toml")
+    _copy_project(tmp_path)
+    (tmp_path / "README.md").unlink()
     with pytest.raises(reader_wheel.WheelError, match="README.md"):
-        reader_wheel.source_files(tmp_path)
+        reader_wheel.build(tmp_path, tmp_path / "dist")

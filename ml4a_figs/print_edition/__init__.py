@@ -11,7 +11,7 @@ bytes depend on the sources alone (dates from SOURCE_DATE_EPOCH, a content-deriv
 
 Layers: `edition.py` (languages, cache, the command) -> `printer.py` (chromium) ->
 `finish.py` (pikepdf); `browser.py` serves the site on 127.0.0.1 and launches Debian's
-chromium (the browser tests use it too). site/print_link.py is the MkDocs plugin that
+chromium (the browser tests use it too). The site's MkDocs plugin (site/plugin.py)
 links each chapter page to its language's PDF.
 """
 
@@ -26,7 +26,7 @@ def pdf_name(lang: str) -> str:
 
 # The words the edition adds (the link, the cover) are the language's `print:` in
 # docs/<lang>/language.yml; the site build writes them on the chapter page's link to
-# the PDF (data-edition, site/print_link.py), where the printer reads them back.
+# the PDF (data-edition, site/plugin.py), where the printer reads them back.
 WORDS_ATTR = "data-edition"
 WORDS = ("link", "link_title", "contents", "author", "book", "figures", "date")
 

@@ -28,6 +28,7 @@ from pathlib import Path
 
 from mkdocs.exceptions import MkDocsException
 
+from ..i18n.problems import TranslationError
 from . import languages
 from .computed import Computed, compute, show_progress
 
@@ -161,8 +162,8 @@ def print_editions(staging: Path, site_langs: list[languages.SiteLanguage], orig
 
 def build_site(config_file: Path, site_dir: Path | None = None, codes: list[str] | None = None,
                jobs: int = 2, force_pdf: bool = False, verbose: bool = True) -> None:
-    """Build, print and publish; raises Busy, MkDocsException or the print step's error,
-    leaving the published site untouched."""
+    """Build, print and publish; raises Busy, MkDocsException, TranslationError or the
+    print step's error, leaving the published site untouched."""
     config_file = Path(config_file).resolve()
     root = config_file.parent
     site = Path(site_dir or root / str(languages.read_config(config_file).get("site_dir")
@@ -209,7 +210,8 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("interrupted: the published site is unchanged", file=sys.stderr)
         return 130
-    except (Busy, MkDocsException, edition.EditionError, printer.PrintError) as exc:
+    except (Busy, MkDocsException, TranslationError, edition.EditionError,
+            printer.PrintError) as exc:
         # MkDocs' Abort, a PluginError, the print step: the message says what and where
         print(f"error: {exc}\nthe published site is unchanged", file=sys.stderr)
         return 1

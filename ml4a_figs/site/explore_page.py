@@ -30,21 +30,12 @@ class ExploreError(ValueError):
     pass
 
 
-def strings_for(table: dict, figure: str) -> dict:
-    """The common and the figure's UI strings, from the language's `explore:` table
-    (already merged over the English one)."""
-    if figure not in table:
-        raise ExploreError(f"docs/en/language.yml: explore: has no part for explorable "
-                           f"{figure!r}")
-    return {**table.get("common", {}), **table[figure]}
-
-
 @functools.lru_cache(maxsize=32)
 def _header(path: Path, mtime_ns: int) -> dict:
+    """What a page needs of NAME.explore.json, read once while the file is unchanged."""
     data = json.loads(path.read_text(encoding="utf-8"))
-    head = {k: data.get(k) for k in ("kind", "figure", "static", "print", "size")}
-    head["reserve"] = reserve(data)
-    return head
+    return {"figure": data.get("figure"), "static": data.get("static"),
+            "print": data.get("print"), "reserve": reserve(data)}
 
 
 # The controls' height under the drawing, in CSS px (measured at 390 and 1280 px, English
@@ -73,21 +64,20 @@ def reserve(data: dict) -> dict:
     return out
 
 
-def header(figures_dir: Path, name: str) -> dict:
-    path = Path(figures_dir) / f"{name}{SUFFIX}"
-    return _header(path, path.stat().st_mtime_ns)
-
-
 def expand(markdown: str, *, strings: dict, figures_dir: Path, known: set, up: str,
            where) -> str:
     """Replace every explore marker; `where(text)` names the source line for errors."""
 
     def replace(match: re.Match) -> str:
         alt, name = match.groups()
-        if name not in known or not (Path(figures_dir) / f"{name}{SUFFIX}").is_file():
+        path = Path(figures_dir) / f"{name}{SUFFIX}"
+        if name not in known or not path.is_file():
             raise ExploreError(f"{where(match.group(0))}: unknown explorable figure {name!r}")
-        head = header(figures_dir, name)
-        words = strings_for(strings, head["figure"])
+        head = _header(path, path.stat().st_mtime_ns)
+        if head["figure"] not in strings:  # the language's table, merged over the English
+            raise ExploreError(f"docs/en/language.yml: explore: has no part for explorable "
+                               f"{head['figure']!r}")
+        words = {**strings.get("common", {}), **strings[head["figure"]]}
         backgrounds = {f.name[len(name) + 1:]: f.name
                        for f in Path(figures_dir).glob(f"{name}.*")
                        if f.suffix in (".svg", ".webp")}

@@ -1,14 +1,14 @@
 """The site's languages, each one plain MkDocs configuration: `make site` builds them all.
 
 `derive` reads mkdocs.yml once with MkDocs' own loader (its !ENV and !relative tags mean
-what they mean to MkDocs) and, for each line of extra.alternate (the original first), gives
-MkDocs' `load_config` the keys that differ for that language: docs/<lang> and site/<lang>,
-Material's theme and search in that language, the translated site name and nav, and
-extra.i18n (the language, and the way up to the site's root that the language menu takes).
-The configurations are built once and handed to the build; nothing is read from the
-environment. `LanguageBuild` is what the project's plugin needs for one language's pages:
-the translation checked before MkDocs reads it, and each page assembled from the translated
-sections and the English ones it lacks (ml4a_figs/i18n/).
+what they mean to MkDocs), takes the languages and their words from i18n's Project, and for
+each language (the original first) gives MkDocs' `load_config` the keys that differ:
+docs/<lang> and site/<lang>, Material's theme and search in that language, the translated
+site name and nav, and extra.i18n.up (the way up to the site's root the language menu
+takes). `LanguageBuild` is what the plugin needs for one language's pages: the
+translation checked before MkDocs reads it, each page assembled from the translated
+sections and the English ones it lacks (ml4a_figs/i18n/). A problem in a translation is
+i18n's TranslationError; the plugin hands it to MkDocs as a PluginError.
 """
 
 from __future__ import annotations
@@ -20,24 +20,11 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from mkdocs.exceptions import PluginError
-
 from ..i18n import published, sanitize
 from ..i18n.assembly import GUIDE, assemble
 from ..i18n.sections import read, rel
 from ..i18n.status import (STRINGS_FILE, PageStatus, Project, TranslationError, from_config,
                            project, section_states)
-
-PRINT_LINK = "ml4a-print-edition"  # the plugin linking the PDF, left out where none is printed
-
-
-class I18nError(PluginError):
-    """Bad input in a translation: every problem as `path:line: message`. A PluginError,
-    so MkDocs stops the build and prints them."""
-
-    def __init__(self, problems: list[str]):
-        self.problems = problems
-        super().__init__("bad input in a translation:\n" + "\n".join(problems))
 
 
 def read_config(config_file: Path | str) -> dict:
@@ -69,11 +56,11 @@ def check(proj: Project, config_file: Path) -> None:
     partials = Path(material.__file__).parent / "templates" / "partials" / "languages"
     for lang in proj.translations:
         if not (partials / f"{lang.code}.html").is_file():
-            problems.append(f"{rel(config_file, proj.root)}:{lang.line}: "
-                            f"the theme has no translation for {lang.code!r} (partials/languages/"
-                            f"{lang.code}.html); use one of Material's language codes")
+            problems.append(f"{rel(config_file, proj.root)}:{lang.line}: the theme has no "
+                            f"translation for {lang.code!r} (partials/languages/{lang.code}"
+                            f".html); use one of Material's language codes")
     if problems:
-        raise I18nError(problems)
+        raise TranslationError(problems)
 
 
 @dataclass(frozen=True)
@@ -96,48 +83,33 @@ def derive(config_file: Path | str, site_dir: Path | str | None = None,
     proj = from_config(config_file.parent, raw, config_file)
     check(proj, config_file)
     known = [lang.code for lang in proj.languages]
-    unknown = [c for c in codes or [] if c not in known]
-    if unknown:
-        raise I18nError([f"{rel(config_file, proj.root)}:1: {', '.join(unknown)}: not a "
-                         f"language of this site; its languages are the lang of each line of "
-                         f"extra.alternate: {', '.join(known)}"])
-    site_dir = Path(site_dir) if site_dir else config_file.parent / str(raw.get("site_dir") or "site")
+    if unknown := [c for c in codes or [] if c not in known]:
+        raise TranslationError([f"{rel(config_file, proj.root)}:1: {', '.join(unknown)}: not "
+                                f"a language of this site; its languages are the lang of "
+                                f"each line of extra.alternate: {', '.join(known)}"])
+    site_dir = Path(site_dir or config_file.parent / str(raw.get("site_dir") or "site"))
     out = []
-    for lang in proj.languages:
-        if codes and lang.code not in codes:
-            continue
-        up = "../" * (lang.link.strip("/").count("/") + 1) if lang.link.strip("/") else ""
-        options = _options(raw, proj, lang.code, up, site_dir, print_link)
-        config = load_config(str(config_file), **options)
-        out.append(SiteLanguage(lang.code, config, LanguageBuild(proj, lang.code, up)))
+    for code in known:
+        if not codes or code in codes:
+            build = LanguageBuild(proj, code, print_link)
+            # a copy each time: MkDocs' validation consumes the plugin entries it is given
+            options = _options(copy.deepcopy(raw), build, site_dir)
+            out.append(SiteLanguage(code, load_config(str(config_file), **options), build))
     return out
 
 
-def _options(raw: dict, proj: Project, code: str, up: str, site_dir: Path,
-             print_link: bool) -> dict:
-    """The keys of mkdocs.yml that differ for the language `code` (copies: MkDocs'
-    validation consumes the plugin entries it is given)."""
-    raw = copy.deepcopy(raw)
+def _options(raw: dict, build: LanguageBuild, site_dir: Path) -> dict:
+    """The keys of mkdocs.yml that differ for the language of `build`."""
+    options = {"site_dir": str(site_dir),
+               "extra": dict(raw.get("extra") or {}, i18n={"up": build.up})}
+    if build.is_original:
+        return options
+    code, proj, strings = build.code, build.project, build.strings
+    theme = raw.get("theme") or {}
+    theme = {"name": theme} if isinstance(theme, str) else theme
     plugins = raw.get("plugins") or []
     if isinstance(plugins, dict):  # MkDocs also takes plugins as a mapping
         plugins = [{name: value} for name, value in plugins.items()]
-    if not print_link:
-        plugins = [p for p in plugins if _plugin_name(p) != PRINT_LINK]
-    try:
-        strings = proj.strings(code)
-    except TranslationError as exc:
-        raise I18nError(exc.problems) from None
-    # extra.i18n: the language, the way up to the site's root, the PDF's words
-    options = {"site_dir": str(site_dir),
-               "extra": dict(raw.get("extra") or {}, i18n={
-                   "lang": code, "up": up, "print": strings.get("print") or {}}),
-               "plugins": plugins}
-    if strings.get("copyright"):  # the footer's licence line, in the language's words
-        options["copyright"] = copyright_html(proj, strings["copyright"])
-    if code == proj.original:
-        return options
-    theme = raw.get("theme") or {}
-    theme = {"name": theme} if isinstance(theme, str) else dict(theme)
     options.update(docs_dir=str(proj.docs(code)), site_dir=str(site_dir / code),
                    theme=dict(theme, language=code),
                    plugins=[_search_in(p, code, proj.original) for p in plugins])
@@ -150,35 +122,16 @@ def _options(raw: dict, proj: Project, code: str, up: str, site_dir: Path,
     return options
 
 
-def copyright_html(proj: Project, markdown: str) -> str:
-    """language.yml's licence line (Markdown, links allowed) as the footer's HTML, cleaned
-    by the translations' allowlist."""
-    rendered = proj.render(markdown).strip()
-    if rendered.startswith("<p>") and rendered.endswith("</p>"):
-        rendered = rendered[3:-4]
-    return sanitize.clean(rendered, build=True)
-
-
-def _plugin_name(entry) -> str:
-    return entry if isinstance(entry, str) else next(iter(entry), "")
-
-
 def _search_in(entry, code: str, original: str):
-    """The search plugin's entry, tokenising for the language and for English (the
-    sections that fall back), unless mkdocs.yml sets its languages itself."""
-    if _plugin_name(entry) not in ("search", "material/search"):
-        return entry
-    name = _plugin_name(entry)
+    """The search plugin's entry, tokenising for the language and for the original (the
+    sections that fall back), unless mkdocs.yml sets its languages itself. MkDocs' own
+    option drops a language lunr has no tokeniser for."""
+    name = entry if isinstance(entry, str) else next(iter(entry), "")
     options = dict(entry[name] or {}) if isinstance(entry, dict) else {}
-    if options.get("lang"):
+    if name not in ("search", "material/search") or options.get("lang"):
         return entry
-    import material
-
-    lunr = Path(material.__file__).parent / "templates" / "assets" / "javascripts" / "lunr" / "min"
-    base = code.split("-")[0]
-    langs = [base] if (lunr / f"lunr.{base}.min.js").is_file() else []
-    options["lang"] = langs + [original] if original not in langs else langs
-    options.setdefault("pipeline", ["stopWordFilter"])  # as the English site's (Material's "en")
+    options["lang"] = list(dict.fromkeys([code.split("-")[0], original]))
+    options.setdefault("pipeline", ["stopWordFilter"])  # as the original's (Material's "en")
     return {name: options}
 
 
@@ -191,21 +144,29 @@ def _translate_nav(nav, words: dict):
 
 
 class LanguageBuild:
-    """What the plugin needs for the build of one language (see configure)."""
+    """What the plugin needs for the build of one language (see derive)."""
 
-    def __init__(self, proj: Project, code: str, site_root_up: str):
+    def __init__(self, proj: Project, code: str, print_link: bool = True):
         self.project = proj
         self.code = code
-        self.up = site_root_up  # from this build's root to the site's root
+        self.is_original = code == proj.original
+        self.up = "" if self.is_original else "../"  # from this build's root to the site's
+        self.print_link = print_link  # the link to the printable edition
         self.strings = proj.strings(code)
         self.statuses: dict[str, PageStatus] = {}
         self.fallback_pages: set[str] = set()
         self.names = (None, None)  # figure and fact names, set by the plugin
         self._checked: dict[str, PageStatus] = {}  # checked before MkDocs reads a page
 
-    @property
-    def is_original(self) -> bool:
-        return self.code == self.project.original
+    def copyright_html(self) -> str | None:
+        """language.yml's licence line (Markdown, links allowed) as the footer's HTML,
+        cleaned by the translations' allowlist."""
+        if not self.strings.get("copyright"):
+            return None
+        rendered = self.project.render(self.strings["copyright"]).strip()
+        if rendered.startswith("<p>") and rendered.endswith("</p>"):
+            rendered = rendered[3:-4]
+        return sanitize.clean(rendered, build=True)
 
     def files(self, files, config):
         """Drop language.yml; add the English pages this language has not translated."""
@@ -215,15 +176,16 @@ class LanguageBuild:
             if f.src_uri == STRINGS_FILE:
                 files.remove(f)
         # pymdownx.snippets runs on the English pages only: each include inside the project
-        if problems := self.project.include_problems():
-            raise I18nError(problems)
+        problems = self.project.include_problems()
+        # every page of a translation checked before MkDocs reads any of them (a file
+        # that is not UTF-8 is a problem at its line, not MkDocs' decoding error)
+        if not self.is_original:
+            problems += self.project.check_language(self.code, *self.names,
+                                                    statuses=self._checked)
+        if problems:
+            raise TranslationError(problems)
         if self.is_original:
             return files
-        # every page of the language checked before MkDocs reads any of them (a file
-        # that is not UTF-8 is a problem at its line, not MkDocs' decoding error)
-        problems = self.project.check_language(self.code, *self.names, statuses=self._checked)
-        if problems:
-            raise I18nError(problems)
         for page in self.project.english_pages():
             if files.get_file_from_path(page) is None:
                 files.append(File(page, str(self.project.english_docs), config.site_dir,
@@ -232,28 +194,25 @@ class LanguageBuild:
         return files
 
     def page_markdown(self, markdown: str, page, figures=None, facts=None) -> str:
+        """A translated page as MkDocs renders it: its sections, and the English ones
+        it lacks under a note (i18n.assembly)."""
         src = page.file.src_uri
-        if self.is_original or not src.endswith(".md"):
-            return markdown
         english_path = self.project.english_docs / src
-        if not english_path.is_file():
+        if self.is_original or not src.endswith(".md") or not english_path.is_file():
             return markdown
         english = read(english_path, self.project.root)
-        guide = posixpath.relpath(GUIDE, posixpath.dirname(src) or ".")
-        depth = page.url.count("/") if page.url else 0
-        english_url = "../" * depth + self.up + page.url
         if src in self.fallback_pages:
-            self.statuses[src] = PageStatus(self.code, src, english, None,
-                                            section_states(None, english), [])
-            return assemble(None, english, self.strings, guide=guide, english_url=english_url,
-                            original=self.project.original)
-        status = self._checked.get(src) or self.project.page_status(self.code, src, figures,
-                                                                    facts)
+            status = PageStatus(self.code, src, english, None, section_states(None, english), [])
+        else:
+            status = self._checked.get(src) or self.project.page_status(self.code, src,
+                                                                        figures, facts)
         if status.problems:
-            raise I18nError(status.problems)
+            raise TranslationError(status.problems)
         self.statuses[src] = status
-        return assemble(status.translation, english, self.strings, guide=guide,
-                        english_url=english_url, original=self.project.original)
+        english_url = "../" * page.url.count("/") + self.up + page.url
+        return assemble(status.translation, english, self.strings, english_url=english_url,
+                        guide=posixpath.relpath(GUIDE, posixpath.dirname(src) or "."),
+                        original=self.project.original)
 
     def publish(self, content: str, page) -> str:
         """A translated build's page HTML, after Markdown and before KaTeX: cleaned by the
@@ -271,7 +230,7 @@ class LanguageBuild:
         status = self.statuses.get(page.file.src_uri)
         if status is not None and (problems := published.lost(
                 status.translation, status.english, content, self.project.render)):
-            raise I18nError(problems)
+            raise TranslationError(problems)
         return content
 
     def fallback_lang(self, key: str) -> str | None:
@@ -286,26 +245,29 @@ class LanguageBuild:
         title, in the reader's language, as an untranslated page says it."""
         if self.is_original:
             return content
-        guide = "../../translating/"  # from notebooks/NAME/ to the guide of this language
-        body = self.strings["untranslated_page"].format(guide=guide)
+        body = self.strings["untranslated_page"].format(guide="../../translating/")
         note = sanitize.clean(
             '<div class="admonition info i18n-note"><p class="admonition-title">'
             f'{html.escape(plain_text(self.strings["untranslated_page_title"]))}</p>'
             f'{self.project.render(body)}</div>', build=True)
-        end = content.find("</h1>")
-        if end < 0:
-            return note + content
-        end += len("</h1>")
-        return content[:end] + note + content[end:]
+        return under_title(content, note)
 
     def summary(self) -> str:
         if self.is_original or not self.statuses:
             return ""
-        name = next((l.name for l in self.project.languages if l.code == self.code), self.code)
+        name = next(lang.name for lang in self.project.languages if lang.code == self.code)
         lines = [f"translation {self.code} ({name}):"]
         lines += [f"  {s.summary()}" for _, s in sorted(self.statuses.items())]
-        lines.append("  details: make i18n-status")
-        return "\n".join(lines)
+        return "\n".join(lines + ["  details: make i18n-status"])
+
+
+def under_title(content: str, markup: str) -> str:
+    """`markup` right under the page's <h1> (at the top if it has none)."""
+    end = content.find("</h1>")
+    if end < 0:
+        return markup + content
+    end += len("</h1>")
+    return content[:end] + "\n" + markup + content[end:]
 
 
 def original(config_file: Path | str) -> LanguageBuild:
@@ -313,4 +275,4 @@ def original(config_file: Path | str) -> LanguageBuild:
     config_file = Path(config_file).resolve()
     proj = project(config_file)
     check(proj, config_file)
-    return LanguageBuild(proj, proj.original, "")
+    return LanguageBuild(proj, proj.original)

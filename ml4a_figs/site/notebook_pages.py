@@ -1,26 +1,20 @@
 """The one pass over a notebook page as mkdocs-jupyter rendered it, each step with its reason.
 
 mkdocs-jupyter renders the executed notebook with nbconvert's JupyterLab template and the
-options mkdocs.yml gives it (no prompts, the .ipynb published beside the page, no
-RequireJS). What no option of it changes, this pass does:
+options mkdocs.yml gives it (no prompts, the .ipynb beside the page, no RequireJS). What
+no option of it changes, this pass does:
 
-1. MathJax's loader (nbconvert's `mathjax` macro, always emitted; with mkdocs-jupyter's
-   default `custom_mathjax_url: ""` it is `<script src="">`, which loads the page itself
-   as a script) goes: the math is typeset here, at build time, with the chapter's KaTeX.
-   The inert `text/x-mathjax-config` block goes with it.
-2. The mermaid loader (nbconvert's lab template) goes: it imports from a CDN, and these
-   notebooks draw no diagrams.
-3. The TeX of the Markdown cells, outside code, becomes KaTeX's HTML (`render`).
-4. Each plot gets the alt text our kernel recorded in the output's metadata
-   (ml4a_figs/notebooks/kernel.py): nbconvert's lab template ignores it (its classic
-   template reads it) and writes "No description has been provided for this image".
-5. The <style> blocks, the same JupyterLab CSS on every notebook page, move into one
-   stylesheet that every notebook page links (cached once, not 600 kB inlined per page),
-   but the last: the repr of a Python list (a mkdocs-jupyter bug with .ipynb input)
-   holding the code colours the first block already has.
-6. Each code cell's box gets `tabindex="0"`: it scrolls sideways (its lines are not
-   wrapped), and a region that scrolls must be reachable from the keyboard (axe's
-   scrollable-region-focusable, WCAG 2.1.1), as Material does for its own code blocks.
+1. MathJax's loader goes (nbconvert always emits it; with `custom_mathjax_url: ""` it
+   loads the page itself as a script), with its inert config block: the TeX of the
+   Markdown cells, outside code, is typeset here with the chapter's KaTeX (`render`).
+2. The mermaid loader goes: it imports from a CDN, and no notebook draws a diagram.
+3. Each plot gets the alt text our kernel recorded in the output's metadata
+   (notebooks/kernel.py), which the lab template ignores.
+4. The <style> blocks, the same JupyterLab CSS on every notebook page, become one shared
+   stylesheet (not 600 kB inlined per page), but the repr of a Python list (a
+   mkdocs-jupyter bug with .ipynb input) repeating the code colours goes.
+5. Each code cell's box gets `tabindex="0"`: it scrolls sideways, and a region that
+   scrolls must be reachable from the keyboard (WCAG 2.1.1), as in Material's own.
 """
 
 from __future__ import annotations
@@ -49,64 +43,50 @@ ALT = re.compile(r'\balt="[^"]*"\s*')
 IMAGE_DATA = re.compile(r'\bsrc="data:[^"]*"')
 CODE_BOX = re.compile(r'<div class="highlight-ipynb\b')
 
-# Math delimiters inside the Markdown text (a syntax of TeX, not of HTML).
-DISPLAY_DOLLARS = re.compile(r"\$\$(.+?)\$\$", re.S)
-DISPLAY_BRACKETS = re.compile(r"\\\[(.+?)\\\]", re.S)
-INLINE_DOLLARS = re.compile(r"(?<![\\$])\$(?!\s)((?:\\\$|[^$])+?)(?<!\s)(?<!\\)\$(?!\$)", re.S)
-INLINE_PARENS = re.compile(r"\\\((.+?)\\\)", re.S)
+# Math delimiters inside the Markdown text (a syntax of TeX, not of HTML), display first.
+MATH = ((re.compile(r"\$\$(.+?)\$\$", re.S), True), (re.compile(r"\\\[(.+?)\\\]", re.S), True),
+        (re.compile(r"(?<![\\$])\$(?!\s)((?:\\\$|[^$])+?)(?<!\s)(?<!\\)\$(?!\$)", re.S), False),
+        (re.compile(r"\\\((.+?)\\\)", re.S), False))
 
 
 class NotebookPageError(ValueError):
     """A rendered notebook this pass cannot read; the message names the notebook."""
 
 
-def typeset_text(text: str, render: Callable[[str, bool], str]) -> str:
-    for pattern, display in ((DISPLAY_DOLLARS, True), (DISPLAY_BRACKETS, True),
-                             (INLINE_DOLLARS, False), (INLINE_PARENS, False)):
-        text = pattern.sub(lambda m: render(html.unescape(m.group(1)).strip(), display), text)
-    return text
-
-
 def typeset_markdown(content: str, render: Callable[[str, bool], str], where: str = "") -> str:
-    """Step 3: every formula of the Markdown cells typeset, code shown as written."""
+    """Every formula of the Markdown cells typeset, code shown as written."""
+    def typeset(text: str) -> str:
+        for pattern, display in MATH:
+            text = pattern.sub(lambda m: render(html.unescape(m.group(1)).strip(), display),
+                               text)
+        return text
+
     def cell(match: re.Match) -> str:
         body = match.group(2)
         if "<div" in body:  # the cell ends at its first </div>: a nested one would cut it
             raise NotebookPageError(f"{where}: a Markdown cell holds a <div>; write its "
                                     f"content as Markdown")
         parts = CODE.split(body)  # odd items are code
-        body = "".join(p if i % 2 else typeset_text(p, render) for i, p in enumerate(parts))
+        body = "".join(p if i % 2 else typeset(p) for i, p in enumerate(parts))
         return match.group(1) + body + match.group(3)
 
     return MARKDOWN_CELL.sub(cell, content)
 
 
 def recorded_alt_texts(notebook: Path) -> dict[str, str]:
-    """The alt text of each plot of an executed notebook, by its PNG data (base64)."""
-    try:
-        nb = json.loads(Path(notebook).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
+    """The alt text of each plot of an executed notebook, by its PNG data (base64); a
+    damaged notebook has none."""
     alts = {}
-    cells = nb.get("cells", []) if isinstance(nb, dict) else []
-    for cell in cells if isinstance(cells, list) else []:
-        for output in cell.get("outputs", []) if isinstance(cell, dict) else []:
-            if not isinstance(output, dict):
-                continue
-            data = output.get("data", {}).get("image/png")
-            alt = output.get("metadata", {}).get("image/png", {}).get("alt")
-            if isinstance(data, (str, list)) and isinstance(alt, str) and data:
-                alts["".join(data).replace("\n", "")] = alt
+    try:
+        for cell in json.loads(Path(notebook).read_text(encoding="utf-8"))["cells"]:
+            for output in cell.get("outputs", []):
+                data = output.get("data", {}).get("image/png")
+                alt = output.get("metadata", {}).get("image/png", {}).get("alt")
+                if data and isinstance(data, (str, list)) and isinstance(alt, str):
+                    alts["".join(data).replace("\n", "")] = alt
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return alts
     return alts
-
-
-def with_alt_texts(content: str, alts: dict[str, str]) -> str:
-    """Step 4."""
-    def image(match: re.Match) -> str:
-        alt = html.escape(alts.get(match.group(1), DEFAULT_ALT), quote=True)
-        return f'<img alt="{alt}" ' + ALT.sub("", match.group(0)[len("<img "):])
-
-    return IMAGE.sub(image, content)
 
 
 @dataclass
@@ -118,9 +98,10 @@ class PageParts:
 
 def rewrite(content: str, render: Callable[[str, bool], str], notebook: Path,
             where: str = "") -> PageParts:
-    """Steps 1 to 6 over the page mkdocs-jupyter rendered from `notebook`."""
+    """Steps 1 to 5 over the page mkdocs-jupyter rendered from `notebook`."""
     formulas = Formulas(render)  # KaTeX for the reader, the TeX for the search index
     styles: list[str] = []
+    alts = recorded_alt_texts(notebook)
 
     def style(match: re.Match) -> str:
         css = match.group(1).strip()
@@ -129,9 +110,12 @@ def rewrite(content: str, render: Callable[[str, bool], str], notebook: Path,
         styles.append(css)
         return CSS_PLACEHOLDER if len(styles) == 1 else ""
 
+    def image(match: re.Match) -> str:
+        alt = html.escape(alts.get(match.group(1), DEFAULT_ALT), quote=True)
+        return f'<img alt="{alt}" ' + ALT.sub("", match.group(0)[len("<img "):])
+
     content = STYLE.sub(style, MERMAID.sub("", MATHJAX.sub("", content)))
-    content = typeset_markdown(content, formulas.render, where)
-    content = with_alt_texts(content, recorded_alt_texts(notebook))
+    content = IMAGE.sub(image, typeset_markdown(content, formulas.render, where))
     content = CODE_BOX.sub('<div tabindex="0" class="highlight-ipynb', content)
     search = IMAGE_DATA.sub("", formulas.for_search(content)).replace(CSS_PLACEHOLDER, "")
     return PageParts(formulas.for_reader(content), "\n".join(styles) + "\n", search)

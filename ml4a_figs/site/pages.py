@@ -1,5 +1,5 @@
 """Rewriting a chapter page: facts and figure references in its Markdown, math in its
-HTML. Errors name the page's source file and line."""
+HTML, and our syntax left unrendered refused. Errors name the source file and line."""
 
 from __future__ import annotations
 
@@ -12,66 +12,92 @@ from mkdocs.exceptions import PluginError
 
 from ..figures.references import CODE, FACT, FIGURE_REF, STRAY_FACT, closest, outside_code
 from ..figures.registry import Figure
+from ..i18n.problems import rel
 from . import figure_html
 
 INLINE_MATH = re.compile(r'<span class="arithmatex">\\\((.*?)\\\)</span>', re.S)
 INLINE_MATH_TOUCHING = re.compile(r"([(\[“‘]?)" + INLINE_MATH.pattern + r"([)\]},.;:!?”’]*)", re.S)
 SHORT_FORMULA = 30  # characters of TeX: kept on one line with the punctuation it touches
 DISPLAY_MATH = re.compile(r'<div class="arithmatex">\\\[(.*?)\\\]</div>', re.S)
+# Our syntax that reached the HTML: a `{{ … }}` the facts did not fill, a `figure:`
+# reference the figures did not resolve (`{{ facts.lstsq-m }}`, a reference with a
+# title). Code and the TeX of formulas (before KaTeX) are shown as written.
+SHOWN_AS_WRITTEN = re.compile(
+    r"<pre\b.*?</pre>|<code\b.*?</code>|<(span|div) class=\"arithmatex\">.*?</\1>", re.S)
+UNRENDERED = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|(?:src|href)=\"figure:[^\"]*\"|\]\(figure:[^)]*\)",
+                        re.S)
+
+Where = Callable[..., str]  # where(needle, nth=1) -> "path:line" in the page's sources
 
 
+def source_line(paths: list[Path], root: Path, needle: str | re.Pattern, nth: int = 1) -> str:
+    """`path:line` (relative to root) of the nth occurrence of `needle` in a page's
+    sources: a translation's file, then the English one its untranslated sections come
+    from. Line 0 when it is in none of them."""
+    pattern = needle if isinstance(needle, re.Pattern) else re.compile(re.escape(needle))
+    found = []
+    for path in paths:
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            continue
+        found += [(path, text.count("\n", 0, m.start()) + 1) for m in pattern.finditer(text)]
+    path, line = found[min(nth, len(found)) - 1] if found else (paths[0], 0)
+    return f"{rel(path, root)}:{line}"
 
-def line_of(source: str | None, needle: str) -> int:
-    """Line of `needle` in the page's source file (front matter included), 0 if unknown."""
-    try:
-        text = Path(source).read_text(encoding="utf-8")
-    except (OSError, TypeError):
-        return 0
-    index = text.find(needle)
-    return text.count("\n", 0, index) + 1 if index >= 0 else 0
 
-
-def fill_facts(markdown: str, facts: dict, src: str, source: str | None) -> str:
+def fill_facts(markdown: str, facts: dict, where: Where) -> str:
     def fact(match: re.Match) -> str:
         name = match.group(1)
         if name not in facts:
-            raise PluginError(f"{src}:{line_of(source, match.group(0))}: unknown fact "
-                              f"{name!r}{closest(name, facts)}")
+            raise PluginError(f"{where(match.group(0))}: unknown fact {name!r}"
+                              f"{closest(name, facts)}")
         return str(facts[name])
 
     markdown = outside_code(markdown, lambda text: FACT.sub(fact, text))
-    stray = STRAY_FACT.search(CODE.sub("", markdown))
-    if stray:
-        raise PluginError(f"{src}:{line_of(source, stray.group(0))}: "
-                          f"{stray.group(0)!r} is not a fact; write {{{{ facts.NAME }}}}")
+    if stray := STRAY_FACT.search(CODE.sub("", markdown)):
+        raise PluginError(f"{where(stray.group(0))}: {stray.group(0)!r} is not a fact; "
+                          f"write {{{{ facts.NAME }}}}")
     return markdown
 
 
-def link_figures(markdown: str, registry: dict[str, Figure], src: str, source: str | None,
-                 page_url: str, figures_dir: Path) -> str:
+def link_figures(markdown: str, registry: dict[str, Figure], where: Where, up: str,
+                 figures_dir: Path) -> str:
     """`![alt](figure:NAME){ .class }` becomes the figure's <picture>s: one per palette,
-    each with its phone layout and (an animation) its still poster (figure_html)."""
-
+    each with its phone layout and (an animation) its still poster (figure_html). Raw
+    HTML is not rewritten by MkDocs: `up` leads from the page's URL to the site's root."""
     seen = []  # the page's first figure is on screen at load: never lazy
 
     def figure(match: re.Match) -> str:
         alt, name = match.group(1), match.group(2)
         fig = registry.get(name)
         if fig is None:
-            raise PluginError(f"{src}:{line_of(source, match.group(0))}: unknown figure "
-                              f"{name!r}{closest(name, registry)}")
-        # Raw HTML is not rewritten by MkDocs, so its URLs are relative to the page URL.
-        up = "../" * page_url.count("/")
+            raise PluginError(f"{where(match.group(0))}: unknown figure {name!r}"
+                              f"{closest(name, registry)}")
         classes = tuple(re.findall(r"\.([\w-]+)", match.group(3) or ""))
         try:
             markup = figure_html.picture_markup(fig, alt or fig.alt, up, figures_dir, classes,
                                                 eager=not seen)
-            seen.append(name)
-            return markup
         except ValueError as exc:
-            raise PluginError(f"{src}: {exc}") from None
+            raise PluginError(f"{where(match.group(0))}: {exc}") from None
+        seen.append(name)
+        return markup
 
     return outside_code(markdown, lambda text: FIGURE_REF.sub(figure, text))
+
+
+def refuse_unrendered(content: str, where: Where) -> None:
+    """Fail on the first piece of our syntax left in the HTML, at its line in the source:
+    the reference as written, not a well-formed one with the same name."""
+    found = UNRENDERED.search(SHOWN_AS_WRITTEN.sub("", content))
+    if found is None:
+        return
+    left = found.group(0)
+    needle = (re.compile(re.escape(left.split('"')[1]) + r"(?![\w\-)])")
+              if left.startswith(("src=", "href=")) else left)
+    raise PluginError(f"{where(needle)}: {left!r} was left unrendered: write "
+                      f"{{{{ facts.NAME }}}} or ![alt](figure:NAME) with a known name and "
+                      f"nothing else inside")
 
 
 def typeset_math(content: str, render: Callable[[str, bool], str]) -> str:

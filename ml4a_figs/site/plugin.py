@@ -5,14 +5,20 @@
   once for every language;
 - publishes figures/, the shared assets and the executed notebooks without copying them
   into docs/;
-- rewrites each page (site/pages.py): facts, figure references, math typeset by KaTeX;
+- rewrites each page (site/pages.py): facts, figure references, math typeset by KaTeX,
+  and the chapter page's link to its printable edition;
 - passes over the notebook pages mkdocs-jupyter rendered (site/notebook_pages.py).
+
+Errors name the file and line. A translation's (i18n's TranslationError) and those of the
+site's own passes reach MkDocs as a PluginError, which stops the build with the message.
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
-import re
+import html
+import json
 from pathlib import Path
 
 from mkdocs.config import config_options as c
@@ -23,15 +29,28 @@ from mkdocs.structure.files import File, Files
 
 from .. import cache_check, download_box, i18n
 from ..i18n.limits import MAX_PAGE_HTML_BYTES
-from ..i18n.sections import rel
+from ..i18n.problems import TranslationError, rel
 from ..mathrender import KatexRenderer, MathError, katex_dir
 from ..figures.references import outside_code
-from . import explore_page, languages, notebook_pages, pages
 from ..pipeline import figures as figure_targets
+from ..print_edition import PDF_DIR, WORDS_ATTR, pdf_name
+from . import explore_page, languages, notebook_pages, pages
 from .computed import Computed, compute
-from .unrendered import source_needle, unrendered
 
 log = get_plugin_logger(__name__)
+
+
+def said_by_file(hook):
+    """A hook whose input errors (their messages name file and line) stop MkDocs' build."""
+    @functools.wraps(hook)
+    def run(*args, **kwargs):
+        try:
+            return hook(*args, **kwargs)
+        except (TranslationError, explore_page.ExploreError, notebook_pages.NotebookPageError,
+                MathError) as exc:  # MathError here: KaTeX is not installed
+            raise PluginError(str(exc)) from None
+    return run
+
 
 class FiguresConfig(Config):
     figures_dir = c.Type(str, default="figures")
@@ -47,13 +66,12 @@ class FiguresPlugin(BasePlugin[FiguresConfig]):
     i18n: languages.LanguageBuild | None = None
     computed: Computed | None = None
 
+    @said_by_file
     def on_config(self, config):
         self.root = Path(config.config_file_path).resolve().parent
         if self.i18n is None:
             self.i18n = languages.original(config.config_file_path)
-            words = self.i18n.strings  # what site/languages.py's options set for a language
-            if words.get("copyright") and not config.copyright:
-                config.copyright = languages.copyright_html(self.i18n.project, words["copyright"])
+        config.copyright = self.i18n.copyright_html() or config.copyright
         download_box.configure_theme(config)  # the header's repo_url link, offline
         self.figures_dir = self.root / self.config.figures_dir
         self.assets_dir = self.root / self.config.assets_dir
@@ -83,6 +101,7 @@ class FiguresPlugin(BasePlugin[FiguresConfig]):
 
     # early, so mkdocs-jupyter (which turns notebooks/*.ipynb into pages) sees the notebooks
     @event_priority(50)
+    @said_by_file
     def on_files(self, files: Files, config):
         def publish(src: Path, dest: str) -> None:
             if files.get_file_from_path(dest) is None:
@@ -125,24 +144,30 @@ class FiguresPlugin(BasePlugin[FiguresConfig]):
             server.watch(str(self.notebooks_dir))
         return server
 
+    def _where(self, page) -> pages.Where:
+        """`where(needle, nth=1)`: its `path:line` in the page's Markdown files: a
+        translation's, then the English one its untranslated sections come from."""
+        paths = [Path(page.file.abs_src_path)]
+        english = Path(self.i18n.project.english_docs) / page.file.src_uri
+        if english not in paths and english.is_file():
+            paths.append(english)
+        return functools.partial(pages.source_line, paths, self.root)
+
+    @said_by_file
     def on_page_markdown(self, markdown: str, page, config, files):
-        src = page.file.src_uri
-        if src in self.notebooks:
+        if page.file.src_uri in self.notebooks:
             return markdown  # the notebook's JSON; mkdocs-jupyter renders it
         # a translation: checked, then its sections with the English ones it lacks
         markdown = self.i18n.page_markdown(markdown, page, self.registry, self.facts)
-        source = page.file.abs_src_path
-        markdown = pages.fill_facts(markdown, self.facts, src, source)
-        try:  # explorable figures: static figure, interactive box, print breakout
-            markdown = outside_code(markdown, lambda text: explore_page.expand(
-                text, strings=self.i18n.strings["explore"], figures_dir=self.figures_dir,
-                known=set(self.registry), up="../" * page.url.count("/"),
-                where=lambda needle: f"{src}:{pages.line_of(source, needle)}"))
-        except explore_page.ExploreError as exc:
-            raise PluginError(str(exc)) from None
-        return pages.link_figures(markdown, self.registry, src, source, page.url,
-                                  self.figures_dir)
+        where, up = self._where(page), "../" * page.url.count("/")
+        markdown = pages.fill_facts(markdown, self.facts, where)
+        # explorable figures: static figure, interactive box, print breakout
+        markdown = outside_code(markdown, lambda text: explore_page.expand(
+            text, strings=self.i18n.strings["explore"], figures_dir=self.figures_dir,
+            known=set(self.registry), up=up, where=where))
+        return pages.link_figures(markdown, self.registry, where, up, self.figures_dir)
 
+    @said_by_file
     def on_page_content(self, content: str, page, config, files):
         src = page.file.src_uri
         if src in self.notebooks:
@@ -150,12 +175,8 @@ class FiguresPlugin(BasePlugin[FiguresConfig]):
         content = i18n.page_content(content)  # English sections of a translation: lang="en"
         # a translation's HTML cleaned by the allowlist before the build adds KaTeX's
         content = self.i18n.publish(content, page)
-        left = unrendered(content)
-        if left is not None:
-            needle = source_needle(left)
-            raise PluginError(f"{self._source_of(page, needle)}: {left!r} was left unrendered: "
-                              f"write {{{{ facts.NAME }}}} or ![alt](figure:NAME) with a known "
-                              f"name and nothing else inside")
+        where = self._where(page)
+        pages.refuse_unrendered(content, where)
         seen: dict[tuple[str, bool], int] = {}
 
         def render(tex: str, display: bool) -> str:
@@ -163,8 +184,8 @@ class FiguresPlugin(BasePlugin[FiguresConfig]):
             try:
                 return self.math.render(tex, display)
             except MathError as exc:
-                where = self._formula_source(page, tex, seen[tex, display])
-                raise PluginError(f"{where}: cannot typeset {tex!r}: {exc}") from None
+                raise PluginError(f"{where(tex, seen[tex, display])}: cannot typeset "
+                                  f"{tex!r}: {exc}") from None
 
         formulas = pages.Formulas(render)
         content = pages.typeset_math(content, formulas.render)
@@ -175,33 +196,20 @@ class FiguresPlugin(BasePlugin[FiguresConfig]):
             raise PluginError(f"{rel(Path(page.file.abs_src_path), self.root)}:1: the page "
                               f"renders to {len(content):,} characters of HTML; at most "
                               f"{MAX_PAGE_HTML_BYTES:,} (see Limits in the translator's guide)")
+        if src == "index.md" and self.i18n.print_link:  # the chapter: each language's home
+            content = languages.under_title(content, self._print_link())
         return content
 
-    def _sources(self, page) -> list[Path]:
-        """The Markdown files a page is made of: a translation's, then the English one
-        its untranslated sections come from."""
-        paths = [Path(page.file.abs_src_path)]
-        english = Path(self.i18n.project.english_docs) / page.file.src_uri
-        if english not in paths and english.is_file():
-            paths.append(english)
-        return paths
-
-    def _formula_source(self, page, tex: str, nth: int) -> str:
-        return self._source_of(page, tex, nth)
-
-    def _source_of(self, page, needle, nth: int = 1) -> str:
-        """`path:line` of the nth occurrence of `needle` (text or a compiled pattern) in
-        the page's sources."""
-        pattern = needle if isinstance(needle, re.Pattern) else re.compile(re.escape(needle))
-        found = []
-        for path in self._sources(page):
-            try:
-                text = path.read_text(encoding="utf-8")
-            except (OSError, UnicodeDecodeError):
-                continue
-            found += [(path, text.count("\n", 0, m.start()) + 1) for m in pattern.finditer(text)]
-        path, line = found[min(nth, len(found)) - 1] if found else (self._sources(page)[0], 0)
-        return f"{rel(path, self.root)}:{line}"
+    def _print_link(self) -> str:
+        """The link to this language's printable edition, which `make site` prints right
+        after the pages (python -m ml4a_figs.print_edition); the printer reads its words
+        back from the link."""
+        words, code = self.i18n.strings["print"], self.i18n.code
+        href = html.escape(f"{self.i18n.up}{PDF_DIR}/{pdf_name(code)}")
+        return (f'<p class="print-edition screen-only"><a href="{href}" '
+                f'type="application/pdf" title="{html.escape(words.get("link_title", ""))}" '
+                f'{WORDS_ATTR}="{html.escape(json.dumps(words, ensure_ascii=False))}">'
+                f'{html.escape(words.get("link", "PDF"))}</a></p>\n')
 
     # The search index reads the page's formulas as TeX (pages.Formulas); the reader's
     # page is put back before the template renders it.
@@ -236,11 +244,7 @@ class FiguresPlugin(BasePlugin[FiguresConfig]):
         key = (hashlib.sha256(content.encode()).hexdigest(), page.file.abs_src_path)
         parts = self.computed.notebook_pages.get(key)
         if parts is None:
-            try:
-                parts = notebook_pages.rewrite(content, render, Path(page.file.abs_src_path),
-                                               source)
-            except notebook_pages.NotebookPageError as exc:
-                raise PluginError(str(exc)) from None
+            parts = notebook_pages.rewrite(content, render, Path(page.file.abs_src_path), source)
             self.computed.notebook_pages[key] = parts
         name = f"assets/notebooks/jupyter-{hashlib.sha256(parts.css.encode()).hexdigest()[:12]}.css"
         self.notebook_css[name] = parts.css

@@ -20,6 +20,7 @@ from pathlib import Path
 
 from mkdocs.exceptions import MkDocsException
 
+from ..i18n.problems import TranslationError
 from . import languages
 from .build import build_languages, prepare
 
@@ -28,14 +29,13 @@ def serve(config_file: Path, host: str = "127.0.0.1", port: int = 8000, jobs: in
     from mkdocs.livereload import LiveReloadServer
 
     config_file = Path(config_file).resolve()
-    root = config_file.parent
     site = Path(tempfile.mkdtemp(prefix="ml4a-serve-"))
 
     def rebuild() -> None:
         try:
             site_langs = languages.derive(config_file, site_dir=site, print_link=False)
             build_languages(site_langs, prepare(site_langs, jobs, verbose=False), verbose=True)
-        except MkDocsException as exc:  # the message names the file and line
+        except (MkDocsException, TranslationError) as exc:  # the message names file and line
             raise SystemExit(f"error: {exc}") from None
 
     server = LiveReloadServer(builder=rebuild, host=host, port=port, root=str(site))
@@ -47,10 +47,9 @@ def serve(config_file: Path, host: str = "127.0.0.1", port: int = 8000, jobs: in
     server.error_handler = error_page
     try:
         rebuild()
-        raw = languages.read_config(config_file)
         server.watch(str(config_file))
-        server.watch(str((root / str(raw.get("docs_dir") or "docs")).parent))  # every language
-        server.watch(str(root / "ml4a_figs"))  # the figures' and the site's code
+        server.watch(str(languages.project(config_file.parent).english_docs.parent))  # docs/*
+        server.watch(str(config_file.parent / "ml4a_figs"))  # the figures' and the site's code
         try:
             server.serve()
         except KeyboardInterrupt:

@@ -33,42 +33,22 @@ class WheelError(RuntimeError):
     """The wheel could not be built; the message names the file or what pip said."""
 
 
-def _project(root: Path) -> dict:
-    path = root / "pyproject.toml"
+def source_files(root: Path) -> list[Path]:
+    """What the wheel is built from (relative to root, sorted): the top-level files and
+    pyproject.toml's only-include list. A missing one is for hatchling to name."""
+    root, path = Path(root), Path(root) / "pyproject.toml"
     try:
-        return tomllib.loads(path.read_text(encoding="utf-8"))
+        hatch = tomllib.loads(path.read_text(encoding="utf-8")).get("tool", {}).get("hatch", {})
     except (OSError, tomllib.TOMLDecodeError) as exc:
         raise WheelError(f"{path}: {exc}") from None
-
-
-def wheel_name(root: Path) -> str:
-    try:
-        project = _project(root)["project"]
-        return f"{project['name']}-{project['version']}-py3-none-any.whl"
-    except KeyError as exc:
-        raise WheelError(f"{root / 'pyproject.toml'}: no [project] {exc}") from None
-
-
-def source_files(root: Path) -> list[Path]:
-    """What the wheel is built from: pyproject.toml's only-include list, and the files
-    its metadata names (relative to root, sorted)."""
-    root = Path(root)
-    wheel = _project(root).get("tool", {}).get("hatch", {}).get("build", {}).get("targets", {})
-    includes = wheel.get("wheel", {}).get("only-include")
+    includes = hatch.get("build", {}).get("targets", {}).get("wheel", {}).get("only-include")
     if not includes:
-        raise WheelError(f"{root / 'pyproject.toml'}: no [tool.hatch.build.targets.wheel] "
-                         f"only-include list")
-    files = []
-    for name in TOP_LEVEL_FILES:
-        if not (root / name).is_file():
-            raise WheelError(f"{root / name}: missing; the wheel is built from a checkout "
-                             f"of the project, which has it")
-        files.append(Path(name))
+        raise WheelError(f"{path}: no [tool.hatch.build.targets.wheel] only-include list")
+    files = [Path(name) for name in TOP_LEVEL_FILES if (root / name).is_file()]
     for name in includes:
-        path = root / name
-        found = [path] if path.is_file() else sorted(p for p in path.rglob("*") if p.is_file())
+        found = [root / name] if (root / name).is_file() else (root / name).rglob("*")
         files += [p.relative_to(root) for p in found
-                  if "__pycache__" not in p.parts and p.suffix != ".pyc"]
+                  if p.is_file() and "__pycache__" not in p.parts and p.suffix != ".pyc"]
     return sorted(files)
 
 
@@ -88,31 +68,32 @@ def source_key(root: Path) -> str:
 def build(root: Path, out_dir: Path) -> Path:
     """`pip wheel` the project at root into out_dir, with the installed hatchling."""
     root, out_dir = Path(root), Path(out_dir)
-    expected = wheel_name(root)
-    source_files(root)  # a missing README or include list is named before pip runs
+    source_files(root)  # a broken pyproject.toml is named before pip runs
     with tempfile.TemporaryDirectory(prefix="ml4a-wheel-") as tmp:
         env = dict(os.environ, SOURCE_DATE_EPOCH=_epoch(), PIP_DISABLE_PIP_VERSION_CHECK="1")
-        cmd = [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation",
-               "--no-index", "--quiet", "--wheel-dir", tmp, str(root)]
-        proc = subprocess.run(cmd, env=env, capture_output=True, text=True)
+        proc = subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps",
+                               "--no-build-isolation", "--no-index", "--quiet",
+                               "--wheel-dir", tmp, str(root)],
+                              env=env, capture_output=True, text=True)
         wheels = list(Path(tmp).glob("*.whl"))
-        if proc.returncode != 0 or [w.name for w in wheels] != [expected]:
-            raise WheelError(f"building {expected} from {root / 'pyproject.toml'} failed "
-                             f"(pip exit {proc.returncode}, built {[w.name for w in wheels]}):\n"
+        if proc.returncode != 0 or len(wheels) != 1:
+            raise WheelError(f"building the wheel of {root / 'pyproject.toml'} failed (pip "
+                             f"exit {proc.returncode}, built {[w.name for w in wheels]}):\n"
                              f"{(proc.stderr or proc.stdout).strip()[-3000:]}")
-        atomic_write(out_dir / expected, lambda part: shutil.copyfile(wheels[0], part))
-    return out_dir / expected
+        atomic_write(out_dir / wheels[0].name, lambda part: shutil.copyfile(wheels[0], part))
+        return out_dir / wheels[0].name
 
 
 def cached(root: Path, cache_dir: Path) -> tuple[Path, bool]:
     """The wheel of the current sources and whether it was built now (False: reused)."""
     folder = Path(cache_dir) / source_key(root)
-    path, recorded = folder / wheel_name(root), folder / "sha256"
+    wheels, recorded = list(folder.glob("*.whl")), folder / "sha256"
     try:
-        if path.is_file() and recorded.read_text(encoding="ascii").strip() == sha256(path):
-            return path, False
+        if len(wheels) == 1 and recorded.read_text(encoding="ascii").strip() == sha256(wheels[0]):
+            return wheels[0], False
     except (OSError, UnicodeDecodeError):
         pass  # a damaged entry is rebuilt
+    shutil.rmtree(folder, ignore_errors=True)
     built = build(root, folder)
     atomic_write(recorded, lambda part: part.write_text(sha256(built) + "\n", encoding="ascii"))
     for old in Path(cache_dir).iterdir():  # wheels of sources that are gone
