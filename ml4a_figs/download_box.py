@@ -13,7 +13,6 @@ import html
 from dataclasses import dataclass
 from pathlib import Path
 
-# theme overrides for the repository link in the header (see configure_theme)
 REPO_THEME = Path(__file__).with_name("repo_theme")
 KEYS = ("heading", "notebook", "notebook_note", "package", "package_note", "install",
         "source", "source_plain")

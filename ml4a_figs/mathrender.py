@@ -37,20 +37,15 @@ MAX_SIZE_EM = 20  # KaTeX's maxSize: the largest \rule, space or box it may ask 
 MAX_FORMULA_HTML = 256_000  # what KaTeX writes for it
 LIMITS = f"maxExpand={MAX_EXPAND} maxSize={MAX_SIZE_EM}"
 
-
 # every element KaTeX writes (HTML, MathML, the SVG of stretchy symbols)
-KATEX_TAGS = {
-    "span", "math", "semantics", "annotation", "mrow", "mi", "mo", "mn", "ms", "mtext",
-    "mspace", "msup", "msub", "msubsup", "mfrac", "msqrt", "mroot", "mover", "munder",
-    "munderover", "mtable", "mtr", "mtd", "mstyle", "mpadded", "mphantom", "menclose",
-    "mlabeledtr", "svg", "path", "line", "rect", "g",
-}
+KATEX_TAGS = set("""span math semantics annotation mrow mi mo mn ms mtext mspace msup msub
+    msubsup mfrac msqrt mroot mover munder munderover mtable mtr mtd mstyle mpadded mphantom
+    menclose mlabeledtr svg path line rect g""".split())
 _URL_ATTRIBUTES = {"href", "src", "xlink:href", "action", "formaction", "srcdoc", "srcset"}
 
 
 def _katex_attribute(element: str, attribute: str, value: str) -> str | None:
-    name = attribute.lower()
-    return None if name.startswith("on") or name in _URL_ATTRIBUTES else value
+    return None if attribute.lower().startswith("on") or attribute.lower() in _URL_ATTRIBUTES else value
 
 
 def is_katex_output(html: str) -> bool:

@@ -29,7 +29,7 @@ def _package(package_copy: Path, tmp_path: Path, *fixtures: str) -> Path:
 
 
 def _status(stdout: str, name: str) -> str | None:
-    match = re.search(rf"^{name}\s+(\w+)\s", stdout, re.M)
+    match = re.search(rf"^\[\s*\d+/\d+\] (\w+)\s+{name}\b", stdout, re.M)
     return match.group(1) if match else None
 
 

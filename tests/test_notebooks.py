@@ -158,8 +158,8 @@ def _notebooks_cli(pkg_root: Path, src: Path, cache: Path, *args: str):
                 "--cache", str(cache), *args], cwd=pkg_root,
                env={"PYTHONPATH": str(pkg_root)}, timeout=900)
     assert proc.returncode == 0, proc.stdout + proc.stderr
-    return {m.group(1): m.group(2)
-            for m in re.finditer(r"^(\w+)\s+(executed|cached|failed)\s", proc.stdout, re.M)}
+    return {m.group(2): m.group(1)
+            for m in re.finditer(r"^\[\s*\d+/\d+\] (executed|cached|failed)\s+(\w+)", proc.stdout, re.M)}
 
 
 @pytest.fixture(scope="module")

@@ -13,7 +13,7 @@ import tempfile
 from pathlib import Path
 
 from ..pipeline.store import atomic_write
-from .source import ROOT, NotebookError, cell_lines, read, rel
+from .source import ROOT, NotebookError, read, rel
 
 KERNEL_NAME = "python3"
 CELL_TIMEOUT = 300  # seconds; a notebook is meant to run in a few
@@ -41,16 +41,14 @@ FIXED_ENV = {
 }
 # Taken from the caller, never part of the key: where programs and caches are.
 PASSED_ENV = ("PATH", "HOME", "TMPDIR", "MPLCONFIGDIR", "XDG_CACHE_HOME", "VIRTUAL_ENV")
-
-ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
+CELL_MARKER = re.compile(r"^# %%")
 
 
 def _kernel_env() -> dict[str, str]:
     env = {k: os.environ[k] for k in PASSED_ENV if k in os.environ}
-    env.update(FIXED_ENV)
     # the kernel imports the same ml4a_figs as the code that computed the key
-    env["PYTHONPATH"] = os.pathsep.join([str(ROOT), *filter(None, [os.environ.get("PYTHONPATH")])])
-    return env
+    pythonpath = [str(ROOT), *filter(None, [os.environ.get("PYTHONPATH")])]
+    return {**env, **FIXED_ENV, "PYTHONPATH": os.pathsep.join(pythonpath)}
 
 
 def execute(path: Path, out: Path) -> None:
@@ -88,20 +86,31 @@ def _cell_error(path: Path, nb, index: int, exc: Exception, kernel_log: str) -> 
     """The source file, the line its failing cell starts at, the cell's number and first
     line, and what it raised."""
     from nbclient.exceptions import CellExecutionError
+    from nbconvert.filters import strip_ansi
 
     if isinstance(exc, CellExecutionError):
         what = f"{exc.ename}: {exc.evalue}"
         # nbclient's report: the cell's code, its printed output, then the traceback
-        detail = ANSI.sub("", exc.traceback).split("------------------", 2)[-1].strip()
+        detail = strip_ansi(exc.traceback).split("------------------", 2)[-1].strip()
     else:  # a timeout or a dead kernel: what the kernel said is the best clue
-        lines = ANSI.sub("", str(exc)).strip().splitlines() or [""]
-        what = f"{type(exc).__name__}: {lines[0]}"
+        what = f"{type(exc).__name__}: {(strip_ansi(str(exc)).strip().splitlines() or [''])[0]}"
         detail = kernel_log.strip()[-2000:]
     where, cell_desc = rel(path), "a cell"
     if 0 <= index < len(nb.cells):
-        line = cell_lines(path, len(nb.cells))[index]
+        line = _cell_lines(path, len(nb.cells))[index]
         where += f":{line}" if line else ""
         n_code = sum(c.cell_type == "code" for c in nb.cells[: index + 1])
         first = next((x.strip() for x in nb.cells[index].source.splitlines() if x.strip()), "(empty)")
         cell_desc = f"cell {index + 1} (code cell {n_code}, In[{n_code}]: {first!r})"
     return f"{where}: {cell_desc} raised {what}" + (f"\n{detail}" if detail else "")
+
+
+def _cell_lines(path: Path, n_cells: int) -> list[int | None]:
+    """The line of the source file where each cell's content starts: after its `# %%`,
+    or for a first cell without one, after the jupytext header (or at line 1)."""
+    lines = Path(path).read_text(encoding="utf-8").splitlines()
+    starts = [i + 2 for i, line in enumerate(lines) if CELL_MARKER.match(line)]
+    if len(starts) == n_cells - 1:
+        header = [i + 2 for i, line in enumerate(lines) if line.startswith("# ---")]
+        starts = [header[1] if lines[0].startswith("# ---") and len(header) > 1 else 1, *starts]
+    return starts if len(starts) == n_cells else [None] * n_cells

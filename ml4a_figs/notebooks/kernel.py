@@ -38,11 +38,8 @@ def describe_figure(fig) -> str:
         labels = ", ".join(p[len("image "):] for p in images)
         panels = [p for p in panels if not p.startswith("image")]
         panels.append(f"{len(images)} images labelled {labels}")
-    suptitle = fig.get_suptitle() if hasattr(fig, "get_suptitle") else ""
-    text = "Plot" + (f": {clean(suptitle)}" if suptitle else "")
-    if panels:
-        text += ". " + ". ".join(panels)
-    return text[:500] + "."
+    text = "Plot" + (f": {clean(fig.get_suptitle())}" if fig.get_suptitle() else "")
+    return (text + "".join(f". {p}" for p in panels))[:500] + "."
 
 
 def install_alt_text() -> None:
@@ -53,8 +50,6 @@ def install_alt_text() -> None:
     from matplotlib.figure import Figure
 
     shell = get_ipython()
-    if shell is None:
-        return
     formatter = shell.display_formatter.formatters["image/png"]
 
     def wrap(*_):

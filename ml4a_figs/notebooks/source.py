@@ -4,14 +4,12 @@ text, no outputs in git), and the ml4a_figs files their code cells import."""
 from __future__ import annotations
 
 import ast
-import re
 from pathlib import Path
 
 from ..pipeline.keys import PACKAGE_DIR, module_file
 
 ROOT = PACKAGE_DIR.parent
 DEFAULT_SRC = ROOT / "docs" / "notebooks"
-CELL_MARKER = re.compile(r"^# %%")
 
 
 class NotebookError(RuntimeError):
@@ -59,17 +57,3 @@ def cell_imports(nb, path: Path) -> set[Path]:
                 files.update(module_file(f"{node.module}.{alias.name}") or module_file(node.module)
                              for alias in node.names)
     return files - {None}
-
-
-def cell_lines(path: Path, n_cells: int) -> list[int | None]:
-    """The line of the source file where each cell's content starts (after its `# %%`)."""
-    lines = Path(path).read_text(encoding="utf-8").splitlines()
-    markers = [i + 2 for i, line in enumerate(lines) if CELL_MARKER.match(line)]
-    if len(markers) == n_cells:
-        return markers
-    if len(markers) == n_cells - 1:  # a first cell without a marker, after the header
-        first = 1
-        if lines and lines[0].startswith("# ---"):
-            first = next((i + 2 for i, line in enumerate(lines[1:], 1) if line.startswith("# ---")), 1)
-        return [first, *markers]
-    return [None] * n_cells

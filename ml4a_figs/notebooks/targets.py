@@ -68,11 +68,11 @@ class NotebookTarget(engine.Target):
         """The cells' imports recorded in the stamp, if it was made from this very text."""
         stamp = store.read_stamp(self.stamp_path) or {}
         imports = stamp.get("imports")
-        if (stamp.get("text") != store.sha256(self.path) or not isinstance(imports, list)
-                or not all(isinstance(i, str) for i in imports)):
-            return None
-        files = {PACKAGE_DIR / i for i in imports}
-        return files if all(f.is_file() for f in files) else None
+        if stamp.get("text") == store.sha256(self.path) and isinstance(imports, list):
+            files = {PACKAGE_DIR / str(i) for i in imports}
+            if all(f.is_file() for f in files):
+                return files
+        return None
 
     def outputs(self) -> dict[str, Path]:
         return {f"{self.name}.ipynb": self.folder / f"{self.name}.ipynb"}
@@ -86,11 +86,9 @@ class NotebookTarget(engine.Target):
                 "imports": sorted(p.relative_to(PACKAGE_DIR).as_posix() for p in imports)}
 
     def describe_error(self) -> str:
-        exc = sys.exc_info()[1]
-        if isinstance(exc, NotebookError):
-            return str(exc)
-        # the kernel would not start, the file cannot be written...
-        return f"{rel(self.path)}: {type(exc).__name__}: {exc}"
+        exc = sys.exc_info()[1]  # else the kernel would not start, the file cannot be written...
+        return (str(exc) if isinstance(exc, NotebookError)
+                else f"{rel(self.path)}: {type(exc).__name__}: {exc}")
 
 
 def run(names: Iterable[str] | None = None, src_dir: Path = DEFAULT_SRC,

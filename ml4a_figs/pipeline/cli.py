@@ -11,8 +11,7 @@ from typing import Callable
 
 from ..figures.registry import DeclarationError, scan
 from . import figures as builder
-from .engine import Result, progress_line, summary_table
-from .workers import Terminated
+from .engine import Result, Terminated, progress_line, summary
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -52,8 +51,8 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def report_run(kind: str, built: str, run: Callable[[Callable], list[Result]]) -> int:
-    """Call `run(progress)`, printing each target's progress, then every failure, a table
-    and the time; the command's exit code (130/143 when stopped: no worker is left)."""
+    """Call `run(progress)`, printing each target's progress, then every failure, the
+    counts and the time; the command's exit code (130/143 when stopped: no worker is left)."""
     start = time.perf_counter()
     try:
         results = run(lambda result, done, total: print(progress_line(result, done, total),
@@ -70,5 +69,5 @@ def report_run(kind: str, built: str, run: Callable[[Callable], list[Result]]) -
     for r in results:
         if r.status == "failed":
             print(f"\n{kind} {r.name!r} failed:\n{r.error}", file=sys.stderr)
-    print(f"\n{summary_table(results, kind, built)}\ntotal {time.perf_counter() - start:.2f} s")
+    print(f"{summary(results, built)} {kind}s in {time.perf_counter() - start:.2f} s")
     return 1 if any(r.status == "failed" for r in results) else 0

@@ -3,21 +3,36 @@ target of it.
 
 A target has a name, a content key (a hash of everything that can change its output),
 the files it writes and a way to build them. It is fresh when its stamp holds the current
-key and the sha256 of every output still on disk. `run` builds the stale targets, in
-forked worker processes when asked (workers.py), and returns one Result per target; a
-target that fails (or whose worker is killed) is reported by its name and the others
-are still built.
+key and the sha256 of every output still on disk. `run` builds the stale targets and
+returns one Result per target; a target that fails (or whose worker is killed) is
+reported by its name and the others are still built.
+
+In parallel, each target is built in a forked process of its own, not a pool
+(concurrent.futures marks the whole pool broken when one worker is killed,
+multiprocessing.Pool waits forever for its task): a worker killed from outside (SIGKILL,
+the out-of-memory killer) is known by the target it was building. Ctrl-C or SIGTERM
+stops the run: every worker is terminated and waited for before the exception goes on,
+and a worker whose parent dies is killed by the kernel (PR_SET_PDEATHSIG), so no worker
+is ever left behind.
 """
 
 from __future__ import annotations
 
+import ctypes
+import multiprocessing
+import os
+import signal
+import threading
 import time
 import traceback
 from dataclasses import dataclass
+from multiprocessing.connection import wait
 from pathlib import Path
 from typing import Callable, Iterable
 
-from . import store, workers
+from . import store
+
+_PR_SET_PDEATHSIG = 1
 
 
 class TargetError(Exception):
@@ -113,17 +128,99 @@ def run(targets: Iterable[Target], *, force: bool = False, jobs: int = 1,
                 target.preload()
             except Exception:
                 pass  # the worker meets the same error and reports it with the target's name
-        workers.run_in_processes(todo, jobs, build_one, report, _died)
+        _run_in_processes(todo, jobs, report)
     else:
         for target, key in todo:
             report(build_one(target, key))
     return [results[t.name] for t in targets]
 
 
-def _died(target: Target, seconds: float, how: str) -> Result:
-    return Result(target.name, "failed", seconds,
-                  f"{target.kind} {target.name!r}: its worker process {how} before it finished "
-                  f"(killed from outside, or out of memory); nothing of it was written")
+# --- parallel builds -------------------------------------------------------------------
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, raised like Ctrl-C so that the same cleanup runs."""
+
+
+def _raise_terminated(signum, frame):
+    raise Terminated()
+
+
+def _worker(target: Target, key: str, conn, parent: int) -> None:
+    # Ctrl-C reaches the whole process group: the parent decides, the workers wait for it
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    except (OSError, AttributeError):
+        pass  # not Linux: the parent's cleanup still terminates the workers
+    if os.getppid() != parent:  # the parent died before prctl
+        os._exit(1)
+    try:
+        conn.send(build_one(target, key))
+    finally:
+        conn.close()
+
+
+def _how_it_ended(exitcode: int | None) -> str:
+    if exitcode is None or exitcode >= 0:
+        return f"exited with code {exitcode}"
+    try:
+        return f"was killed by {signal.Signals(-exitcode).name}"
+    except ValueError:  # a real-time signal has no name
+        return f"was killed by signal {-exitcode}"
+
+
+def _run_in_processes(todo: list[tuple[Target, str]], jobs: int,
+                      report: Callable[[Result], None]) -> None:
+    """build_one each (target, key) in a forked worker, `jobs` at a time, and `report`
+    each Result as it arrives."""
+    ctx = multiprocessing.get_context("fork")
+    pending = list(todo)
+    running: dict = {}  # receiving end -> (process, target, start)
+    in_main = threading.current_thread() is threading.main_thread()
+    old_term = signal.signal(signal.SIGTERM, _raise_terminated) if in_main else None
+    try:
+        while pending or running:
+            while pending and len(running) < jobs:
+                target, key = pending.pop(0)
+                receive, send = ctx.Pipe(duplex=False)
+                process = ctx.Process(target=_worker, name=f"build {target.name}",
+                                      args=(target, key, send, os.getpid()))
+                process.start()
+                send.close()
+                running[receive] = (process, target, time.perf_counter())
+            for receive in wait(list(running)):
+                process, target, start = running.pop(receive)
+                try:
+                    result = receive.recv()
+                except (EOFError, OSError):  # it ended without sending a Result
+                    result = None
+                receive.close()
+                process.join()
+                if result is None:
+                    result = Result(target.name, "failed", time.perf_counter() - start,
+                                    f"{target.kind} {target.name!r}: its worker process "
+                                    f"{_how_it_ended(process.exitcode)} before it finished "
+                                    f"(killed from outside, or out of memory); nothing of it "
+                                    f"was written")
+                report(result)
+    finally:
+        _stop([process for process, _, _ in running.values()])
+        if in_main:
+            signal.signal(signal.SIGTERM, old_term)
+
+
+def _stop(processes: list) -> None:
+    """Terminate the workers, and kill those still alive after 5 s."""
+    for process in processes:
+        process.terminate()
+    deadline = time.monotonic() + 5
+    for process in processes:
+        process.join(max(0.0, deadline - time.monotonic()))
+        if process.is_alive():
+            process.kill()
+            process.join()
 
 
 # --- reporting -------------------------------------------------------------------------
@@ -134,14 +231,6 @@ def progress_line(result: Result, done: int, total: int) -> str:
     return line if result.status == "cached" else line + f" ({result.seconds:.2f} s)"
 
 
-def summary_table(results: list[Result], kind: str = "target", built: str = "built") -> str:
-    width = max([len(kind)] + [len(r.name) for r in results])
-    status_width = max(6, len(built))
-    rows = [f"{kind:<{width}}  {'status':<{status_width}}  seconds",
-            f"{'-' * width}  {'-' * status_width}  -------"]
-    for r in results:
-        seconds = f"{r.seconds:7.2f}" if r.status != "cached" else "      -"
-        rows.append(f"{r.name:<{width}}  {r.status:<{status_width}}  {seconds}")
-    counts = {s: sum(r.status == s for r in results) for s in (built, "cached", "failed")}
-    rows.append(", ".join(f"{n} {s}" for s, n in counts.items()))
-    return "\n".join(rows)
+def summary(results: list[Result], built: str = "built") -> str:
+    """'2 built, 28 cached, 0 failed' (the progress lines named each one)."""
+    return ", ".join(f"{sum(r.status == s for r in results)} {s}" for s in (built, "cached", "failed"))

@@ -150,12 +150,13 @@ def build_languages(site_langs: list[languages.SiteLanguage], computed: Computed
 
 def print_editions(staging: Path, site_langs: list[languages.SiteLanguage], original: str,
                    force: bool) -> None:
-    """Each language's PDF into the staging folder; the languages come from the
-    configuration, never from a rendered page."""
+    """Each language's PDF into the staging folder; the languages and their words come
+    from the configuration, never from a rendered page."""
     from ..print_edition import edition
 
     chapters = {lang.code: "" if lang.code == original else f"{lang.code}/" for lang in site_langs}
-    for lang, path, status, seconds in edition.build(staging, force=force, langs=chapters):
+    words = {lang.code: lang.build.strings["print"] for lang in site_langs}
+    for lang, path, status, seconds in edition.build(staging, chapters, words, force=force):
         print(f"pdf {lang}: {status} {path.relative_to(staging)} "
               f"({path.stat().st_size / 1e6:.2f} MB, {seconds:.1f} s)", flush=True)
 
@@ -195,7 +196,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--jobs", "-j", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--force-pdf", action="store_true", help="reprint every PDF")
     args = parser.parse_args(argv)
-    from ..print_edition import edition, printer
+    from ..print_edition import PrintError
 
     log = logging.getLogger("mkdocs")
     log.setLevel(logging.WARNING)
@@ -210,8 +211,7 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("interrupted: the published site is unchanged", file=sys.stderr)
         return 130
-    except (Busy, MkDocsException, TranslationError, edition.EditionError,
-            printer.PrintError) as exc:
+    except (Busy, MkDocsException, TranslationError, PrintError) as exc:
         # MkDocs' Abort, a PluginError, the print step: the message says what and where
         print(f"error: {exc}\nthe published site is unchanged", file=sys.stderr)
         return 1

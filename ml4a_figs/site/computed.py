@@ -18,7 +18,7 @@ from mkdocs.exceptions import PluginError
 
 from ..notebooks import targets as notebook_targets
 from ..pipeline import figures as figure_targets
-from ..pipeline.engine import Result, progress_line, summary_table
+from ..pipeline.engine import Result, progress_line, summary
 from . import wheel as reader_wheel
 
 
@@ -72,11 +72,10 @@ def compute(root: Path, figures_dir: Path, notebooks_dir: Path, cache_dir: Path,
     notebooks = notebook_targets.run(src_dir=notebooks_dir, cache_dir=notebooks_cache,
                                      jobs=min(jobs, 2), progress=progress)
     failed = []
-    for kind, results in (("figure", figures), ("notebook", notebooks)):
+    for kind, word, results in (("figure", "built", figures), ("notebook", "executed", notebooks)):
         failed += [f"{kind} {r.name!r} failed:\n{r.error}" for r in results if r.status == "failed"]
-        built = sum(r.status not in ("cached", "failed") for r in results)
-        if results and (built or failed):
-            log(summary_table(results, kind, results[0].status if built else "built"))
+        if any(r.status != "cached" for r in results):
+            log(f"{kind}s: {summary(results, word)}")
         elif results:
             log(f"{len(results)} {kind}s cached")
     if failed:

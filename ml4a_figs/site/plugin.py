@@ -18,7 +18,6 @@ from __future__ import annotations
 import functools
 import hashlib
 import html
-import json
 from pathlib import Path
 
 from mkdocs.config import config_options as c
@@ -33,7 +32,7 @@ from ..i18n.problems import TranslationError, rel
 from ..mathrender import KatexRenderer, MathError, katex_dir
 from ..figures.references import outside_code
 from ..pipeline import figures as figure_targets
-from ..print_edition import PDF_DIR, WORDS_ATTR, pdf_name
+from ..print_edition import PDF_DIR, pdf_name
 from . import explore_page, languages, notebook_pages, pages
 from .computed import Computed, compute
 
@@ -202,13 +201,11 @@ class FiguresPlugin(BasePlugin[FiguresConfig]):
 
     def _print_link(self) -> str:
         """The link to this language's printable edition, which `make site` prints right
-        after the pages (python -m ml4a_figs.print_edition); the printer reads its words
-        back from the link."""
+        after the pages (site/build.py)."""
         words, code = self.i18n.strings["print"], self.i18n.code
         href = html.escape(f"{self.i18n.up}{PDF_DIR}/{pdf_name(code)}")
         return (f'<p class="print-edition screen-only"><a href="{href}" '
-                f'type="application/pdf" title="{html.escape(words.get("link_title", ""))}" '
-                f'{WORDS_ATTR}="{html.escape(json.dumps(words, ensure_ascii=False))}">'
+                f'type="application/pdf" title="{html.escape(words.get("link_title", ""))}">'
                 f'{html.escape(words.get("link", "PDF"))}</a></p>\n')
 
     # The search index reads the page's formulas as TeX (pages.Formulas); the reader's
