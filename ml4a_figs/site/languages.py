@@ -23,8 +23,8 @@ from pathlib import Path
 from ..i18n import published, sanitize
 from ..i18n.assembly import GUIDE, assemble
 from ..i18n.sections import read, rel
-from ..i18n.status import (STRINGS_FILE, PageStatus, Project, TranslationError, from_config,
-                           project, section_states)
+from ..i18n.status import (PageStatus, Project, TranslationError, from_config, project,
+                           section_states)
 
 
 def read_config(config_file: Path | str) -> dict:
@@ -169,12 +169,9 @@ class LanguageBuild:
         return sanitize.clean(rendered, build=True)
 
     def files(self, files, config):
-        """Drop language.yml; add the English pages this language has not translated."""
+        """Add the English pages this language has not translated."""
         from mkdocs.structure.files import File
 
-        for f in list(files):
-            if f.src_uri == STRINGS_FILE:
-                files.remove(f)
         # pymdownx.snippets runs on the English pages only: each include inside the project
         problems = self.project.include_problems()
         # every page of a translation checked before MkDocs reads any of them (a file
