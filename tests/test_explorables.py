@@ -154,7 +154,7 @@ def test_an_optimizer_edit_reaches_exactly_the_data_that_uses_it():
 
 
 def _project():
-    from ml4a_figs.site.languages import project
+    from ml4a_figs.i18n import project
 
     return project(ROOT)
 

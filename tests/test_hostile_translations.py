@@ -18,7 +18,7 @@ import pytest
 
 from ml4a_figs import i18n
 from ml4a_figs.i18n import sanitize
-from ml4a_figs.i18n.render import Renderer
+from ml4a_figs.i18n.checks import default_renderer
 from conftest import ROOT
 
 KO = ROOT / "docs" / "ko" / "index.md"
@@ -141,7 +141,7 @@ def bad_url(value: str) -> bool:
 def executable(fragment: str) -> list[str]:
     """Judged on the HTML5 parse of the fragment (nh3 re-serialises it as a browser
     would parse it, keeping every tag and attribute)."""
-    reparsed = sanitize.nh3.clean(fragment, **sanitize._everything(fragment))
+    reparsed = sanitize.nh3.clean(fragment, **sanitize.keep_everything(fragment))
     reader = _Executable()
     reader.feed(reparsed)
     return reader.found
@@ -149,7 +149,7 @@ def executable(fragment: str) -> list[str]:
 
 @pytest.fixture(scope="module")
 def render():
-    return Renderer()
+    return default_renderer()
 
 
 @pytest.mark.parametrize("case, snippet, needle, outcome", VARIANTS, ids=[v[0] for v in VARIANTS])
@@ -194,8 +194,6 @@ def test_front_matter_keys_the_english_page_has_not_are_refused():
 
 @pytest.mark.parametrize("case, line, key", STRINGS, ids=[c[0] for c in STRINGS])
 def test_html_in_language_yml_is_refused(case, line, key, tmp_path):
-    from ml4a_figs.site import languages
-
     root = tmp_path / "project"
     (root / "docs").mkdir(parents=True)
     (root / "mkdocs.yml").write_text((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))
@@ -211,7 +209,7 @@ def test_html_in_language_yml_is_refused(case, line, key, tmp_path):
     number = next(n for n, l in enumerate(text.split("\n"), start=1)
                   if l.strip().startswith(f"{key}:"))
     with pytest.raises(i18n.TranslationError) as refused:
-        languages.project(root).strings("ko")
+        i18n.project(root).strings("ko")
     assert any(p.startswith(f"docs/ko/language.yml:{number}: ") for p in refused.value.problems), \
         refused.value.problems
 

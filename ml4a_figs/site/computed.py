@@ -58,14 +58,14 @@ def compute(root: Path, figures_dir: Path, notebooks_dir: Path, cache_dir: Path,
             log: Callable[[str], None] = print) -> Computed:
     """Bring the figures, facts, notebooks and wheel up to date; a PluginError names
     what failed."""
-    from .languages import project
+    from ..i18n import project
 
     registry = figure_targets.scan()
     try:  # drawn in every language whose docs/<lang>/language.yml has figure strings
         figures = figure_targets.build(out_dir=figures_dir, jobs=jobs, registry=registry,
                                        progress=progress,
                                        docs=project(root).english_docs.parent)
-    except figure_targets.TranslationFileError as exc:
+    except figure_targets.TranslationError as exc:
         raise PluginError(str(exc)) from None
     notebooks_cache = cache_dir / "notebooks"
     # after the figures: a notebook may import the same code

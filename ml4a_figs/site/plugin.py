@@ -28,7 +28,8 @@ from mkdocs.structure.files import File, Files
 
 from .. import cache_check, download_box, i18n
 from ..i18n.limits import MAX_PAGE_HTML_BYTES
-from ..i18n.problems import TranslationError, rel
+from ..i18n.sections import rel
+from ..i18n.status import TranslationError
 from ..mathrender import KatexRenderer, MathError, katex_dir
 from ..figures.references import outside_code
 from ..pipeline import figures as figure_targets
