@@ -17,7 +17,6 @@ import copy
 import html
 import posixpath
 import re
-from dataclasses import dataclass
 from pathlib import Path
 
 from ..i18n import published, sanitize
@@ -72,16 +71,8 @@ def check(proj: Project, config_file: Path) -> None:
         raise TranslationError(problems)
 
 
-@dataclass(frozen=True)
-class SiteLanguage:
-    """One language of the site: its validated MkDocs configuration and its pages' state."""
-    code: str
-    config: object  # MkDocsConfig
-    build: "LanguageBuild"
-
-
 def derive(config_file: Path | str, site_dir: Path | str | None = None,
-           codes: list[str] | None = None, print_link: bool = True) -> list[SiteLanguage]:
+           codes: list[str] | None = None, print_link: bool = True) -> list[LanguageBuild]:
     """The configuration of each language (all, or `codes`), the original first, built
     into `site_dir` (default: mkdocs.yml's). `print_link=False` leaves out the link to the
     printable edition (`make serve` prints none)."""
@@ -100,10 +91,11 @@ def derive(config_file: Path | str, site_dir: Path | str | None = None,
     out = []
     for code in known:
         if not codes or code in codes:
-            build = LanguageBuild(proj, code, print_link)
+            lang = LanguageBuild(proj, code, print_link)
             # a copy each time: MkDocs' validation consumes the plugin entries it is given
-            options = _options(copy.deepcopy(raw), build, site_dir)
-            out.append(SiteLanguage(code, load_config(str(config_file), **options), build))
+            lang.config = load_config(str(config_file), **_options(copy.deepcopy(raw), lang,
+                                                                    site_dir))
+            out.append(lang)
     return out
 
 
@@ -153,7 +145,8 @@ def _translate_nav(nav, words: dict):
 
 
 class LanguageBuild:
-    """What the plugin needs for the build of one language (see derive)."""
+    """One language of the site: its MkDocs configuration (from derive; None in a plain
+    `mkdocs build`) and what the plugin needs for its pages."""
 
     def __init__(self, proj: Project, code: str, print_link: bool = True):
         self.project = proj
@@ -161,6 +154,7 @@ class LanguageBuild:
         self.is_original = code == proj.original
         self.up = "" if self.is_original else "../"  # from this build's root to the site's
         self.print_link = print_link  # the link to the printable edition
+        self.config = None  # its validated MkDocsConfig
         self.strings = proj.strings(code)
         self.statuses: dict[str, PageStatus] = {}
         self.fallback_pages: set[str] = set()

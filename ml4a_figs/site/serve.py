@@ -31,7 +31,7 @@ def serve(config_file: Path, host: str = "127.0.0.1", port: int = 8000, jobs: in
     config_file = Path(config_file).resolve()
     site = Path(tempfile.mkdtemp(prefix="ml4a-serve-"))
 
-    def rebuild() -> list[languages.SiteLanguage]:
+    def rebuild() -> list[languages.LanguageBuild]:
         try:
             site_langs = languages.derive(config_file, site_dir=site, print_link=False)
             build_languages(site_langs, prepare(site_langs, jobs, verbose=False), verbose=True)
