@@ -31,10 +31,11 @@ DEFAULT_OUT = (_CHECKOUT / "figures" if (_CHECKOUT / "pyproject.toml").is_file()
 
 # Bump when the way outputs are written changes, so every stamp goes stale.
 CACHE_FORMAT = 1
-# What touches every figure even when reached only indirectly: the shared style, the
-# writer, the translation of a drawing's texts and the fonts of its languages.
-SHARED = [PACKAGE_DIR / "style.py", PACKAGE_DIR / "figures" / "wording.py",
-          Path(__file__).with_name("output.py"), Path(__file__).with_name("translations.py")]
+# What touches every figure even when reached only indirectly: the shared style and the
+# translation of a drawing's texts (with what they import), and the writer and the fonts
+# of a language (these files alone: the engine's plumbing they import changes no byte).
+SHARED = [PACKAGE_DIR / "style.py", PACKAGE_DIR / "figures" / "wording.py"]
+WRITERS = {Path(__file__).with_name("output.py"), Path(__file__).with_name("translations.py")}
 
 
 def _sha256(data) -> str:
@@ -42,7 +43,7 @@ def _sha256(data) -> str:
 
 
 def cache_key(fig: Figure) -> str:
-    chunks, files = [], set()
+    chunks, files = [], set(WRITERS)
     for func in (fig.compute, fig.draw):
         func_chunks, func_files = reachable_code(fig.path, func)
         chunks += func_chunks
