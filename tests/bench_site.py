@@ -86,9 +86,6 @@ def main() -> int:
             # last: a one-language build cleans site/ of the others, this puts them back
             all_langs = min(all_langs, best_of(ours_all, ROOT, repeats=1))
 
-    # a one-language build cleans site/ of the printable edition too: put it back (the
-    # PDFs of unchanged pages are reused)
-    best_of([PY, "-m", "ml4a_figs.print_edition"], ROOT, repeats=1)
     n = len(languages)
     ratio = all_langs / (floor * n)
     extra = (all_langs - first) / max(n - 1, 1)

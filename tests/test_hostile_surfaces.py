@@ -83,18 +83,23 @@ def test_the_language_menu_escapes_what_it_prints():
 
 def test_the_print_step_takes_languages_from_the_configuration(tmp_path):
     """A menu entry in the built page is never taken for a language (its hreflang named
-    the PDF, the cache file and a glob whose matches were unlinked)."""
-    from ml4a_figs.print_edition import edition
+    the PDF, the cache file and a glob whose matches were unlinked): the print step has no
+    languages but those it is given (site/build.py: the configuration's), and refuses a
+    code that is not a BCP 47 tag before it names any file."""
+    import inspect
 
+    from ml4a_figs.print_edition import WORDS, PrintError, edition
+
+    assert inspect.signature(edition.build).parameters["langs"].default is inspect.Parameter.empty
     site = tmp_path / "site"
     site.mkdir()
-    (tmp_path / "mkdocs.yml").write_text(
-        "theme: {name: material, language: en}\nrepo_url: !ENV X\nextra:\n  alternate:\n"
-        "    - { name: English, link: /, lang: en }\n", encoding="utf-8")
     (site / "index.html").write_text(
         '<html lang="en"><a href="./" hreflang="en" class="md-select__link">English</a>'
         '<a href="./" hreflang="en/../../../x*" class="md-select__link">x</a></html>', "utf-8")
-    assert edition.languages(site) == {"en": ""}
+    bad = "en/../../../x*"
+    with pytest.raises(PrintError, match="not a language code|BCP 47"):
+        edition.build(site, {bad: f"{bad}/"}, {bad: {k: k for k in WORDS}})
+    assert not list(tmp_path.rglob("*.pdf"))
 
 
 # --- docs/<lang>/: files, the page, bounded input ---------------------------------------

@@ -4,9 +4,7 @@ to print, and never publishes a damaged cached PDF (issue 23)."""
 from __future__ import annotations
 
 import contextlib
-import html
 import io
-import json
 import socket
 import time
 from pathlib import Path
@@ -14,7 +12,7 @@ from pathlib import Path
 import pikepdf
 import pytest
 
-from ml4a_figs.print_edition import WORDS, WORDS_ATTR, edition, finish, printer
+from ml4a_figs.print_edition import WORDS, PrintError, edition
 from ml4a_figs.print_edition import browser as browser_
 
 
@@ -47,8 +45,8 @@ def test_the_print_step_requests_nothing_outside_the_site(spelling, browser, sil
     src = spelling.format(port=port)
     with _site_page(tmp_path, f'<img src="{src}">') as url:
         start = time.perf_counter()
-        with pytest.raises(printer.PrintError, match="outside the site"):
-            printer.print_page(browser, url, "en", [], "Contents")
+        with pytest.raises(PrintError, match="outside the site"):
+            edition.print_page(browser, url, "en", [], "Contents")
         seconds = time.perf_counter() - start
     assert seconds < 10, f"{seconds:.1f} s"
     with pytest.raises(BlockingIOError):  # no connection ever reached the listener
@@ -57,11 +55,11 @@ def test_the_print_step_requests_nothing_outside_the_site(spelling, browser, sil
 
 @pytest.mark.browser
 def test_a_page_too_long_to_print_is_refused_before_printing(browser, tmp_path):
-    height = 1100 * (getattr(printer, "MAX_PDF_PAGES", 150) + 20)
+    height = 1100 * (edition.MAX_PDF_PAGES + 20)
     with _site_page(tmp_path, f'<div style="height:{height}px">tall</div>') as url:
         start = time.perf_counter()
-        with pytest.raises(printer.PrintError, match=r"tall, more than the \d+ pages"):
-            printer.print_page(browser, url, "en", [], "Contents")
+        with pytest.raises(PrintError, match=r"tall, more than the \d+ pages"):
+            edition.print_page(browser, url, "en", [], "Contents")
     assert time.perf_counter() - start < 15
 
 
@@ -77,19 +75,14 @@ def test_a_damaged_cached_pdf_is_printed_again(tmp_path, monkeypatch):
     """A truncated PDF in .cache/print-edition/ was published as if good."""
     site = tmp_path / "site"
     site.mkdir()
-    said = html.escape(json.dumps({k: f"{k} {{date}}" for k in WORDS}))
-    (site / "index.html").write_text(f'<html lang=en><h1>T</h1><a {WORDS_ATTR}="{said}">pdf</a>'
-                                     f"</html>", encoding="utf-8")
-    (tmp_path / "mkdocs.yml").write_text(
-        "theme: {name: material, language: en}\nextra:\n  alternate:\n"
-        "    - { name: English, link: /, lang: en }\n", encoding="utf-8")
+    (site / "index.html").write_text("<html lang=en><h1>T</h1></html>", encoding="utf-8")
     monkeypatch.setattr(edition, "CACHE", tmp_path / "cache")
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1764460800")
     printed = []
 
     def fake_print(browser, url, lang, cover, contents):
         printed.append(lang)
-        return _pdf(), []
+        return _pdf(), {"title": "T", "headings": []}
 
     class Browser:
         def close(self):
@@ -103,11 +96,13 @@ def test_a_damaged_cached_pdf_is_printed_again(tmp_path, monkeypatch):
 
     monkeypatch.setattr(playwright.sync_api, "sync_playwright", fake_playwright)
     monkeypatch.setattr(browser_, "launch", lambda pw: Browser())
-    monkeypatch.setattr(printer, "print_page", fake_print)
-    assert [r[2] for r in edition.build(site)] == ["printed"]
-    assert [r[2] for r in edition.build(site)] == ["cached"]
+    monkeypatch.setattr(edition, "print_page", fake_print)
+    langs, words = {"en": ""}, {"en": {k: f"{k} {{date}}" for k in WORDS}}
+    assert [r[2] for r in edition.build(site, langs, words)] == ["printed"]
+    assert [r[2] for r in edition.build(site, langs, words)] == ["cached"]
     (cached,) = (tmp_path / "cache").glob("en-*.pdf")
     cached.write_bytes(cached.read_bytes()[:200])  # truncated
-    results = edition.build(site)
+    results = edition.build(site, langs, words)
     assert [r[2] for r in results] == ["printed"] and printed == ["en", "en"]
-    assert finish.page_count(results[0][1].read_bytes()) == 1
+    with pikepdf.open(results[0][1]) as doc:
+        assert len(doc.pages) == 1

@@ -233,21 +233,29 @@ def test_pdf_links_lead_somewhere_off_the_build_machine(pdfs, lang):
 
 
 def test_a_bad_build_date_is_an_error_naming_it(monkeypatch):
-    from ml4a_figs.print_edition import edition
+    from ml4a_figs.print_edition import PrintError, edition
 
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "yesterday")
-    with pytest.raises(edition.EditionError, match="SOURCE_DATE_EPOCH"):
+    with pytest.raises(PrintError, match="SOURCE_DATE_EPOCH"):
         edition.build_epoch()
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1764460800")
     assert edition.build_epoch() == 1764460800
 
 
 def test_an_unbuilt_site_is_an_error_naming_the_file(tmp_path):
-    from ml4a_figs.print_edition import edition
+    from ml4a_figs.print_edition import WORDS, PrintError, edition
 
-    with pytest.raises(edition.EditionError, match=r"index\.html: missing"):
-        edition.languages(tmp_path)
-    (tmp_path / "index.html").write_text(
-        '<html lang="en"><a href="./ko/" hreflang="ko" class="md-select__link">', "utf-8")
-    with pytest.raises(edition.EditionError, match=r"ko/index\.html: the ko chapter is missing"):
-        edition.languages(tmp_path)
+    words = {lang: {k: k for k in WORDS} for lang in ("en", "ko")}
+    with pytest.raises(PrintError, match=r"index\.html: missing"):
+        edition.build(tmp_path, {"en": ""}, words)
+    (tmp_path / "index.html").write_text('<html lang="en"><h1>T</h1>', "utf-8")
+    with pytest.raises(PrintError, match=r"ko/index\.html: missing"):
+        edition.build(tmp_path, {"en": "", "ko": "ko/"}, words)
+
+
+def test_words_missing_from_the_configuration_are_an_error_naming_them(tmp_path):
+    from ml4a_figs.print_edition import PrintError, edition
+
+    (tmp_path / "index.html").write_text('<html lang="en"><h1>T</h1>', "utf-8")
+    with pytest.raises(PrintError, match=r"en: no printable-edition words \['link'"):
+        edition.build(tmp_path, {"en": ""}, {"en": {"contents": "Contents"}})

@@ -20,7 +20,7 @@ from test_print_edition import LANGS, _flat, _outline, _poppler
 pytestmark = pytest.mark.slow
 
 BLANK_AT_MOST = 0.35
-MARGIN_MM = (16, 18)  # top and bottom of the page (print.css, printer.py)
+MARGIN_MM = (16, 18)  # top and bottom of the page (print.css, print_edition/edition.py)
 WORD = re.compile(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">'
                   r"([^<]*)</word>")
 FIGCAPTION = re.compile(r"<figcaption>(.*?)</figcaption>", re.S)

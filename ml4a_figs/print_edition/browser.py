@@ -18,6 +18,8 @@ import sys
 import threading
 from pathlib import Path
 
+from . import PrintError
+
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -25,35 +27,30 @@ CHROMIUM_ARGS = [
 ]
 
 
-class ChromiumMissing(RuntimeError):
+class ChromiumMissing(PrintError):
     """Debian's chromium is not installed: an error, never a skip."""
 
 
 class _Handler(http.server.SimpleHTTPRequestHandler):
-    extensions_map = {
-        **http.server.SimpleHTTPRequestHandler.extensions_map,
-        ".js": "text/javascript", ".mjs": "text/javascript", ".json": "application/json",
-        ".svg": "image/svg+xml", ".webp": "image/webp", ".woff2": "font/woff2",
-        ".woff": "font/woff", ".ttf": "font/ttf", ".map": "application/json",
-    }
+    extensions_map = {  # what Python's own table lacks (without the system's mime.types)
+        **http.server.SimpleHTTPRequestHandler.extensions_map, ".js": "text/javascript",
+        ".mjs": "text/javascript", ".webp": "image/webp", ".woff2": "font/woff2",
+        ".woff": "font/woff", ".ttf": "font/ttf", ".map": "application/json"}
     COMPRESSED = (".html", ".css", ".js", ".json", ".svg", ".xml", ".ipynb", ".txt", ".map")
 
     def do_GET(self):  # noqa: N802 - the stdlib's name
-        url_path = self.path.split("?")[0].split("#")[0]
         path = Path(self.translate_path(self.path))
-        if path.is_dir():
-            if not url_path.endswith("/"):
-                return super().do_GET()  # the stdlib redirects to the folder's URL
-            path = path / "index.html"
+        if path.is_dir() and self.path.split("?")[0].split("#")[0].endswith("/"):
+            path = path / "index.html"  # (a folder's URL without its "/": the stdlib redirects)
         if ("gzip" not in self.headers.get("Accept-Encoding", "")
                 or path.suffix not in self.COMPRESSED or not path.is_file()):
             return super().do_GET()
         body = gzip.compress(path.read_bytes(), mtime=0)
         self.send_response(200)
-        self.send_header("Content-Type", self.guess_type(str(path)))
-        self.send_header("Content-Encoding", "gzip")
-        self.send_header("Content-Length", str(len(body)))
-        self.send_header("Vary", "Accept-Encoding")
+        for name, value in (("Content-Type", self.guess_type(str(path))),
+                            ("Content-Encoding", "gzip"), ("Content-Length", str(len(body))),
+                            ("Vary", "Accept-Encoding")):
+            self.send_header(name, value)
         self.end_headers()
         self.wfile.write(body)
 
@@ -66,17 +63,15 @@ class _Server(http.server.ThreadingHTTPServer):
 
     def handle_error(self, request, client_address):
         # a browser that stops reading (navigating away mid-download) is no error
-        if isinstance(sys.exc_info()[1], ConnectionError):
-            return
-        super().handle_error(request, client_address)
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)
 
 
 @contextlib.contextmanager
 def serve(directory: Path):
     """Serve `directory` on 127.0.0.1 (a free port) from a background thread; yields the
     base URL, ending in '/'."""
-    directory = Path(directory)
-    if not directory.is_dir():
+    if not Path(directory).is_dir():
         raise FileNotFoundError(f"nothing to serve: {directory} is not a folder")
     httpd = _Server(("127.0.0.1", 0), functools.partial(_Handler, directory=str(directory)))
     thread = threading.Thread(target=httpd.serve_forever, name=f"serve {directory}",
@@ -93,7 +88,7 @@ def serve(directory: Path):
 
 def launch(playwright):
     """Debian's chromium, headless."""
-    if not (os.path.isfile(CHROMIUM) and os.access(CHROMIUM, os.X_OK)):
+    if not os.access(CHROMIUM, os.X_OK):
         raise ChromiumMissing(
             f"chromium is missing: {CHROMIUM} does not exist or is not executable; "
             "install Debian's (apt-get install chromium, or `make system-deps`)")

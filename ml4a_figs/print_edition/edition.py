@@ -1,42 +1,51 @@
-"""Print every language's chapter from the built site into site/pdf/, reusing a PDF
-whose inputs did not change.
+"""Print every language's chapter from the built site into site/pdf/ with Debian's headless
+chromium (Playwright), reusing a PDF whose inputs did not change.
 
-The languages are those of the site's configuration (extra.alternate in mkdocs.yml), each
-code a validated BCP 47 tag: never read from a rendered page, whose menu a translation
-could fake. A PDF is kept in
-.cache/print-edition/ under a key of everything it is printed from: the files of that
-language's built site (pages, CSS, figures, fonts), this package's code, the build date
-and the chromium binary. A warm `make site` therefore only hashes and copies.
+The languages are the site's configuration's (site/build.py passes them), each code a
+validated BCP 47 tag: never read from a rendered page, whose menu a translation could fake.
+A PDF is kept in .cache/print-edition/ under a key of everything it is printed from: the
+files of that language's built site (pages, CSS, figures, fonts), this package's code, the
+build date and the chromium binary. A warm `make site` therefore only hashes and copies,
+and imports neither Playwright nor pikepdf.
+
+A page is printed twice: the first printing places every heading on a page (read back from
+the PDF's outline), the second carries those page numbers in the table of contents, drawn
+in slots as wide as three digits, so filling them in moves nothing.
 """
 
 from __future__ import annotations
 
 import hashlib
-import html
+import json
 import os
-import re
 import subprocess
-import sys
 import time
 from pathlib import Path
-
-import yaml
+from urllib.parse import urlsplit
 
 from .. import cache_check
 from ..i18n import langtags
-from ..i18n.status import languages as configured_languages
-from ..pipeline.store import atomic_write
-from . import PDF_DIR, browser as browser_, finish, pdf_name, printer, words
+from ..i18n.limits import MAX_PDF_PAGES
+from . import PDF_DIR, WORDS, PrintError, browser, pdf_name
 
 ROOT = Path(__file__).resolve().parents[2]
 CACHE = ROOT / ".cache" / "print-edition"
 CODE = sorted(Path(__file__).parent.glob("*.py")) + sorted(Path(__file__).parent.glob("*.js"))
 CHROMIUM_BINARY = Path("/usr/lib/chromium/chromium")
-NOT_PRINTED = {PDF_DIR, "search"}  # folders of a built language the chapter does not use
+# a built language's folders the chapter page does not load, so never printed
+NOT_PRINTED = {PDF_DIR, "search", "downloads", "notebooks"}
+PREPARE_JS = (Path(__file__).parent / "prepare.js").read_text(encoding="utf-8")
 
-
-class EditionError(RuntimeError):
-    """What is wrong with the built site or the build date, naming the file."""
+# the same margins as print.css's @page, so a browser's Print and the edition agree
+MARGIN = {"top": "16mm", "bottom": "18mm", "left": "16mm", "right": "16mm"}
+# A4 less those margins, in CSS px (96 per inch): the column prepare.js paginates
+CONTENT_PX = ((210 - 16 - 16) / 25.4 * 96, (297 - 16 - 18) / 25.4 * 96)
+PDF_OPTIONS = dict(
+    format="A4", margin=MARGIN, print_background=True, outline=True, tagged=True,
+    display_header_footer=True, header_template="<span></span>", footer_template=(
+        '<div style="width:100%;text-align:center;font-size:8px;color:#444;font-family:'
+        'sans-serif"><span class="pageNumber"></span> / <span class="totalPages"></span></div>'))
+TIMEOUT_MS = 60_000  # one step of the printing (load, prepare, print); never reached
 
 
 def build_epoch() -> int:
@@ -44,150 +53,159 @@ def build_epoch() -> int:
     value = os.environ.get("SOURCE_DATE_EPOCH")
     if value:
         if not value.isdigit():
-            raise EditionError(f"SOURCE_DATE_EPOCH={value!r}: not a number of seconds")
+            raise PrintError(f"SOURCE_DATE_EPOCH={value!r}: not a number of seconds")
         return int(value)
     try:
-        out = subprocess.run(["git", "log", "-1", "--format=%ct"], cwd=ROOT, text=True,
-                             capture_output=True, check=True).stdout.strip()
-        return int(out)
+        return int(subprocess.run(["git", "log", "-1", "--format=%ct"], cwd=ROOT, text=True,
+                                  capture_output=True, check=True).stdout.strip())
     except (OSError, subprocess.CalledProcessError, ValueError):
-        raise EditionError("no build date: set SOURCE_DATE_EPOCH (seconds since 1970) "
-                           "outside a git checkout") from None
+        raise PrintError("no build date: set SOURCE_DATE_EPOCH (seconds since 1970) "
+                         "outside a git checkout") from None
 
 
-class _Tags(yaml.SafeLoader):
-    """mkdocs.yml's own tags (!ENV, !relative) read as nothing: only its languages count."""
-
-
-_Tags.add_multi_constructor("!", lambda loader, suffix, node: None)
-
-
-def languages(site: Path, config_file: Path | None = None) -> dict[str, str]:
-    """{language: its chapter page's folder in the site}, from the configuration (the
-    mkdocs.yml beside the site folder, else the project's), the original first."""
-    index = site / "index.html"
-    if not index.is_file():
-        raise EditionError(f"{index}: missing; build the site first (make site)")
-    config_file = config_file or next(
-        (c for c in (site.parent / "mkdocs.yml", ROOT / "mkdocs.yml") if c.is_file()), None)
-    if config_file is None:
-        raise EditionError(f"no mkdocs.yml beside {site} or in {ROOT}")
-    try:
-        config = yaml.load(config_file.read_text(encoding="utf-8"), Loader=_Tags) or {}
-    except (OSError, yaml.YAMLError) as exc:
-        raise EditionError(f"{config_file}: cannot be read: {exc}") from None
-    theme = config.get("theme") if isinstance(config.get("theme"), dict) else {}
-    original = theme.get("language") or "en"
-    found = {lang.code: "" if lang.code == original else f"{lang.code}/"
-             for lang in configured_languages(config.get("extra") or {}, original)}
-    for lang, path in found.items():
-        if not (site / path / "index.html").is_file():
-            raise EditionError(f"{site / path / 'index.html'}: the {lang} chapter is missing")
-    return found
-
-
-def _key(site: Path, path: str, others: list[str], lang: str, epoch: int) -> str:
-    digest = hashlib.sha256(f"{lang}\n{epoch}\n".encode())
+def _key(site: Path, path: str, others: list[str], lang: str, words: dict, epoch: int) -> str:
+    digest = hashlib.sha256(json.dumps([lang, words, epoch], sort_keys=True).encode())
     for code in CODE:
         digest.update(code.name.encode() + b"\0" + code.read_bytes())
     if CHROMIUM_BINARY.exists():
         st = CHROMIUM_BINARY.stat()
         digest.update(f"chromium {st.st_size} {st.st_mtime_ns}".encode())
     root = site / path
-    skip = {root / name for name in NOT_PRINTED} | {site / o for o in others if o}
+    skip = {root / name for name in NOT_PRINTED} | {site / o for o in others if o != path}
     for file in sorted(root.rglob("*")):
-        if file.is_file() and not any(s == file or s in file.parents for s in skip) \
-                and not file.name.startswith("sitemap"):
+        if file.is_file() and skip.isdisjoint(file.parents) and not file.name.startswith("sitemap"):
             digest.update(file.relative_to(site).as_posix().encode() + b"\0")
             digest.update(hashlib.sha256(file.read_bytes()).digest())
     return digest.hexdigest()
 
 
-def _write(target: Path, data: bytes) -> None:
-    atomic_write(target, lambda tmp: tmp.write_bytes(data))  # never a half-written PDF
-
-
-def _cover(w: dict, epoch: int) -> list[tuple[str, str | None]]:
-    date = time.strftime("%Y-%m-%d", time.gmtime(epoch))
-    # None: the page's own copyright line (the footer's), so the license is said once
-    return [("author", w["author"]), ("book", w["book"]), ("license", None),
-            ("figures", w["figures"]), ("date", w["date"].format(date=date))]
-
-
-def build(site: Path, force: bool = False, langs: dict[str, str] | None = None
+def build(site: Path, langs: dict[str, str], words: dict[str, dict], force: bool = False
           ) -> list[tuple[str, Path, str, float]]:
-    """Print (or reuse) every language's PDF: [(lang, path, 'printed'/'cached', seconds)].
-    `langs`: {language: its chapter's folder in the site}, as the site's configuration
-    says (`make site`); else mkdocs.yml's (`languages`), never the page's menu."""
-    site = site.resolve()
+    """Print (or reuse) the PDF of each language of `langs` ({language: its chapter's
+    folder in `site`, "" or "<lang>/"}), with its `words` (the `print:` of its
+    language.yml): [(lang, path, 'printed' or 'cached', seconds)]."""
+    site = Path(site).resolve()
     epoch = build_epoch()
-    langs = languages(site) if langs is None else langs
-    others = list(langs.values())
-    todo, results = {}, []
+    (site / PDF_DIR).mkdir(exist_ok=True)
+    results, todo = [], []
     for lang, path in langs.items():
         # the code names files and a glob below: a BCP 47 tag, the folder its own
         if not langtags.is_code(lang) or path not in ("", f"{lang}/"):
-            raise EditionError(f"language {lang!r} at {path!r}: {langtags.code_problem(lang) or 'not its folder'}")
-        key = _key(site, path, [o for o in others if o != path], lang, epoch)
+            raise PrintError(f"language {lang!r} at {path!r}: "
+                             f"{langtags.code_problem(lang) or 'not its folder'}")
+        if not (site / path / "index.html").is_file():
+            raise PrintError(f"{site / path / 'index.html'}: missing; build the site first")
+        if missing := [k for k in WORDS if not isinstance(words[lang].get(k), str)]:
+            raise PrintError(f"{lang}: no printable-edition words {missing} (print: in "
+                             f"docs/{lang}/language.yml or the original's)")
+        key = _key(site, path, list(langs.values()), lang, words[lang], epoch)
         cached = CACHE / f"{lang}-{key[:20]}.pdf"
         target = site / PDF_DIR / pdf_name(lang)
         data = None if force else cache_check.read(cached)  # None: missing or damaged
-        if data is not None:
-            _write(target, data)
-            results.append((lang, target, "cached", 0.0))
+        if data is None:
+            todo.append((lang, path, cached, target))
         else:
-            todo[lang] = (path, cached, target)
-    if not todo:
-        return results
+            target.write_bytes(data)
+            results.append((lang, target, "cached", 0.0))
+    return results + (_print(site, todo, words, epoch) if todo else [])
+
+
+def _print(site: Path, todo: list, words: dict[str, dict], epoch: int) -> list[tuple[str, Path, str, float]]:
     from playwright.sync_api import sync_playwright
 
-    with sync_playwright() as pw, browser_.serve(site) as url:
+    from . import finish
+
+    results = []
+    date = time.strftime("%Y-%m-%d", time.gmtime(epoch))
+    with sync_playwright() as pw, browser.serve(site) as url:
+        chromium = browser.launch(pw)
         try:
-            browser = browser_.launch(pw)
-        except browser_.ChromiumMissing as exc:
-            raise printer.PrintError(str(exc)) from None
-        try:
-            for lang, (path, cached, target) in todo.items():
+            for lang, path, cached, target in todo:
                 start = time.perf_counter()
-                try:  # the words the site build wrote on the page, from language.yml
-                    said = words((site / path / "index.html").read_text(encoding="utf-8"))
-                except ValueError as exc:
-                    raise EditionError(f"{site / path / 'index.html'}: {exc}") from None
-                raw, headings = printer.print_page(browser, url + path, lang,
-                                                   _cover(said, epoch), said["contents"])
-                title = _chapter_title(site / path / "index.html")
-                data = finish.finish(raw, title=title, author=said["author"],
+                said = words[lang]
+                # the license: None, the page's own copyright line (the footer's), said once
+                cover = [("author", said["author"]), ("book", said["book"]), ("license", None),
+                         ("figures", said["figures"]), ("date", said["date"].format(date=date))]
+                raw, found = print_page(chromium, url + path, lang, cover, said["contents"])
+                data = finish.finish(raw, title=found["title"], author=said["author"],
                                      subject=said["book"], lang=lang, epoch=epoch,
-                                     headings=headings)
+                                     headings=found["headings"])
                 for old in CACHE.glob(f"{lang}-*.pdf"):
                     cache_check.discard(old)
                 cache_check.write(cached, data)
-                _write(target, data)
+                target.write_bytes(data)
                 results.append((lang, target, "printed", time.perf_counter() - start))
         finally:
-            browser.close()
+            chromium.close()
     return results
 
 
-def _chapter_title(index: Path) -> str:
-    match = re.search(r"<h1\b[^>]*>(.*?)</h1>", index.read_text(encoding="utf-8"), re.S)
-    if not match:
-        raise EditionError(f"{index}: the chapter has no <h1> title")
-    return html.unescape(re.sub(r"<[^>]+>", "", match.group(1))).replace("¶", "").strip()
+def confine(context, base: str) -> list[str]:
+    """Chromium asks nothing outside the built site: every request to another origin
+    (a remote image, `//host/…`, `\\\\host\\…`, a websocket) is aborted at the browser,
+    at once, and listed in the returned list."""
+    origin = urlsplit(base)._replace(path="/", query="", fragment="").geturl()
+    blocked: list[str] = []
+
+    def route(route):
+        url = route.request.url
+        if url.startswith(origin) or url.startswith(("data:", "blob:", "about:")):
+            route.continue_()
+        else:
+            blocked.append(url)
+            route.abort("blockedbyclient")
+
+    context.route("**/*", route)
+    context.route_web_socket(lambda url: True, lambda ws: (blocked.append(ws.url), ws.close()))
+    return blocked
 
 
-def main(argv: list[str] | None = None) -> int:
-    args = list(sys.argv[1:] if argv is None else argv)
-    force = "--force" in args
-    args = [a for a in args if a != "--force"]
-    site = Path(args[0]) if args else ROOT / "site"
+def print_page(chromium, url: str, lang: str, cover: list[tuple[str, str | None]],
+               contents_title: str) -> tuple[bytes, dict]:
+    """The chapter at `url`, printed (A4, light palette, still posters for animations), and
+    what prepare.js found: its title and the text of its headings, one per bookmark."""
+    from .finish import heading_pages
+
+    context = chromium.new_context(color_scheme="light", reduced_motion="reduce", locale=lang,
+                                   viewport={"width": 1000, "height": 1400})
+    context.set_default_timeout(TIMEOUT_MS)
+    blocked = confine(context, url)
     try:
-        results = build(site, force=force)
-    except (EditionError, printer.PrintError) as exc:
-        print(f"print edition: error: {exc}", file=sys.stderr)
-        return 1
-    for lang, path, status, seconds in results:
-        size = path.stat().st_size
-        print(f"pdf {lang}: {status} {path.relative_to(site.resolve().parent)} "
-              f"({size / 1e6:.2f} MB, {seconds:.1f} s)")
-    return 0
+        page = context.new_page()
+        errors: list[str] = []
+        page.on("pageerror", lambda exc: errors.append(str(exc)))
+        try:
+            response = page.goto(url, wait_until="load")
+        except Exception as exc:  # playwright's TimeoutError or a network error
+            raise PrintError(f"{url}: the page did not load: {str(exc).splitlines()[0]}") from None
+        if response is None or not response.ok:
+            raise PrintError(f"{url}: {response.status if response else 'no response'}")
+        if blocked:
+            raise PrintError(f"{url}: the page asks for files outside the site (blocked): "
+                             f"{', '.join(sorted(set(blocked))[:5])}")
+        page.emulate_media(media="print", color_scheme="light", reduced_motion="reduce")
+        # laid out at the paper's width, so prepare.js counts the pages the printer makes
+        page.set_viewport_size({"width": round(CONTENT_PX[0]), "height": round(CONTENT_PX[1])})
+        height = page.evaluate("() => document.documentElement.scrollHeight")
+        if height > CONTENT_PX[1] * MAX_PDF_PAGES:
+            raise PrintError(f"{url}: the page is {height:,} px tall, more than the "
+                             f"{MAX_PDF_PAGES} pages an edition may have")
+        page.add_script_tag(content=PREPARE_JS)
+        try:
+            found = page.evaluate("cfg => window.__printEdition.prepare(cfg)",
+                                  {"cover": cover, "contentsTitle": contents_title,
+                                   "pageHeight": CONTENT_PX[1]})
+        except Exception as exc:  # the page's own message names what is wrong
+            raise PrintError(f"{url}: {exc}") from None
+        pages = heading_pages(page.pdf(**PDF_OPTIONS), found["headings"], url)
+        page.evaluate("pages => window.__printEdition.number(pages)",
+                      [pages[i] for i in found["contents"]])
+        final = page.pdf(**PDF_OPTIONS)
+        if heading_pages(final, found["headings"], url) != pages:
+            raise PrintError(f"{url}: filling in the page numbers moved a heading to "
+                             f"another page")
+        if errors:
+            raise PrintError(f"{url}: errors in the page: {'; '.join(errors)}")
+        return final, found
+    finally:
+        context.close()

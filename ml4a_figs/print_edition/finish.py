@@ -1,5 +1,5 @@
-"""Finish a printed PDF with pikepdf (qpdf): reproducible bytes, and what a reader's viewer
-shows first.
+"""Read and finish a printed PDF with pikepdf (qpdf): where its headings fell, then
+reproducible bytes and what a reader's viewer shows first.
 
 Chromium stamps each PDF with the time it was printed and a random /ID, and names the
 elements of its tagged structure after DOM node numbers that change from run to run. Here
@@ -15,73 +15,35 @@ import time
 
 import pikepdf
 
-
-def pdf_date(epoch: int) -> str:
-    """A PDF date string (ISO 32000 7.9.4) in UTC."""
-    return "D:" + time.strftime("%Y%m%d%H%M%S", time.gmtime(epoch)) + "Z"
+from ..i18n.limits import MAX_PDF_PAGES
+from . import PrintError
 
 
-def _page_numbers(doc: pikepdf.Pdf) -> dict[tuple[int, int], int]:
-    return {page.obj.objgen: i + 1 for i, page in enumerate(doc.pages)}
+def _bookmarks(items):
+    """The outline's items, depth first."""
+    for item in items:
+        yield item
+        yield from _bookmarks(item.children)
 
 
-def _destination_page(doc, item, numbers) -> int:
-    dest = item.destination
-    if dest is None and item.action is not None and item.action.get("/S") == "/GoTo":
-        dest = item.action.get("/D")
-    if isinstance(dest, (str, pikepdf.String, pikepdf.Name)):  # a named destination
-        dest = pikepdf.NameTree(doc.Root.Names.Dests)[str(dest)]
-    if isinstance(dest, pikepdf.Dictionary):
-        dest = dest.D
-    return numbers[dest[0].objgen]
-
-
-def page_count(pdf: bytes) -> int:
-    with pikepdf.open(io.BytesIO(pdf)) as doc:
-        return len(doc.pages)
-
-
-def is_pdf(data: bytes) -> bool:
-    """True if the bytes open as a PDF with at least one page (a cache entry is checked
-    before it is published: a truncated file is not)."""
-    try:
-        return data.startswith(b"%PDF-") and page_count(data) > 0
-    except Exception:  # pikepdf's PdfError and whatever a damaged file raises
-        return False
-
-
-def outline_entries(pdf: bytes) -> list[tuple[str, int]]:
-    """Every bookmark of the PDF, depth first: (title, page number counted from 1)."""
-    with pikepdf.open(io.BytesIO(pdf)) as doc:
-        numbers = _page_numbers(doc)
-        entries: list[tuple[str, int]] = []
-
-        def walk(items) -> None:
-            for item in items:
-                entries.append((str(item.title), _destination_page(doc, item, numbers)))
-                walk(item.children)
-
-        with doc.open_outline() as outline:
-            walk(outline.root)
-        return entries
-
-
-def _retitle(doc: pikepdf.Pdf, titles: list[str]) -> None:
-    """Each bookmark titled with its heading's text, in order (chromium repeats the words
-    of some CJK headings in their bookmarks)."""
-    with doc.open_outline() as outline:
-        items = []
-
-        def walk(level) -> None:
-            for item in level:
-                items.append(item)
-                walk(item.children)
-
-        walk(outline.root)
-        if len(items) != len(titles):
-            raise ValueError(f"{len(items)} bookmarks for {len(titles)} headings")
-        for item, title in zip(items, titles):
-            item.title = title
+def heading_pages(pdf: bytes, headings: list[str], where: str) -> list[int]:
+    """The page of each heading, from the PDF's outline (chromium's: explicit destinations):
+    one bookmark per heading, in order; chromium sometimes repeats a title's words, so a
+    title need only hold them."""
+    with pikepdf.open(io.BytesIO(pdf)) as doc, doc.open_outline() as tree:
+        if len(doc.pages) > MAX_PDF_PAGES:
+            raise PrintError(f"{where}: the edition has {len(doc.pages)} pages; at most "
+                             f"{MAX_PDF_PAGES}")
+        numbers = {page.obj.objgen: i for i, page in enumerate(doc.pages, 1)}
+        bookmarks = [(str(item.title), numbers[item.destination[0].objgen])
+                     for item in _bookmarks(tree.root)]
+    if len(bookmarks) != len(headings):
+        raise PrintError(f"{where}: the PDF's outline has {len(bookmarks)} bookmarks for "
+                         f"{len(headings)} headings")
+    for text, (title, _) in zip(headings, bookmarks):
+        if text not in " ".join(title.split()):
+            raise PrintError(f"{where}: bookmark {title!r} is not the heading {text!r}")
+    return [page for _, page in bookmarks]
 
 
 def _renumber_structure(doc: pikepdf.Pdf) -> None:
@@ -97,10 +59,8 @@ def _renumber_structure(doc: pikepdf.Pdf) -> None:
         if isinstance(node, pikepdf.Array):
             for kid in node:
                 walk(kid)
-        elif isinstance(node, pikepdf.Dictionary):
+        elif isinstance(node, pikepdf.Dictionary) and not (node.is_indirect and node.objgen in seen):
             if node.is_indirect:
-                if node.objgen in seen:
-                    return
                 seen.add(node.objgen)
             every.append(node)
             if "/K" in node:
@@ -127,18 +87,23 @@ def _renumber_structure(doc: pikepdf.Pdf) -> None:
 
 def finish(pdf: bytes, *, title: str, author: str, subject: str, lang: str, epoch: int,
            headings: list[str]) -> bytes:
-    """The same PDF with the build's dates, a content-derived /ID, its metadata, and
-    bookmarks titled with the `headings`."""
+    """The same PDF with the build's dates, a content-derived /ID, its metadata, and its
+    bookmarks titled with the `headings`, in order (chromium repeats the words of some
+    CJK headings in their bookmarks)."""
     with pikepdf.open(io.BytesIO(pdf)) as doc:
-        _retitle(doc, headings)
+        with doc.open_outline() as tree:
+            items = list(_bookmarks(tree.root))
+            if len(items) != len(headings):
+                raise ValueError(f"{len(items)} bookmarks for {len(headings)} headings")
+            for item, heading in zip(items, headings):
+                item.title = heading
         _renumber_structure(doc)
-        producer = str(doc.docinfo.get("/Producer", ""))
-        date = pdf_date(epoch)
+        date = pikepdf.String("D:" + time.strftime("%Y%m%d%H%M%S", time.gmtime(epoch)) + "Z")
         doc.docinfo = doc.make_indirect(pikepdf.Dictionary(
             Title=pikepdf.String(title), Author=pikepdf.String(author),
             Subject=pikepdf.String(subject), Creator=pikepdf.String("ml4a_figs print edition"),
-            Producer=pikepdf.String(producer), CreationDate=pikepdf.String(date),
-            ModDate=pikepdf.String(date)))
+            Producer=pikepdf.String(str(doc.docinfo.get("/Producer", ""))),
+            CreationDate=date, ModDate=date))  # a PDF date (ISO 32000 7.9.4), in UTC
         if "/Metadata" in doc.Root:  # XMP would repeat the printing time
             del doc.Root.Metadata
         if "/ID" in doc.trailer:  # qpdf keeps the first half of an /ID it is given

@@ -1,10 +1,10 @@
-// Runs in the built chapter page before it is printed (printer.py): the light palette,
+// Runs in the built chapter page before it is printed (edition.py): the light palette,
 // every image loaded, only links that mean something on paper, a cover and a table of
 // contents whose page numbers are filled in after a first printing.
 // Figures float like a book's: where a figure (or anything kept whole) would not fit in
 // what is left of a page and leave more than a third of it blank, the paragraphs after it
 // move before it, to fill that page; the figure follows them. The pages are counted on
-// the page's own layout at the paper's width (printer.py sets the viewport to it): every
+// the page's own layout at the paper's width (edition.py sets the viewport to it): every
 // block kept whole that does not fit moves to the next page, as the printer will do.
 const BLANK_AT_MOST = 0.3;
 const WHOLE = "figure, .katex-display, pre, table, .admonition, details, .highlight, "
@@ -196,7 +196,8 @@ window.__printEdition = {
     for (const d of article.querySelectorAll("details")) d.open = true;
     floatFigures(article, pageHeight);
     // every heading (the PDF's outline has one bookmark each), and which are in the contents
-    return { headings: headings.map(textOf), contents: entries.map((h) => headings.indexOf(h)) };
+    return { title: textOf(h1), headings: headings.map(textOf),
+             contents: entries.map((h) => headings.indexOf(h)) };
   },
 
   number(pages) {  // one page number per table-of-contents entry, in order

@@ -83,7 +83,7 @@ def recover(site: Path) -> None:
         os.rename(old, site)
 
 
-def prepare(site_langs: list[languages.SiteLanguage], jobs: int, verbose: bool) -> Computed:
+def prepare(site_langs: list[languages.LanguageBuild], jobs: int, verbose: bool) -> Computed:
     """What every language shares, computed with the paths the plugin's options give."""
     config = site_langs[0].config
     root = Path(config.config_file_path).parent
@@ -126,7 +126,7 @@ def defer_imports() -> None:
             setattr(sys.modules[parent], child, stand_in)
 
 
-def build_languages(site_langs: list[languages.SiteLanguage], computed: Computed,
+def build_languages(site_langs: list[languages.LanguageBuild], computed: Computed,
                     verbose: bool = True) -> dict[str, float]:
     """MkDocs' build of each language, in order (the original first: it empties the
     folder); seconds per language."""
@@ -135,7 +135,7 @@ def build_languages(site_langs: list[languages.SiteLanguage], computed: Computed
     seconds = {}
     for lang in site_langs:
         plugin = lang.config.plugins[PLUGIN]
-        plugin.i18n, plugin.computed = lang.build, computed
+        plugin.i18n, plugin.computed = lang, computed
         start = time.perf_counter()
         lang.config.plugins.on_startup(command="build", dirty=False)
         try:
@@ -148,14 +148,15 @@ def build_languages(site_langs: list[languages.SiteLanguage], computed: Computed
     return seconds
 
 
-def print_editions(staging: Path, site_langs: list[languages.SiteLanguage], original: str,
+def print_editions(staging: Path, site_langs: list[languages.LanguageBuild], original: str,
                    force: bool) -> None:
-    """Each language's PDF into the staging folder; the languages come from the
-    configuration, never from a rendered page."""
+    """Each language's PDF into the staging folder; the languages and their words come
+    from the configuration, never from a rendered page."""
     from ..print_edition import edition
 
     chapters = {lang.code: "" if lang.code == original else f"{lang.code}/" for lang in site_langs}
-    for lang, path, status, seconds in edition.build(staging, force=force, langs=chapters):
+    words = {lang.code: lang.strings["print"] for lang in site_langs}
+    for lang, path, status, seconds in edition.build(staging, chapters, words, force=force):
         print(f"pdf {lang}: {status} {path.relative_to(staging)} "
               f"({path.stat().st_size / 1e6:.2f} MB, {seconds:.1f} s)", flush=True)
 
@@ -178,7 +179,7 @@ def build_site(config_file: Path, site_dir: Path | None = None, codes: list[str]
             site_langs = languages.derive(config_file, site_dir=staging, codes=codes)
             computed = prepare(site_langs, jobs, verbose)
             build_languages(site_langs, computed, verbose)
-            print_editions(staging, site_langs, site_langs[0].build.project.original, force_pdf)
+            print_editions(staging, site_langs, site_langs[0].project.original, force_pdf)
         except BaseException:
             shutil.rmtree(staging, ignore_errors=True)
             raise
@@ -195,7 +196,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--jobs", "-j", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--force-pdf", action="store_true", help="reprint every PDF")
     args = parser.parse_args(argv)
-    from ..print_edition import edition, printer
+    from ..print_edition import PrintError
 
     log = logging.getLogger("mkdocs")
     log.setLevel(logging.WARNING)
@@ -210,8 +211,7 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("interrupted: the published site is unchanged", file=sys.stderr)
         return 130
-    except (Busy, MkDocsException, TranslationError, edition.EditionError,
-            printer.PrintError) as exc:
+    except (Busy, MkDocsException, TranslationError, PrintError) as exc:
         # MkDocs' Abort, a PluginError, the print step: the message says what and where
         print(f"error: {exc}\nthe published site is unchanged", file=sys.stderr)
         return 1

@@ -17,14 +17,13 @@ import copy
 import html
 import posixpath
 import re
-from dataclasses import dataclass
 from pathlib import Path
 
 from ..i18n import published, sanitize
 from ..i18n.assembly import GUIDE, assemble
 from ..i18n.problems import TranslationError, rel
 from ..i18n.sections import read
-from ..i18n.status import STRINGS_FILE, PageStatus, Project, from_config, section_states
+from ..i18n.status import PageStatus, Project, from_config, section_states
 
 
 def read_config(config_file: Path | str) -> dict:
@@ -72,16 +71,8 @@ def check(proj: Project, config_file: Path) -> None:
         raise TranslationError(problems)
 
 
-@dataclass(frozen=True)
-class SiteLanguage:
-    """One language of the site: its validated MkDocs configuration and its pages' state."""
-    code: str
-    config: object  # MkDocsConfig
-    build: "LanguageBuild"
-
-
 def derive(config_file: Path | str, site_dir: Path | str | None = None,
-           codes: list[str] | None = None, print_link: bool = True) -> list[SiteLanguage]:
+           codes: list[str] | None = None, print_link: bool = True) -> list[LanguageBuild]:
     """The configuration of each language (all, or `codes`), the original first, built
     into `site_dir` (default: mkdocs.yml's). `print_link=False` leaves out the link to the
     printable edition (`make serve` prints none)."""
@@ -100,10 +91,11 @@ def derive(config_file: Path | str, site_dir: Path | str | None = None,
     out = []
     for code in known:
         if not codes or code in codes:
-            build = LanguageBuild(proj, code, print_link)
+            lang = LanguageBuild(proj, code, print_link)
             # a copy each time: MkDocs' validation consumes the plugin entries it is given
-            options = _options(copy.deepcopy(raw), build, site_dir)
-            out.append(SiteLanguage(code, load_config(str(config_file), **options), build))
+            lang.config = load_config(str(config_file), **_options(copy.deepcopy(raw), lang,
+                                                                    site_dir))
+            out.append(lang)
     return out
 
 
@@ -153,7 +145,8 @@ def _translate_nav(nav, words: dict):
 
 
 class LanguageBuild:
-    """What the plugin needs for the build of one language (see derive)."""
+    """One language of the site: its MkDocs configuration (from derive; None in a plain
+    `mkdocs build`) and what the plugin needs for its pages."""
 
     def __init__(self, proj: Project, code: str, print_link: bool = True):
         self.project = proj
@@ -161,6 +154,7 @@ class LanguageBuild:
         self.is_original = code == proj.original
         self.up = "" if self.is_original else "../"  # from this build's root to the site's
         self.print_link = print_link  # the link to the printable edition
+        self.config = None  # its validated MkDocsConfig
         self.strings = proj.strings(code)
         self.statuses: dict[str, PageStatus] = {}
         self.fallback_pages: set[str] = set()
@@ -178,12 +172,9 @@ class LanguageBuild:
         return sanitize.clean(rendered, build=True)
 
     def files(self, files, config):
-        """Drop language.yml; add the English pages this language has not translated."""
+        """Add the English pages this language has not translated."""
         from mkdocs.structure.files import File
 
-        for f in list(files):
-            if f.src_uri == STRINGS_FILE:
-                files.remove(f)
         # pymdownx.snippets runs on the English pages only: each include inside the project
         problems = self.project.include_problems()
         # every page of a translation checked before MkDocs reads any of them (a file

@@ -18,7 +18,6 @@ from __future__ import annotations
 import functools
 import hashlib
 import html
-import json
 from pathlib import Path
 
 from mkdocs.config import config_options as c
@@ -33,7 +32,7 @@ from ..i18n.problems import TranslationError, rel
 from ..mathrender import KatexRenderer, MathError, katex_dir
 from ..figures.references import outside_code
 from ..pipeline import figures as figure_targets
-from ..print_edition import PDF_DIR, WORDS_ATTR, pdf_name
+from ..print_edition import PDF_DIR, pdf_name
 from . import explore_page, languages, notebook_pages, pages
 from .computed import Computed, compute
 
@@ -177,17 +176,7 @@ class FiguresPlugin(BasePlugin[FiguresConfig]):
         content = self.i18n.publish(content, page)
         where = self._where(page)
         pages.refuse_unrendered(content, where)
-        seen: dict[tuple[str, bool], int] = {}
-
-        def render(tex: str, display: bool) -> str:
-            seen[tex, display] = seen.get((tex, display), 0) + 1
-            try:
-                return self.math.render(tex, display)
-            except MathError as exc:
-                raise PluginError(f"{where(tex, seen[tex, display])}: cannot typeset "
-                                  f"{tex!r}: {exc}") from None
-
-        formulas = pages.Formulas(render)
+        formulas = pages.Formulas(self._typesetter(where))
         content = pages.typeset_math(content, formulas.render)
         if "data-search-" not in content:  # else Material's search rewrites the page itself
             self.search_html[src] = formulas.for_search(content)
@@ -202,14 +191,25 @@ class FiguresPlugin(BasePlugin[FiguresConfig]):
 
     def _print_link(self) -> str:
         """The link to this language's printable edition, which `make site` prints right
-        after the pages (python -m ml4a_figs.print_edition); the printer reads its words
-        back from the link."""
+        after the pages (site/build.py)."""
         words, code = self.i18n.strings["print"], self.i18n.code
         href = html.escape(f"{self.i18n.up}{PDF_DIR}/{pdf_name(code)}")
         return (f'<p class="print-edition screen-only"><a href="{href}" '
-                f'type="application/pdf" title="{html.escape(words.get("link_title", ""))}" '
-                f'{WORDS_ATTR}="{html.escape(json.dumps(words, ensure_ascii=False))}">'
+                f'type="application/pdf" title="{html.escape(words.get("link_title", ""))}">'
                 f'{html.escape(words.get("link", "PDF"))}</a></p>\n')
+
+    def _typesetter(self, where: pages.Where):
+        """`render(tex, display)` with KaTeX; an error names the line of that occurrence."""
+        seen: dict[tuple[str, bool], int] = {}
+
+        def render(tex: str, display: bool) -> str:
+            seen[tex, display] = seen.get((tex, display), 0) + 1
+            try:
+                return self.math.render(tex, display)
+            except MathError as exc:
+                raise PluginError(f"{where(tex, seen[tex, display])}: cannot typeset "
+                                  f"{tex!r}: {exc}") from None
+        return render
 
     # The search index reads the page's formulas as TeX (pages.Formulas); the reader's
     # page is put back before the template renders it.
@@ -234,16 +234,10 @@ class FiguresPlugin(BasePlugin[FiguresConfig]):
         (its math typeset with the chapter's KaTeX, its CSS in a shared file); then the
         box offering the .ipynb and the package."""
         source = rel(self.notebooks_dir / f"{Path(page.file.src_uri).stem}.py", self.root)
-
-        def render(tex: str, display: bool) -> str:
-            try:
-                return self.math.render(tex, display)
-            except MathError as exc:
-                raise PluginError(f"{source}: cannot typeset {tex!r}: {exc}") from None
-
         key = (hashlib.sha256(content.encode()).hexdigest(), page.file.abs_src_path)
         parts = self.computed.notebook_pages.get(key)
         if parts is None:
+            render = self._typesetter(lambda needle, nth=1: source)
             parts = notebook_pages.rewrite(content, render, Path(page.file.abs_src_path), source)
             self.computed.notebook_pages[key] = parts
         name = f"assets/notebooks/jupyter-{hashlib.sha256(parts.css.encode()).hexdigest()[:12]}.css"

@@ -31,10 +31,11 @@ def serve(config_file: Path, host: str = "127.0.0.1", port: int = 8000, jobs: in
     config_file = Path(config_file).resolve()
     site = Path(tempfile.mkdtemp(prefix="ml4a-serve-"))
 
-    def rebuild() -> None:
+    def rebuild() -> list[languages.LanguageBuild]:
         try:
             site_langs = languages.derive(config_file, site_dir=site, print_link=False)
             build_languages(site_langs, prepare(site_langs, jobs, verbose=False), verbose=True)
+            return site_langs
         except (MkDocsException, TranslationError) as exc:  # the message names file and line
             raise SystemExit(f"error: {exc}") from None
 
@@ -46,9 +47,9 @@ def serve(config_file: Path, host: str = "127.0.0.1", port: int = 8000, jobs: in
 
     server.error_handler = error_page
     try:
-        rebuild()
+        original = rebuild()[0].config
         server.watch(str(config_file))
-        server.watch(str(languages.project(config_file.parent).english_docs.parent))  # docs/*
+        server.watch(str(Path(original.docs_dir).parent))  # docs/: every language
         server.watch(str(config_file.parent / "ml4a_figs"))  # the figures' and the site's code
         try:
             server.serve()

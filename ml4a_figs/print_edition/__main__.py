@@ -1,5 +1,0 @@
-import sys
-
-from .edition import main
-
-sys.exit(main())
