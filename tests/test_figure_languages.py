@@ -10,7 +10,7 @@ import pytest
 
 from ml4a_figs.figures import wording
 from ml4a_figs.pipeline import figures as builder
-from ml4a_figs.pipeline.translations import TranslationFileError, figure_languages
+from ml4a_figs.pipeline.translations import TranslationError, figure_languages
 
 
 def test_numbers_are_slots_and_math_and_names_are_kept():
@@ -70,7 +70,7 @@ def test_a_broken_language_file_names_the_file_and_line(tmp_path):
     docs = tmp_path / "docs"
     (docs / "xx").mkdir(parents=True)
     (docs / "xx" / "language.yml").write_text("figures:\n  a: [b\n", encoding="utf-8")
-    with pytest.raises(TranslationFileError, match=r"xx/language.yml:\d+: not valid YAML"):
+    with pytest.raises(TranslationError, match=r"xx/language.yml:\d+: not valid YAML"):
         figure_languages(docs)
 
 

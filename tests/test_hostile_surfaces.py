@@ -339,11 +339,11 @@ def test_the_guide_states_each_limit():
 
 
 def test_the_guide_lists_the_classes_of_the_chapter_and_every_file():
-    from ml4a_figs.i18n import checks, integrity
+    from ml4a_figs.i18n import checks, sanitize
 
     root = GUIDE.parents[2]
     english = i18n.read(root / "docs/en/index.md", root)
-    own = checks.english_classes(english, checks.default_renderer()) - integrity._generated()
+    own = checks.english_classes(english, checks.default_renderer()) - sanitize.generated_classes()
     text = GUIDE.read_text(encoding="utf-8")
     assert own and all(f"`{c}`" in text for c in own), sorted(own)
     for name in ("docs/ko/index.md", "docs/ko/translating.md", "docs/ko/language.yml",

@@ -18,7 +18,7 @@ import pytest
 
 from ml4a_figs import i18n
 from ml4a_figs.i18n import sanitize
-from ml4a_figs.i18n.render import Renderer
+from ml4a_figs.i18n.checks import default_renderer
 from conftest import ROOT
 
 KO = ROOT / "docs" / "ko" / "index.md"
@@ -141,7 +141,7 @@ def bad_url(value: str) -> bool:
 def executable(fragment: str) -> list[str]:
     """Judged on the HTML5 parse of the fragment (nh3 re-serialises it as a browser
     would parse it, keeping every tag and attribute)."""
-    reparsed = sanitize.nh3.clean(fragment, **sanitize._everything(fragment))
+    reparsed = sanitize.nh3.clean(fragment, **sanitize.keep_everything(fragment))
     reader = _Executable()
     reader.feed(reparsed)
     return reader.found
@@ -149,7 +149,7 @@ def executable(fragment: str) -> list[str]:
 
 @pytest.fixture(scope="module")
 def render():
-    return Renderer()
+    return default_renderer()
 
 
 @pytest.mark.parametrize("case, snippet, needle, outcome", VARIANTS, ids=[v[0] for v in VARIANTS])

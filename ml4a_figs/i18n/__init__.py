@@ -24,10 +24,11 @@ matter, headings (ids, levels, order), figure and fact names, and the HTML each 
 renders to, judged by an allowlist (sanitize.py). Every problem names the file and line.
 
 The package is plain Python: it never imports MkDocs. The modules, in the order data
-flows: sections (a page into sections), render + sanitize + checks (what a translation
-may contain), status (translated, OUTDATED, missing; the project's languages and
-strings), assembly (the page a language's build renders), cli. The MkDocs side (one
-configuration per language) is ml4a_figs/site/languages.py.
+flows: sections (a page into sections), limits + sanitize + files + checks (what a
+translation may contain), status (the project's languages and words; translated,
+OUTDATED, missing), assembly (the page a language's build renders), published (nothing
+lost on the way), cli. The MkDocs side (one configuration per language) is
+ml4a_figs/site/languages.py.
 
     python -m ml4a_figs.i18n status [LANG]        # what is translated, missing, OUTDATED
     python -m ml4a_figs.i18n skeleton LANG ID     # an English section, ready to translate
@@ -37,17 +38,17 @@ configuration per language) is ml4a_figs/site/languages.py.
 """
 
 from .assembly import EN_CLOSE, EN_OPEN, GUIDE, assemble, assembled, page_content
-from .checks import check, check_html, check_strings, check_unclosed
+from .checks import check
 from .cli import known_names
-from .problems import TranslationError
 from .sections import MARKER_NAME, Doc, Section, parse, read, section_hash, slugify
 from .status import (DEFAULT_STRINGS, MISSING, OUTDATED, STRINGS_FILE, TRANSLATED, Language,
-                     PageStatus, Project, SectionStatus, from_config, section_states)
+                     PageStatus, Project, SectionStatus, TranslationError, from_config, project,
+                     section_states)
 
 __all__ = [
     "DEFAULT_STRINGS", "Doc", "EN_CLOSE", "EN_OPEN", "GUIDE", "Language", "MARKER_NAME",
     "MISSING", "OUTDATED", "PageStatus", "Project", "STRINGS_FILE", "Section",
     "SectionStatus", "TRANSLATED", "TranslationError", "assemble", "assembled", "check",
-    "check_html", "check_strings", "check_unclosed", "from_config", "known_names", "page_content",
-    "parse", "read", "section_hash", "section_states", "slugify",
+    "from_config", "known_names", "page_content", "parse", "project", "read", "section_hash",
+    "section_states", "slugify",
 ]

@@ -10,9 +10,8 @@ import sys
 from pathlib import Path
 
 from ..figures.references import closest
-from .problems import TranslationError, rel
-from .sections import parse
-from .status import MISSING, OUTDATED, PageStatus, Project, find_root
+from .sections import parse, rel
+from .status import MISSING, OUTDATED, PageStatus, Project, TranslationError, find_root, project
 
 # --- git: the English section a translation was made from --------------------------
 
@@ -122,9 +121,8 @@ def format_status(proj: Project, statuses: list[PageStatus], verbose: bool = Tru
     return "\n".join(out)
 
 
-def main(argv=None, load_project=None) -> int:
-    """The command line; load_project(root) reads mkdocs.yml into a Project (the site
-    layer's reader, which knows MkDocs' YAML tags: see __main__.py)."""
+def main(argv=None) -> int:
+    """The command line of `make i18n-status` and the translator's guide."""
     parser = argparse.ArgumentParser(prog="python -m ml4a_figs.i18n",
                                      description="Translation status and helpers.")
     parser.add_argument("--root", help="the project folder (default: where mkdocs.yml is)")
@@ -144,7 +142,7 @@ def main(argv=None, load_project=None) -> int:
     p.add_argument("--page", default="index.md")
     args = parser.parse_args(argv)
     try:
-        proj = load_project(args.root or find_root())
+        proj = project(args.root or find_root())
         if args.command == "languages":
             print(" ".join(lang.code for lang in proj.languages))
             return 0
@@ -155,16 +153,14 @@ def main(argv=None, load_project=None) -> int:
                 print(f"not a translation of this site: {', '.join(bad)} (languages: "
                       f"{', '.join(known) or 'none'})", file=sys.stderr)
                 return 2
-            print(format_status(proj, proj.status(args.langs), verbose=not args.short))
+            statuses = [proj.page_status(lang.code, page) for lang in proj.translations
+                        if not args.langs or lang.code in args.langs
+                        for page in proj.english_pages()]
+            print(format_status(proj, statuses, verbose=not args.short))
             return 0
         if args.command == "check":
-            figures, facts = known_names(proj.root)
-            problems = []
-            for lang in proj.translations:
-                proj.strings(lang.code)
-                problems += proj.orphans(lang.code)
-                for page in proj.english_pages():
-                    problems += proj.page_status(lang.code, page, figures, facts).problems
+            problems = [p for lang in proj.translations
+                        for p in proj.check_language(lang.code, *known_names(proj.root))]
             print("\n".join(problems) if problems else "translations: no problem found")
             return 1 if problems else 0
         page = args.page

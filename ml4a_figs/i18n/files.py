@@ -17,7 +17,7 @@ import os
 import re
 from pathlib import Path
 
-from .problems import rel
+from .sections import rel
 
 ALLOWED_SUFFIXES = {".md"}
 STRINGS_NAME = "language.yml"

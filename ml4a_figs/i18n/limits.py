@@ -39,11 +39,6 @@ def _indent(line: str) -> int:
     return len(line.expandtabs(4)) - len(line.expandtabs(4).lstrip(" "))
 
 
-def bound_problems(path: str, lines: list[str], first: int = 1) -> list[str]:
-    """Nesting and runs of openers, each at its line (see bounds)."""
-    return bounds(path, lines, first)[0]
-
-
 def bounds(path: str, lines: list[str], first: int = 1) -> tuple[list[str], set[int]]:
     """Nesting and runs of openers, each at its first line, and the line numbers that
     must not be rendered: Markdown recurses once per level of nesting (RecursionError)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 
 from .files import SNIPPET_LINE
-from .render import Renderer
+from .sanitize import Renderer
 from .sections import Doc, Section, text_parts
 
 _WORD = re.compile(r"[^\W\d_]{2,}")  # words without digits: facts are numbers

@@ -23,7 +23,6 @@ from pathlib import Path
 import yaml
 
 from .limits import MAX_PAGE_BYTES, size_problem
-from .problems import rel
 
 BOM = b"\xef\xbb\xbf"
 
@@ -40,23 +39,37 @@ _SETEXT = re.compile(r"^[ \t]{0,3}(=+|-+)[ \t]*$")
 FENCE = _FENCE
 
 
-class _Text(HTMLParser):
-    """The text of an HTML fragment, as toc reads a heading's text."""
+class _Tokens(HTMLParser):
+    """An HTML fragment as ("start", tag, attributes), ("end", tag) and ("text", text)
+    tokens, entities decoded as a browser decodes them: the one HTML reader of the
+    package (slugs, the allowlist's report, classes and ids, the published text)."""
 
     def __init__(self):
         super().__init__(convert_charrefs=True)
-        self.parts: list[str] = []
+        self.tokens: list[tuple] = []
+
+    def handle_starttag(self, tag, attrs):
+        self.tokens.append(("start", tag, {k: v or "" for k, v in attrs}))
+
+    handle_startendtag = handle_starttag
+
+    def handle_endtag(self, tag):
+        self.tokens.append(("end", tag))
 
     def handle_data(self, data):
-        self.parts.append(data)
+        self.tokens.append(("text", data))
+
+
+def tokens(html: str) -> list[tuple]:
+    reader = _Tokens()
+    reader.feed(html)
+    reader.close()
+    return reader.tokens
 
 
 def text_parts(html: str) -> list[str]:
     """The runs of text of an HTML fragment, tags dropped and entities decoded."""
-    reader = _Text()
-    reader.feed(html)
-    reader.close()
-    return reader.parts
+    return [token[1] for token in tokens(html) if token[0] == "text"]
 
 
 @lru_cache(maxsize=None)
@@ -79,31 +92,37 @@ _BACKTICKS = re.compile(r"`+")
 
 
 def without_code_spans(line: str) -> str:
-    """The line with its `code spans` blanked, in linear time (a regex that pairs runs
-    of backticks re-scanned the line from each run: seconds for a long run)."""
-    runs = [(m.start(), m.end()) for m in _BACKTICKS.finditer(line)]
-    by_length: dict[int, list[int]] = {}
-    for i, (a, b) in enumerate(runs):
-        by_length.setdefault(b - a, []).append(i)
-    out, i, cursor = [], 0, {n: 0 for n in by_length}
+    """The line with its `code spans` blanked: a run of backticks opens a span that the
+    next run of the same length closes. Linear: each run is paired once (a regex pairing
+    the runs re-scanned the line from each one: seconds for a long line)."""
+    runs = list(_BACKTICKS.finditer(line))
+    closer, after = [None] * len(runs), {}  # closer[i]: the next run as long as run i
+    for i in reversed(range(len(runs))):
+        length = len(runs[i].group())
+        closer[i], after[length] = after.get(length), i
+    chars, i = list(line), 0
     while i < len(runs):
-        a, b = runs[i]
-        same = by_length[b - a]
-        while cursor[b - a] < len(same) and same[cursor[b - a]] <= i:
-            cursor[b - a] += 1
-        if cursor[b - a] < len(same):
-            j = same[cursor[b - a]]
-            end = runs[j][1]
-            out.append((a, end))
-            i = j + 1
-        else:
+        if closer[i] is None:
             i += 1
-    if not out:
-        return line
-    chars = list(line)
-    for a, b in out:
-        chars[a:b] = " " * (b - a)
+            continue
+        start, end = runs[i].start(), runs[closer[i]].end()
+        chars[start:end] = " " * (end - start)
+        i = closer[i] + 1
     return "".join(chars)
+
+
+def rel(path: Path, root: Path) -> str:
+    """A path as messages show it: relative to the project root."""
+    try:
+        return Path(path).resolve().relative_to(Path(root).resolve()).as_posix()
+    except ValueError:
+        return str(path)
+
+
+def problem_order(problem: str):
+    """Problems `path:line: …` sorted by file, then line."""
+    match = re.match(r"^(.*?):(\d+):", problem)
+    return (match.group(1), int(match.group(2))) if match else (problem, 0)
 
 
 @dataclass
@@ -142,6 +161,7 @@ class Doc:
     sections: list[Section] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
     oversized: bool = False  # over limits.MAX_PAGE_BYTES: not parsed, only refused
+    body_start: int = 0  # the index of the first line after the front matter
 
     def by_id(self) -> dict[str, Section]:
         return {s.id: s for s in self.sections if s.id}
@@ -198,7 +218,7 @@ def parse(text: str, path: str, *, derive_ids: bool = True) -> Doc:
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     doc = Doc(path, text)
     lines = text.split("\n")
-    start = _front_matter(text, doc)
+    start = doc.body_start = _front_matter(text, doc)
     used: dict[str, int] = {}
     fence: str | None = None
     current: Section | None = None

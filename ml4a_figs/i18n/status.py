@@ -1,10 +1,11 @@
-"""Where a translation stands, and the project it belongs to: per English section,
-translated, OUTDATED (the English changed since) or missing; the languages of the site
-(the lines of extra.alternate in mkdocs.yml, the original first) and the words each one
-adds around a page (docs/<lang>/language.yml)."""
+"""The project's languages and where each translation stands: the one reader of a site's
+languages (extra.alternate in mkdocs.yml, the original first) and of the words each one
+adds around a page (docs/<lang>/language.yml); per English section, translated, OUTDATED
+(the English changed since) or missing."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -13,13 +14,10 @@ import yaml
 from . import langtags
 from .checks import check, check_strings
 from .files import foreign_files, include_problems
-from .limits import MAX_STRINGS_BYTES, size_problem
-from .render import Renderer
+from .sanitize import Renderer, mkdocs_config
+from .sections import MARKER_NAME, Doc, Section, read, rel
 from ..figures.references import closest
-from .problems import TranslationError, rel
-from .sections import MARKER_NAME, Doc, Section, read
-
-STRINGS_FILE = "language.yml"  # in each docs/<lang>/: the words the site adds
+from ..pipeline.translations import STRINGS_FILE, TranslationError, read_yaml
 
 # Every key a language.yml may hold; the English words are docs/en/language.yml, the
 # fallback of every other language (a key missing in both is said as nothing).
@@ -37,9 +35,6 @@ DEFAULT_STRINGS = {
 }
 TABLES = ("nav", "download", "print", "figures")  # text: text
 SECTIONS = ("explore",)  # part: {text: text}
-
-
-# --- status ---------------------------------------------------------------------
 
 TRANSLATED, OUTDATED, MISSING = "translated", "OUTDATED", "missing"
 
@@ -65,12 +60,8 @@ def section_states(doc: Doc | None, english: Doc) -> list[SectionStatus]:
     out = []
     for e in english.sections:
         t = translated.get(e.id)
-        if t is None:
-            out.append(SectionStatus(e, MISSING))
-        elif t.marker != e.hash:
-            out.append(SectionStatus(e, OUTDATED, t))
-        else:
-            out.append(SectionStatus(e, TRANSLATED, t))
+        state = MISSING if t is None else OUTDATED if t.marker != e.hash else TRANSLATED
+        out.append(SectionStatus(e, state, t))
     return out
 
 
@@ -89,19 +80,17 @@ class PageStatus:
     def summary(self) -> str:
         if self.translation is None:
             return f"{self.page}: not translated (shown in English)"
-        n = len(self.sections)
-        return (f"{self.page}: {self.count(TRANSLATED)} of {n} sections translated, "
-                f"{self.count(OUTDATED)} OUTDATED, {self.count(MISSING)} missing "
+        return (f"{self.page}: {self.count(TRANSLATED)} of {len(self.sections)} sections "
+                f"translated, {self.count(OUTDATED)} OUTDATED, {self.count(MISSING)} missing "
                 f"(shown in English)")
 
-
-# --- the project: languages, strings, pages ---------------------------------------
 
 @dataclass
 class Language:
     code: str
     name: str
     link: str
+    line: int = 1  # its line of mkdocs.yml
 
 
 @dataclass
@@ -112,6 +101,7 @@ class Project:
     languages: list[Language]  # the original first
     markdown_extensions: list | None = None  # markdown_extensions of mkdocs.yml
     alternate: list = field(default_factory=list)  # extra.alternate as written
+    config_file: Path | None = None
 
     @property
     def render(self) -> Renderer:
@@ -139,29 +129,13 @@ class Project:
         problems = check(doc, english, figures, facts, self.render) if doc else []
         return PageStatus(code, page, english, doc, section_states(doc, english), problems)
 
-    def status(self, codes=None) -> list[PageStatus]:
-        out = []
-        for lang in self.translations:
-            if codes and lang.code not in codes:
-                continue
-            for page in self.english_pages():
-                out.append(self.page_status(lang.code, page))
-        return out
-
     def orphans(self, code: str) -> list[str]:
         """A problem for each translated page with no English original."""
-        docs = self.docs(code)
-        if not docs.is_dir():
-            return []
-        english = set(self.english_pages())
-        out = []
-        for p in sorted(docs.rglob("*.md")):
-            page = p.relative_to(docs).as_posix()
-            if page not in english:
-                out.append(f"{rel(p, self.root)}:1: no English original "
-                           f"{rel(self.english_docs / page, self.root)}; a translated page "
-                           f"has the path of the English page it translates")
-        return out
+        docs, english = self.docs(code), set(self.english_pages())
+        return [f"{rel(p, self.root)}:1: no English original "
+                f"{rel(self.english_docs / p.relative_to(docs), self.root)}; a translated page "
+                f"has the path of the English page it translates"
+                for p in sorted(docs.rglob("*.md")) if p.relative_to(docs).as_posix() not in english]
 
     def check_language(self, code: str, figures=None, facts=None,
                        statuses: dict | None = None) -> list[str]:
@@ -182,46 +156,40 @@ class Project:
     def include_problems(self) -> list[str]:
         """The includes of the English pages (the only text snippets runs on), each
         resolved inside the project (files.include_problems)."""
-        problems = []
-        for page in self.english_pages():
-            path = self.english_docs / page
-            problems += include_problems(rel(path, self.root),
-                                         path.read_text(encoding="utf-8"), self.root)
-        return problems
+        return [problem for page in self.english_pages() for problem in include_problems(
+            rel(self.english_docs / page, self.root),
+            (self.english_docs / page).read_text(encoding="utf-8"), self.root)]
 
     def language_problems(self, config_file: Path | None = None) -> list[str]:
         """Each line of extra.alternate must be a language this site can build: a lang
         code, the link /<lang>/ (the original: /), and docs/<lang>/index.md. Checked by
         every build, the original's first, so no menu links to a language that fails."""
-        config_file = config_file or self.root / "mkdocs.yml"
+        config_file = config_file or self.config_file or self.root / "mkdocs.yml"
         where = rel(config_file, self.root)
         text = config_file.read_text(encoding="utf-8") if config_file.is_file() else ""
         problems, seen = [], set()
         for entry in self.alternate:
-            line = _line_of_entry(text, entry)
+            at = f"{where}:{_line_of_entry(text, entry)}"
             if not isinstance(entry, dict) or not str(entry.get("lang") or "").strip():
-                problems.append(f"{where}:{line}: extra.alternate line {entry!r} has no lang: "
+                problems.append(f"{at}: extra.alternate line {entry!r} has no lang: "
                                 f"write {{ name: …, link: /xx/, lang: xx }}")
                 continue
             code = str(entry["lang"]).strip()
-            link = str(entry.get("link") or "")
-            bad = [why for why in (langtags.code_problem(code),
-                                   langtags.name_problem(entry.get("name"))) if why]
-            problems += [f"{where}:{line}: extra.alternate: {why}" for why in bad]
+            problems += [f"{at}: extra.alternate: {why}" for why in (
+                langtags.code_problem(code), langtags.name_problem(entry.get("name"))) if why]
             if langtags.code_problem(code):
                 continue
             wanted = "/" if code == self.original else f"/{code}/"
             if code in seen:
-                problems.append(f"{where}:{line}: language {code!r} is listed twice")
+                problems.append(f"{at}: language {code!r} is listed twice")
             seen.add(code)
-            if link != wanted:
-                problems.append(f"{where}:{line}: the link of {code!r} is {link!r}; it must be "
-                                f"{wanted!r} (where its build is published)")
+            if str(entry.get("link") or "") != wanted:
+                problems.append(f"{at}: the link of {code!r} is {entry.get('link')!r}; it must "
+                                f"be {wanted!r} (where its build is published)")
             index = self.docs(code) / "index.md"
             if code != self.original and not index.is_file():
-                problems.append(f"{where}:{line}: language {code!r} has no "
-                                f"{rel(index, self.root)}: add the translated page or remove "
-                                f"the line")
+                problems.append(f"{at}: language {code!r} has no {rel(index, self.root)}: add "
+                                f"the translated page or remove the line")
         return problems
 
     def strings(self, code: str) -> dict:
@@ -229,10 +197,8 @@ class Project:
         language.yml overlaid with docs/<code>/language.yml, key by key (and part by part
         of `explore`), so a missing word is said in the original's."""
         merged = {k: (dict(v) if isinstance(v, dict) else v) for k, v in DEFAULT_STRINGS.items()}
-        english = _load_strings(self.docs(self.original) / STRINGS_FILE, self.root)
-        for c in dict.fromkeys([self.original, code]):
-            data = english if c == self.original else \
-                _load_strings(self.docs(c) / STRINGS_FILE, self.root, english)
+        english = self._load(self.original)
+        for data in [english] + ([self._load(code, english)] if code != self.original else []):
             for key, value in data.items():
                 if key in SECTIONS:
                     for part, words in value.items():
@@ -245,58 +211,34 @@ class Project:
 
     def defines(self, code: str, key: str) -> bool:
         """Whether docs/<code>/language.yml itself says `key`."""
-        return bool(_load_strings(self.docs(code) / STRINGS_FILE, self.root).get(key))
+        return bool(self._load(code).get(key))
 
     def missing_figure_words(self, code: str, used: set[str]) -> list[str]:
         """The English texts of the figures (`used`, as the figure build recorded them)
         that docs/<code>/language.yml does not translate: drawn in English."""
-        table = _load_strings(self.docs(code) / STRINGS_FILE, self.root).get("figures") or {}
+        table = self._load(code).get("figures") or {}
         have = {" ".join(str(k).split()) for k, v in table.items() if isinstance(v, str) and v}
         return sorted(set(used) - have)
 
-
-def _load_strings(path: Path, root: Path, english: dict | None = None) -> dict:
-    """A language.yml, checked; `english`: the original's, whose strings name the format
-    fields a translation of each may name."""
-    if not path.is_file():
-        return {}
-    where = rel(path, root)
-    if path.is_symlink():
-        raise TranslationError([f"{where}:1: a symbolic link; {STRINGS_FILE} is a plain file"])
-    raw = path.read_bytes()
-    if problem := size_problem(where, len(raw), MAX_STRINGS_BYTES):
-        raise TranslationError([problem])
-    raw = raw[3:] if raw.startswith(b"\xef\xbb\xbf") else raw
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = raw[:exc.start].count(b"\n") + 1
-        raise TranslationError([f"{where}:{line}: this line is not valid UTF-8 text; save "
-                                f"the file as UTF-8"]) from None
-    try:
-        data = yaml.safe_load(text) or {}
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 1 if mark is not None else 1
-        raise TranslationError([f"{where}:{line}: not valid YAML: "
-                         f"{getattr(exc, 'problem', None) or exc}"]) from None
-    if not isinstance(data, dict):
-        raise TranslationError([f"{where}:1: must be YAML keys and values (untranslated: ...)"])
-    unknown = [k for k in data if k not in DEFAULT_STRINGS]
-    if unknown:
-        raise TranslationError([f"{where}:1: unknown key {k!r}{closest(str(k), DEFAULT_STRINGS)}"
-                         for k in unknown])
-    problems = [f"{where}:{_line_of_key(text, key)}: {why}" for key, value in data.items()
-                if (why := _shape_problem(key, value))]
-    if problems:
-        raise TranslationError(problems)
-    problems = check_strings(data, where, text, english=english)
-    if problems:
-        raise TranslationError(problems)
-    return data
+    def _load(self, code: str, english: dict | None = None) -> dict:
+        """docs/<code>/language.yml, checked; `english`: the original's, whose strings
+        name the format fields a translation of each may name."""
+        path = self.docs(code) / STRINGS_FILE
+        if not path.is_file() and not path.is_symlink():
+            return {}
+        data, where = read_yaml(path, self.root), rel(path, self.root)
+        text = path.read_text(encoding="utf-8", errors="replace")
+        problems = [f"{where}:1: unknown key {k!r}{closest(str(k), DEFAULT_STRINGS)}"
+                    for k in data if k not in DEFAULT_STRINGS]
+        problems = problems or [f"{where}:{_line_of_key(text, key)}: {why}"
+                                for key, value in data.items() if (why := _shape(key, value))]
+        problems = problems or check_strings(data, where, text, self.render, english)
+        if problems:
+            raise TranslationError(problems)
+        return data
 
 
-def _shape_problem(key: str, value) -> str | None:
+def _shape(key: str, value) -> str | None:
     """Why a language.yml value has the wrong shape for its key, or None."""
     def texts(mapping) -> bool:
         return isinstance(mapping, dict) and all(isinstance(v, str) for v in mapping.values())
@@ -325,36 +267,48 @@ def _line_of_entry(text: str, entry) -> int:
     wanted = [str(v) for v in (entry.values() if isinstance(entry, dict) else [entry]) if v]
     lines = text.split("\n")
     start = next((i for i, l in enumerate(lines) if l.strip().startswith("alternate:")), 0)
-    for number in range(start, len(lines)):
-        if lines[number].lstrip().startswith("-") and all(w in lines[number] for w in wanted):
-            return number + 1
-    return start + 1
+    return next((n + 1 for n in range(start, len(lines)) if lines[n].lstrip().startswith("-")
+                 and all(w in lines[n] for w in wanted)), start + 1)
 
 
-def from_config(root: Path | str, config: dict) -> Project:
-    """The project described by mkdocs.yml, read as plain data (theme.language, docs_dir,
-    extra.alternate); the site layer reads the file with MkDocs' own YAML loader."""
+def project(path: Path | str) -> Project:
+    """The project of a mkdocs.yml (or of the folder holding it): its languages, docs and
+    words, read as plain YAML (sanitize.mkdocs_config)."""
+    config_file = Path(path).resolve()
+    config_file = config_file / "mkdocs.yml" if config_file.is_dir() else config_file
+    try:
+        config = mkdocs_config(config_file)
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+        mark = getattr(exc, "problem_mark", None)
+        raise TranslationError([f"{config_file}:{mark.line + 1 if mark else 1}: cannot be "
+                                f"read: {getattr(exc, 'problem', None) or exc}"]) from None
+    return from_config(config_file.parent, config, config_file)
+
+
+def from_config(root: Path | str, config: dict, config_file: Path | None = None) -> Project:
+    """The project described by mkdocs.yml's data (theme.language, docs_dir,
+    extra.alternate, markdown_extensions)."""
     root = Path(root).resolve()
     theme = config.get("theme") or {}
     original = (theme.get("language") if isinstance(theme, dict) else None) or "en"
-    docs = root / str(config.get("docs_dir") or "docs")
     extra = config.get("extra") or {}
-    return Project(root, original, docs, languages(extra, original),
-                   config.get("markdown_extensions"), list(extra.get("alternate") or []))
+    config_file = config_file or root / "mkdocs.yml"
+    text = config_file.read_text(encoding="utf-8") if config_file.is_file() else ""
+    return Project(root, original, root / str(config.get("docs_dir") or "docs"),
+                   languages(extra, original, text), config.get("markdown_extensions"),
+                   list(extra.get("alternate") or []), config_file)
 
 
-def languages(extra: dict, original: str) -> list[Language]:
-    langs = []
-    for alt in extra.get("alternate") or []:
-        if not isinstance(alt, dict):
-            continue  # reported by Project.language_problems
-        code = str(alt.get("lang", "")).strip()
-        if langtags.is_code(code):  # others are reported by Project.language_problems
-            langs.append(Language(code, str(alt.get("name", code)), str(alt.get("link", ""))))
+def languages(extra: dict, original: str, text: str = "") -> list[Language]:
+    """The languages of extra.alternate with a valid code (the others are reported by
+    Project.language_problems), the original first; `text`: mkdocs.yml, for their lines."""
+    langs = [Language(code, str(alt.get("name", code)), str(alt.get("link", "")),
+                      _line_of_entry(text, alt))
+             for alt in extra.get("alternate") or [] if isinstance(alt, dict)
+             if langtags.is_code(code := str(alt.get("lang", "")).strip())]
     if not any(lang.code == original for lang in langs):
         langs.insert(0, Language(original, original, "/"))
-    langs.sort(key=lambda lang: lang.code != original)
-    return langs
+    return sorted(langs, key=lambda lang: lang.code != original)
 
 
 def find_root() -> Path:

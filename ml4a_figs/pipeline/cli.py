@@ -45,7 +45,7 @@ def main(argv: list[str] | None = None) -> int:
         return report_run("figure", "built", lambda progress: builder.build(
             args.names, args.out, force=args.force, jobs=args.jobs, progress=progress,
             languages=args.languages))
-    except (DeclarationError, builder.TranslationFileError) as exc:
+    except (DeclarationError, builder.TranslationError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
 

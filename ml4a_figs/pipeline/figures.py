@@ -20,7 +20,7 @@ from . import engine, store
 from .engine import Result
 from .keys import PACKAGE_DIR, digests, library_versions, module_closure, reachable_code
 from .output import RASTER_DPI, write_output
-from .translations import (DOCS, ORIGINAL, Language, TranslationFileError,
+from .translations import (DOCS, ORIGINAL, Language, TranslationError,
                            figure_languages, fonts_of)
 
 _CHECKOUT = PACKAGE_DIR.parent

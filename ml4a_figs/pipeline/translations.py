@@ -19,14 +19,20 @@ from .keys import PACKAGE_DIR
 ORIGINAL = "en"  # the language the draw functions write
 DOCS = PACKAGE_DIR.parent / "docs"
 STRINGS_FILE = "language.yml"
+MAX_STRINGS_BYTES = 64_000  # a language.yml (stated in the translator's guide, Limits)
 LATIN = ["DejaVu Sans", "Helvetica", "Arial"]  # what the figures are laid out with
 # Hangul, kana and Han on Linux (Debian's Noto CJK), Android, macOS/iOS and Windows
 DEFAULT_FONTS = ["Noto Sans CJK KR", "Noto Sans KR", "Apple SD Gothic Neo", "Malgun Gothic",
                  "Noto Sans CJK JP", "Hiragino Sans", "Yu Gothic"]
 
 
-class TranslationFileError(ValueError):
-    """A language.yml the figure build cannot read; the message names the file and line."""
+class TranslationError(ValueError):
+    """Bad input in a translation, every problem as `path:line: message`: the one error
+    type of a translation problem (the figure build's, the checks', the site's)."""
+
+    def __init__(self, problems: list[str]):
+        self.problems = problems
+        super().__init__("bad input in a translation:\n" + "\n".join(problems))
 
 
 @dataclass(frozen=True)
@@ -48,33 +54,50 @@ def figure_languages(docs: Path = DOCS, only: list[str] | None = None) -> list[L
         code = path.parent.name
         if code == ORIGINAL or (only is not None and code not in only):
             continue
-        data = _load(path)
+        data = read_yaml(path, Path(docs).parent)
         table = data.get("figures") or {}
         fonts = data.get("figure_fonts") or DEFAULT_FONTS
         if not isinstance(table, dict) or not all(isinstance(v, str) for v in table.values()):
-            raise TranslationFileError(f"{path}: figures: must map each English text of the "
-                                       f"figures to its translation (text: text)")
+            raise TranslationError([f"{path}:1: figures: must map each English text of the "
+                                    f"figures to its translation (text: text)"])
         if not isinstance(fonts, list) or not all(isinstance(f, str) for f in fonts):
-            raise TranslationFileError(f"{path}: figure_fonts: must be a list of font names")
+            raise TranslationError([f"{path}:1: figure_fonts: must be a list of font names"])
         if table:
             found.append(Language(code, tuple(sorted((str(k), v) for k, v in table.items())),
                                   tuple(fonts)))
     return found
 
 
-def _load(path: Path) -> dict:
+def read_yaml(path: Path, root: Path) -> dict:
+    """A translator's YAML file (docs/<lang>/language.yml) as a mapping: the one reader of
+    it, here because the figure build needs its figure strings (ml4a_figs.i18n checks the
+    rest). A plain file of at most MAX_STRINGS_BYTES, UTF-8 (a byte-order mark is fine), YAML
+    keys and values; anything else is a TranslationError naming the file and line."""
     import yaml  # only the project's build reads translations; the wheel never does
 
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except UnicodeDecodeError:
-        raise TranslationFileError(f"{path}:1: not UTF-8 text; save it as UTF-8") from None
+        where = Path(path).resolve().relative_to(Path(root).resolve()).as_posix()
+    except ValueError:
+        where = str(path)
+    if Path(path).is_symlink():
+        raise TranslationError([f"{where}:1: a symbolic link; {STRINGS_FILE} is a plain file"])
+    raw = Path(path).read_bytes().removeprefix(b"\xef\xbb\xbf")
+    if len(raw) > MAX_STRINGS_BYTES:
+        raise TranslationError([f"{where}:1: this file is {len(raw):,} bytes; a translation "
+                                f"file may be at most {MAX_STRINGS_BYTES:,} bytes (see Limits "
+                                f"in the translator's guide)"])
+    try:
+        data = yaml.safe_load(raw.decode("utf-8")) or {}
+    except UnicodeDecodeError as exc:
+        line = raw[:exc.start].count(b"\n") + 1
+        raise TranslationError([f"{where}:{line}: this line is not valid UTF-8 text; save "
+                                f"the file as UTF-8"]) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
-        raise TranslationFileError(f"{path}:{mark.line + 1 if mark else 1}: not valid YAML: "
-                                   f"{getattr(exc, 'problem', None) or exc}") from None
+        raise TranslationError([f"{where}:{mark.line + 1 if mark else 1}: not valid YAML: "
+                                f"{getattr(exc, 'problem', None) or exc}"]) from None
     if not isinstance(data, dict):
-        raise TranslationFileError(f"{path}:1: must be YAML keys and values")
+        raise TranslationError([f"{where}:1: must be YAML keys and values (untranslated: ...)"])
     return data
 
 

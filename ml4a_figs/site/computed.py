@@ -65,7 +65,7 @@ def compute(root: Path, figures_dir: Path, notebooks_dir: Path, cache_dir: Path,
         figures = figure_targets.build(out_dir=figures_dir, jobs=jobs, registry=registry,
                                        progress=progress,
                                        docs=project(root).english_docs.parent)
-    except figure_targets.TranslationFileError as exc:
+    except figure_targets.TranslationError as exc:
         raise PluginError(str(exc)) from None
     notebooks_cache = cache_dir / "notebooks"
     # after the figures: a notebook may import the same code

@@ -21,9 +21,9 @@ from pathlib import Path
 
 from ..i18n import published, sanitize
 from ..i18n.assembly import GUIDE, assemble
-from ..i18n.problems import TranslationError, rel
-from ..i18n.sections import read
-from ..i18n.status import PageStatus, Project, from_config, section_states
+from ..i18n.sections import read, rel
+from ..i18n.status import (PageStatus, Project, TranslationError, from_config, project,
+                           section_states)
 
 
 def read_config(config_file: Path | str) -> dict:
@@ -35,12 +35,6 @@ def read_config(config_file: Path | str) -> dict:
     loader = get_yaml_loader(config=MkDocsConfig(config_file_path=str(config_file)))
     with open(config_file, "rb") as f:
         return yaml_load(f, loader) or {}
-
-
-def project(root: Path | str) -> Project:
-    """The project of the mkdocs.yml in `root` (languages, docs, strings)."""
-    root = Path(root).resolve()
-    return from_config(root, read_config(root / "mkdocs.yml"))
 
 
 def plain_text(text: str) -> str:
@@ -59,12 +53,9 @@ def check(proj: Project, config_file: Path) -> None:
 
     problems = proj.language_problems(config_file)
     partials = Path(material.__file__).parent / "templates" / "partials" / "languages"
-    lines = config_file.read_text(encoding="utf-8").split("\n")
     for lang in proj.translations:
         if not (partials / f"{lang.code}.html").is_file():
-            line = next((n for n, text in enumerate(lines, start=1)
-                         if re.search(rf"lang:\s*{re.escape(lang.code)}\b", text)), 1)
-            problems.append(f"{rel(config_file, proj.root)}:{line}: the theme has no "
+            problems.append(f"{rel(config_file, proj.root)}:{lang.line}: the theme has no "
                             f"translation for {lang.code!r} (partials/languages/{lang.code}"
                             f".html); use one of Material's language codes")
     if problems:
@@ -80,7 +71,7 @@ def derive(config_file: Path | str, site_dir: Path | str | None = None,
 
     config_file = Path(config_file).resolve()
     raw = read_config(config_file)
-    proj = from_config(config_file.parent, raw)
+    proj = from_config(config_file.parent, raw, config_file)
     check(proj, config_file)
     known = [lang.code for lang in proj.languages]
     if unknown := [c for c in codes or [] if c not in known]:
@@ -273,6 +264,6 @@ def under_title(content: str, markup: str) -> str:
 def original(config_file: Path | str) -> LanguageBuild:
     """The original language's pages, for a plain `mkdocs build` of mkdocs.yml."""
     config_file = Path(config_file).resolve()
-    proj = from_config(config_file.parent, read_config(config_file))
+    proj = project(config_file)
     check(proj, config_file)
     return LanguageBuild(proj, proj.original)
