@@ -124,6 +124,7 @@ class FigureTarget(engine.Target):
         """Compute once; draw each theme and layout (the draw function is handed the
         frozen style.Theme; matplotlib's settings for it are a style context around the
         drawing and the writing), then write it in each stale language."""
+        import matplotlib.pyplot as plt
         import matplotlib.style
         from threadpoolctl import threadpool_limits
 
@@ -165,7 +166,8 @@ class FigureTarget(engine.Target):
                         self._write(drawn, layout, theme, code)
         finally:
             for drawn in drawings.values():
-                _close(drawn)
+                if hasattr(drawn, "savefig"):  # a matplotlib figure: pyplot holds on to it
+                    plt.close(drawn)
         self._forget_old_outputs()
 
     def _forget_old_outputs(self) -> None:
@@ -214,13 +216,6 @@ def _text_size(drawn, out_dir: Path, fig: Figure, layout: str) -> dict | None:
             dpi = RASTER_DPI if at_raster_dpi else drawn.dpi
             width_pt = image.width / dpi * 72
     return {"smallest_pt": round(smallest, 2), "width_pt": round(width_pt, 2)}
-
-
-def _close(drawn) -> None:
-    if hasattr(drawn, "savefig"):
-        import matplotlib.pyplot as plt
-
-        plt.close(drawn)
 
 
 def is_fresh(fig: Figure, out_dir: Path, languages: Iterable[Language] = ()) -> bool:
