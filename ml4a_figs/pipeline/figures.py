@@ -82,7 +82,7 @@ class FigureTarget(engine.Target):
         self._code = cache_key(self.fig)
         self._stamp = store.read_stamp(self.stamp_path) or {}
         used = self._stamp.get("words") if self._stamp.get("code") == self._code else None
-        self._used = used if isinstance(used, list) else None
+        self._used = used if isinstance(used, list) and all(isinstance(w, str) for w in used) else None
         return self._joined()
 
     def _joined(self) -> str:
