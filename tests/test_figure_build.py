@@ -162,6 +162,22 @@ def test_editing_the_core_redraws_what_uses_it(package_copy, tmp_path):
     assert "sampling" not in built, "sampling does not use nn.py and must stay cached"
 
 
+def test_editing_one_optimizer_leaves_the_fit_figures_cached(package_copy, tmp_path):
+    """Issue 21: a key follows `from ..core.optim import Adam` to Adam alone, so the fit
+    figures stay fresh while the races, which run every optimizer, go stale."""
+    pkg, out = _warm_copy(package_copy, tmp_path)
+    optim = pkg / "ml4a_figs" / "core" / "optim.py"
+    source = optim.read_text()
+    edited = source.replace("class RMSprop(Optimizer):\n",
+                            "class RMSprop(Optimizer):\n    EDITED_FOR_A_TEST = 1\n", 1)
+    assert edited != source
+    optim.write_text(edited)
+    proc = run_cli(pkg, "list", out=out)
+    fresh = set(re.findall(r"^(\w+)\s+fresh", proc.stdout, re.M))
+    assert {"overfitting", "digits_curves", "dropout", "line_fit_explore"} <= fresh, proc.stdout
+    assert "opt1a" not in fresh, proc.stdout
+
+
 def test_a_broken_figure_is_named_and_the_others_still_build(package_copy, tmp_path):
     pkg = tmp_path / "pkg"
     shutil.copytree(package_copy / "ml4a_figs", pkg / "ml4a_figs")

@@ -31,10 +31,11 @@ DEFAULT_OUT = (_CHECKOUT / "figures" if (_CHECKOUT / "pyproject.toml").is_file()
 
 # Bump when the way outputs are written changes, so every stamp goes stale.
 CACHE_FORMAT = 1
-# What touches every figure even when reached only indirectly: the shared style, the
-# writer, the translation of a drawing's texts and the fonts of its languages.
-SHARED = [PACKAGE_DIR / "style.py", PACKAGE_DIR / "figures" / "wording.py",
-          Path(__file__).with_name("output.py"), Path(__file__).with_name("translations.py")]
+# What touches every figure even when reached only indirectly: the shared style and the
+# translation of a drawing's texts (with what they import), and the writer and the fonts
+# of a language (these files alone: the engine's plumbing they import changes no byte).
+SHARED = [PACKAGE_DIR / "style.py", PACKAGE_DIR / "figures" / "wording.py"]
+WRITERS = {Path(__file__).with_name("output.py"), Path(__file__).with_name("translations.py")}
 
 
 def _sha256(data) -> str:
@@ -42,7 +43,7 @@ def _sha256(data) -> str:
 
 
 def cache_key(fig: Figure) -> str:
-    chunks, files = [], set()
+    chunks, files = [], set(WRITERS)
     for func in (fig.compute, fig.draw):
         func_chunks, func_files = reachable_code(fig.path, func)
         chunks += func_chunks
@@ -112,7 +113,7 @@ class FigureTarget(engine.Target):
         self._code = self.code_key(self.fig)
         self._stamp = store.read_stamp(self.stamp_path) or {}
         used = self._stamp.get("words") if self._stamp.get("code") == self._code else None
-        self._used = used if isinstance(used, list) else None
+        self._used = used if isinstance(used, list) and all(isinstance(w, str) for w in used) else None
         return self._joined()
 
     def _joined(self) -> str:
@@ -154,6 +155,7 @@ class FigureTarget(engine.Target):
         """Compute once; draw each theme and layout (the draw function is handed the
         frozen style.Theme; matplotlib's settings for it are a style context around the
         drawing and the writing), then write it in each stale language."""
+        import matplotlib.pyplot as plt
         import matplotlib.style
         from threadpoolctl import threadpool_limits
 
@@ -195,7 +197,8 @@ class FigureTarget(engine.Target):
                         self._write(drawn, layout, theme, code)
         finally:
             for drawn in drawings.values():
-                _close(drawn)
+                if hasattr(drawn, "savefig"):  # a matplotlib figure: pyplot holds on to it
+                    plt.close(drawn)
         self._forget_old_outputs()
 
     def _forget_old_outputs(self) -> None:
@@ -244,13 +247,6 @@ def _text_size(drawn, out_dir: Path, fig: Figure, layout: str) -> dict | None:
             dpi = RASTER_DPI if at_raster_dpi else drawn.dpi
             width_pt = image.width / dpi * 72
     return {"smallest_pt": round(smallest, 2), "width_pt": round(width_pt, 2)}
-
-
-def _close(drawn) -> None:
-    if hasattr(drawn, "savefig"):
-        import matplotlib.pyplot as plt
-
-        plt.close(drawn)
 
 
 def is_fresh(fig: Figure, out_dir: Path, languages: Iterable[Language] = ()) -> bool:
