@@ -117,6 +117,19 @@ def test_a_fresh_clone_with_a_warm_cache_redraws_nothing(package_copy, tmp_path)
     assert set(_statuses(proc.stdout).values()) == {"cached"}, proc.stdout
 
 
+@pytest.mark.parametrize("damage", ["{not json", '{"sources": 1, "keys": []}', "[]"])
+def test_a_damaged_memo_of_code_keys_is_computed_again(package_copy, tmp_path, damage):
+    """figures/.stamps/code-keys remembers each figure's code key while the package is
+    unchanged: damaged, it is rebuilt, never a crash nor a redraw."""
+    pkg, out = _warm_copy(package_copy, tmp_path)
+    memo = out / ".stamps" / "code-keys"
+    memo.write_text(damage, encoding="utf-8")
+    proc = run_cli(pkg, "build", out=out)
+    assert proc.returncode == 0 and "Traceback" not in proc.stderr, proc.stderr
+    assert set(_statuses(proc.stdout).values()) == {"cached"}, proc.stdout
+    assert len(json.loads(memo.read_text(encoding="utf-8"))["keys"]) == len(scan())
+
+
 def test_editing_one_draw_function_redraws_that_figure_alone(package_copy, tmp_path):
     pkg, out = _warm_copy(package_copy, tmp_path)
     module = pkg / "ml4a_figs" / "figures" / "why_training_is_hard.py"
