@@ -202,8 +202,7 @@ class LanguageBuild:
         self.statuses[src] = status
         english_url = "../" * page.url.count("/") + self.up + page.url
         return assemble(status.translation, english, self.strings, english_url=english_url,
-                        guide=posixpath.relpath(GUIDE, posixpath.dirname(src) or "."),
-                        original=self.project.original)
+                        guide=posixpath.relpath(GUIDE, posixpath.dirname(src) or "."))
 
     def publish(self, content: str, page) -> str:
         """A translated build's page HTML, after Markdown and before KaTeX: cleaned by the
