@@ -25,7 +25,7 @@ published (nothing lost on the way), cli:
     python -m ml4a_figs.i18n languages            # the language codes, original first
 """
 
-from .assembly import EN_CLOSE, EN_OPEN, GUIDE, assemble, assembled, page_content
+from .assembly import EN_CLOSE, EN_OPEN, GUIDE, assemble, page_content
 from .checks import check
 from .cli import known_names
 from .sections import MARKER_NAME, Doc, Section, parse, read, section_hash, slugify
@@ -36,7 +36,7 @@ from .status import (DEFAULT_STRINGS, MISSING, OUTDATED, STRINGS_FILE, TRANSLATE
 __all__ = [
     "DEFAULT_STRINGS", "Doc", "EN_CLOSE", "EN_OPEN", "GUIDE", "Language", "MARKER_NAME",
     "MISSING", "OUTDATED", "PageStatus", "Project", "STRINGS_FILE", "Section",
-    "SectionStatus", "TRANSLATED", "TranslationError", "assemble", "assembled", "check",
+    "SectionStatus", "TRANSLATED", "TranslationError", "assemble", "check",
     "from_config", "known_names", "page_content", "parse", "project", "read", "section_hash",
     "section_states", "slugify",
 ]

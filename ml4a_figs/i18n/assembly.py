@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from .files import SNIPPET_LINE, escape_includes
 from .limits import fill
-from .sections import ATTR_LIST, Doc, Section, read
-from .status import MISSING, OUTDATED, Project, section_states
+from .sections import ATTR_LIST, Doc, Section
+from .status import MISSING, OUTDATED, section_states
 
 GUIDE = "translating.md"  # the translator's guide, linked from every note
 
@@ -92,14 +92,3 @@ def assemble(doc: Doc | None, english: Doc, strings: dict, *, guide: str,
         missing_run = st.state == MISSING
         out.append("")
     return "\n".join(out).rstrip() + "\n"
-
-
-def assembled(proj: Project, code: str, page: str = "index.md") -> str:
-    """The Markdown a language's build renders for a page (before facts and figures are
-    filled in): for tests that count what the page shows, such as its formulas."""
-    english = read(proj.english_docs / page, proj.root)
-    if code == proj.original:
-        return english.text
-    path = proj.docs(code) / page
-    doc = read(path, proj.root, derive_ids=False) if path.is_file() else None
-    return assemble(doc, english, proj.strings(code), guide=GUIDE, english_url="../")
