@@ -14,7 +14,7 @@ WHEEL = "ml4a_figs-0.1.0-py3-none-any.whl"
 
 
 def _words(lang: str) -> dict:
-    from ml4a_figs.site.languages import project
+    from ml4a_figs.i18n import project
 
     return project(ROOT).strings(lang)["download"]
 
@@ -50,7 +50,7 @@ def _parse(html: str) -> _Links:
 def test_the_languages_have_every_string():
     """English and Korean write every word of the box in docs/<lang>/language.yml; a
     language added later without them gets the English ones (below)."""
-    from ml4a_figs.site.languages import project
+    from ml4a_figs.i18n import project
 
     proj = project(ROOT)
     for lang in ("en", "ko"):

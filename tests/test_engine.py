@@ -46,6 +46,23 @@ def test_a_figure_stamp_of_the_wrong_shape_is_stale_not_a_crash(tmp_path, stamp)
     assert _status(proc.stdout, "topographic_map") == "cached", proc.stdout
 
 
+@pytest.mark.parametrize("field, value", [("words", [["not", "a", "text"]]), ("words", [5]),
+                                          ("languages", 5), ("text", [])])
+def test_a_figure_stamp_with_one_damaged_field_is_rebuilt_not_a_crash(tmp_path, field, value):
+    """The fields beside key and outputs (which texts a figure drew, each language's key,
+    its text sizes) are read too: damaged, they mean redraw, never a traceback."""
+    out = tmp_path / "out"
+    assert run_cli(ROOT, "build", "small_nets", out=out).returncode == 0
+    path = out / ".stamps" / "small_nets.json"
+    stamp = json.loads(path.read_text(encoding="utf-8"))
+    stamp[field] = value
+    path.write_text(json.dumps(stamp), encoding="utf-8")
+    for args in ([], ["--force"]):
+        proc = run_cli(ROOT, "build", "small_nets", *args, out=out)
+        assert proc.returncode == 0 and "Traceback" not in proc.stderr, proc.stdout + proc.stderr
+    assert _status(run_cli(ROOT, "build", "small_nets", out=out).stdout, "small_nets") == "cached"
+
+
 def _notebooks(src: Path, cache: Path):
     return run([sys.executable, "-m", "ml4a_figs.notebooks", "--src", str(src),
                 "--cache", str(cache)], timeout=600)

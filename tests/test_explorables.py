@@ -154,22 +154,22 @@ def test_an_optimizer_edit_reaches_exactly_the_data_that_uses_it():
 
 
 def _project():
-    from ml4a_figs.site.languages import project
+    from ml4a_figs.i18n import project
 
     return project(ROOT)
 
 
 def test_the_marker_expands_in_the_page_language(tmp_path):
     md = "Text\n\n![Alt text](explore:opt2a_explore)\n"
-    known = set(scan())
+    registry = scan()
     proj = _project()
-    html = explore_page.expand(md, strings=proj.strings("ko")["explore"], figures_dir=FIGURES, known=known, up="../",
+    html = explore_page.expand(md, strings=proj.strings("ko")["explore"], figures_dir=FIGURES, registry=registry, up="../",
                                where=lambda s: "index.md:3")
     assert "![Alt text](figure:opt2a)" in html  # the static figure, for no-JS readers
     assert "![](figure:opt2a_steps)" in html and 'class="explore-print print-only"' in html
     assert 'class="explore-widget screen-only" hidden' in html
     assert "재생" in html and 'data-explore="../figures/opt2a_explore.explore.json"' in html
-    english = explore_page.expand(md, strings=proj.strings("en")["explore"], figures_dir=FIGURES, known=known, up="",
+    english = explore_page.expand(md, strings=proj.strings("en")["explore"], figures_dir=FIGURES, registry=registry, up="",
                                   where=lambda s: "index.md:3")
     assert "Play" in english and "재생" not in english
 
@@ -177,7 +177,7 @@ def test_the_marker_expands_in_the_page_language(tmp_path):
 def test_an_unknown_explorable_names_the_line():
     with pytest.raises(explore_page.ExploreError, match=r"index.md:7: unknown explorable .*nope"):
         explore_page.expand("![](explore:nope)", strings=_project().strings("en")["explore"], figures_dir=FIGURES,
-                            known=set(scan()), up="", where=lambda s: "index.md:7")
+                            registry=scan(), up="", where=lambda s: "index.md:7")
 
 
 def test_every_language_has_every_string_of_every_explorable():

@@ -117,6 +117,19 @@ def test_a_fresh_clone_with_a_warm_cache_redraws_nothing(package_copy, tmp_path)
     assert set(_statuses(proc.stdout).values()) == {"cached"}, proc.stdout
 
 
+@pytest.mark.parametrize("damage", ["{not json", '{"sources": 1, "keys": []}', "[]"])
+def test_a_damaged_memo_of_code_keys_is_computed_again(package_copy, tmp_path, damage):
+    """figures/.stamps/code-keys remembers each figure's code key while the package is
+    unchanged: damaged, it is rebuilt, never a crash nor a redraw."""
+    pkg, out = _warm_copy(package_copy, tmp_path)
+    memo = out / ".stamps" / "code-keys"
+    memo.write_text(damage, encoding="utf-8")
+    proc = run_cli(pkg, "build", out=out)
+    assert proc.returncode == 0 and "Traceback" not in proc.stderr, proc.stderr
+    assert set(_statuses(proc.stdout).values()) == {"cached"}, proc.stdout
+    assert len(json.loads(memo.read_text(encoding="utf-8"))["keys"]) == len(scan())
+
+
 def test_editing_one_draw_function_redraws_that_figure_alone(package_copy, tmp_path):
     pkg, out = _warm_copy(package_copy, tmp_path)
     module = pkg / "ml4a_figs" / "figures" / "why_training_is_hard.py"
@@ -147,6 +160,22 @@ def test_editing_the_core_redraws_what_uses_it(package_copy, tmp_path):
     built = {n for n, s in _statuses(proc.stdout).items() if s == "built"}
     assert {"connection_tweak", "facts"} <= built, proc.stdout
     assert "sampling" not in built, "sampling does not use nn.py and must stay cached"
+
+
+def test_editing_one_optimizer_leaves_the_fit_figures_cached(package_copy, tmp_path):
+    """Issue 21: a key follows `from ..core.optim import Adam` to Adam alone, so the fit
+    figures stay fresh while the races, which run every optimizer, go stale."""
+    pkg, out = _warm_copy(package_copy, tmp_path)
+    optim = pkg / "ml4a_figs" / "core" / "optim.py"
+    source = optim.read_text()
+    edited = source.replace("class RMSprop(Optimizer):\n",
+                            "class RMSprop(Optimizer):\n    EDITED_FOR_A_TEST = 1\n", 1)
+    assert edited != source
+    optim.write_text(edited)
+    proc = run_cli(pkg, "list", out=out)
+    fresh = set(re.findall(r"^(\w+)\s+fresh", proc.stdout, re.M))
+    assert {"overfitting", "digits_curves", "dropout", "line_fit_explore"} <= fresh, proc.stdout
+    assert "opt1a" not in fresh, proc.stdout
 
 
 def test_a_broken_figure_is_named_and_the_others_still_build(package_copy, tmp_path):

@@ -194,8 +194,6 @@ def test_front_matter_keys_the_english_page_has_not_are_refused():
 
 @pytest.mark.parametrize("case, line, key", STRINGS, ids=[c[0] for c in STRINGS])
 def test_html_in_language_yml_is_refused(case, line, key, tmp_path):
-    from ml4a_figs.site import languages
-
     root = tmp_path / "project"
     (root / "docs").mkdir(parents=True)
     (root / "mkdocs.yml").write_text((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))
@@ -211,7 +209,7 @@ def test_html_in_language_yml_is_refused(case, line, key, tmp_path):
     number = next(n for n, l in enumerate(text.split("\n"), start=1)
                   if l.strip().startswith(f"{key}:"))
     with pytest.raises(i18n.TranslationError) as refused:
-        languages.project(root).strings("ko")
+        i18n.project(root).strings("ko")
     assert any(p.startswith(f"docs/ko/language.yml:{number}: ") for p in refused.value.problems), \
         refused.value.problems
 

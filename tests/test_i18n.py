@@ -15,7 +15,6 @@ import markdown
 import pytest
 
 from ml4a_figs import i18n
-from ml4a_figs.site import languages
 from conftest import INSTALLED, ROOT, run
 
 EN = ROOT / "docs" / "en" / "index.md"
@@ -151,7 +150,7 @@ def assembled_korean() -> str:
 
 
 def test_assembled_korean_page():
-    proj = languages.project(ROOT)
+    proj = i18n.project(ROOT)
     strings = proj.strings("ko")
     page = i18n.assemble(korean(opening_only(KO.read_text(encoding="utf-8"))), english(),
                          strings, guide="translating.md",
@@ -174,7 +173,7 @@ def test_assembled_korean_page():
 
 
 def test_strings_of_a_language_fall_back_to_english():
-    proj = languages.project(ROOT)
+    proj = i18n.project(ROOT)
     assert proj.strings("ko")["untranslated_title"] == "아직 번역되지 않은 절"
     assert proj.strings("xx")["untranslated_title"] == proj.strings("en")["untranslated_title"] \
         == "Not translated yet"  # docs/en/language.yml
@@ -457,14 +456,14 @@ def test_a_third_language_builds_and_falls_back(third_language_site):
                      page)
     # the rest in English, under the English note (no docs/fr/language.yml)
     assert '<h2 id="linear-regression" lang="en">Linear regression' in page
-    note = languages.project(ROOT).strings("en")["untranslated_title"]
+    note = i18n.project(ROOT).strings("en")["untranslated_title"]
     # under the title, the first section after the translated one, and the 8 ## sections
     assert page.count(f'<p class="admonition-title">{note}</p>') == 10
     assert page.count('class="katex"') == \
         (site / "index.html").read_text(encoding="utf-8").count('class="katex"')
     # pages it does not translate at all are there, in English, under a note
     guide = (site / THIRD / "translating" / "index.html").read_text(encoding="utf-8")
-    assert languages.project(ROOT).strings("en")["untranslated_page_title"] in guide
+    assert i18n.project(ROOT).strings("en")["untranslated_page_title"] in guide
     search = json.loads((site / THIRD / "search" / "search_index.json").read_text())
     assert search["config"]["lang"] == ["fr", "en"]
 

@@ -144,6 +144,28 @@ def test_the_pass_typesets_markdown_math_only_and_drops_the_loaders(tmp_path):
     assert "<K" not in parts.search_html and notebook_pages.CSS_PLACEHOLDER not in parts.search_html
 
 
+def test_the_search_copy_of_a_code_cell_has_its_text_without_the_colours(tmp_path):
+    """Material's search parser keeps a <pre>'s text as it is; its highlighting spans (a
+    few thousand per notebook) only cost parsing, twice a language."""
+    from material.plugins.search.plugin import Parser
+
+    page = ('<div class="highlight"><pre><span></span><span class="n">x</span> '
+            '<span class="o">=</span> <span class="mi">1</span>  <span class="c1"># &lt;a&gt;</span>\n'
+            '<code>kept</code></pre></div><p><span class="k">w</span></p>')
+    parts = notebook_pages.rewrite(page, lambda tex, display: tex, tmp_path / "nb.ipynb", "nb.py")
+    assert '<span class="n">x</span>' in parts.html
+    assert "<pre>x = 1  # &lt;a&gt;\n<code>kept</code></pre>" in parts.search_html
+    assert '<span class="k">w</span>' in parts.search_html  # outside <pre>: as it was
+
+    def indexed(html: str) -> list:
+        parser = Parser()
+        parser.feed(html)
+        parser.close()
+        return [("".join(s.title), "".join(s.text)) for s in parser.data]
+
+    assert indexed(parts.search_html) == indexed(page)
+
+
 def test_a_markdown_cell_holding_a_div_is_refused_naming_the_notebook(tmp_path):
     page = ('<div class="jp-RenderedHTMLCommon jp-RenderedMarkdown jp-MarkdownOutput">'
             '<div>nested</div><p>$y$</p></div>')

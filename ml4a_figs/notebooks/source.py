@@ -6,7 +6,7 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
-from ..pipeline.keys import PACKAGE_DIR, module_file
+from ..pipeline.keys import PACKAGE_DIR, import_targets
 
 ROOT = PACKAGE_DIR.parent
 DEFAULT_SRC = ROOT / "docs" / "notebooks"
@@ -50,10 +50,5 @@ def cell_imports(nb, path: Path) -> set[Path]:
             tree = ast.parse(TransformerManager().transform_cell(cell.source))
         except SyntaxError as exc:
             raise NotebookError(f"{rel(path)}: cell {index + 1} is not valid Python: {exc}") from None
-        for node in ast.walk(tree):
-            if isinstance(node, ast.Import):
-                files.update(module_file(alias.name) for alias in node.names)
-            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
-                files.update(module_file(f"{node.module}.{alias.name}") or module_file(node.module)
-                             for alias in node.names)
-    return files - {None}
+        files.update(target for node in ast.walk(tree) for _, target, _ in import_targets(node, path))
+    return files

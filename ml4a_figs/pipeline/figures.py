@@ -31,10 +31,11 @@ DEFAULT_OUT = (_CHECKOUT / "figures" if (_CHECKOUT / "pyproject.toml").is_file()
 
 # Bump when the way outputs are written changes, so every stamp goes stale.
 CACHE_FORMAT = 1
-# What touches every figure even when reached only indirectly: the shared style, the
-# writer, the translation of a drawing's texts and the fonts of its languages.
-SHARED = [PACKAGE_DIR / "style.py", PACKAGE_DIR / "figures" / "wording.py",
-          Path(__file__).with_name("output.py"), Path(__file__).with_name("translations.py")]
+# What touches every figure even when reached only indirectly: the shared style and the
+# translation of a drawing's texts (with what they import), and the writer and the fonts
+# of a language (these files alone: the engine's plumbing they import changes no byte).
+SHARED = [PACKAGE_DIR / "style.py", PACKAGE_DIR / "figures" / "wording.py"]
+WRITERS = {Path(__file__).with_name("output.py"), Path(__file__).with_name("translations.py")}
 
 
 def _sha256(data) -> str:
@@ -42,7 +43,7 @@ def _sha256(data) -> str:
 
 
 def cache_key(fig: Figure) -> str:
-    chunks, files = [], set()
+    chunks, files = [], set(WRITERS)
     for func in (fig.compute, fig.draw):
         func_chunks, func_files = reachable_code(fig.path, func)
         chunks += func_chunks
@@ -53,6 +54,36 @@ def cache_key(fig: Figure) -> str:
                     "phone": fig.phone, "params": repr(sorted(fig.params.items())),
                     "code": chunks, "files": digests(files),
                     "libraries": dict(library_versions())})
+
+
+class CodeKeys:
+    """Each figure's cache_key, remembered in figures/.stamps/code-keys while no file of
+    the package, no library version and not its own module changed: hashing those files
+    takes milliseconds, parsing them (cache_key) a fifth of every warm `make site`."""
+
+    def __init__(self, folder: Path):
+        self.path = Path(folder) / ".stamps" / "code-keys"
+        digest = hashlib.sha256(repr(library_versions()).encode())
+        for path in sorted(PACKAGE_DIR.rglob("*.py")):
+            digest.update(path.relative_to(PACKAGE_DIR).as_posix().encode() + b"\0")
+            digest.update(path.read_bytes())
+        self.sources, self.changed = digest.hexdigest(), False
+        try:  # a missing or damaged memo: every key computed again
+            memo = json.loads(self.path.read_text(encoding="utf-8"))
+            self.keys = dict(memo["keys"]) if memo["sources"] == self.sources else {}
+        except (OSError, ValueError, KeyError, TypeError):
+            self.keys = {}
+
+    def __call__(self, fig: Figure) -> str:
+        ident = _sha256([fig.name, str(fig.path), store.sha256(fig.path), fig.compute,
+                         fig.draw, fig.formats, fig.phone, repr(sorted(fig.params.items()))])
+        if not isinstance(self.keys.get(ident), str):
+            self.keys[ident], self.changed = cache_key(fig), True
+        return self.keys[ident]
+
+    def save(self) -> None:
+        if self.changed:
+            store.write_json(self.path, {"sources": self.sources, "keys": self.keys})
 
 
 class FigureTarget(engine.Target):
@@ -66,8 +97,9 @@ class FigureTarget(engine.Target):
     kind = "figure"
 
     def __init__(self, fig: Figure, out_dir: Path, languages: Iterable[Language] = (),
-                 force: bool = False):
+                 force: bool = False, code_keys: CodeKeys | None = None):
         self.fig = fig
+        self.code_key = code_keys or cache_key
         self.name = fig.name
         self.folder = Path(out_dir)
         self.stamp_path = self.folder / ".stamps" / f"{fig.name}.json"
@@ -78,10 +110,10 @@ class FigureTarget(engine.Target):
         self._used: list | None = None
 
     def key(self) -> str:
-        self._code = cache_key(self.fig)
+        self._code = self.code_key(self.fig)
         self._stamp = store.read_stamp(self.stamp_path) or {}
         used = self._stamp.get("words") if self._stamp.get("code") == self._code else None
-        self._used = used if isinstance(used, list) else None
+        self._used = used if isinstance(used, list) and all(isinstance(w, str) for w in used) else None
         return self._joined()
 
     def _joined(self) -> str:
@@ -123,6 +155,7 @@ class FigureTarget(engine.Target):
         """Compute once; draw each theme and layout (the draw function is handed the
         frozen style.Theme; matplotlib's settings for it are a style context around the
         drawing and the writing), then write it in each stale language."""
+        import matplotlib.pyplot as plt
         import matplotlib.style
         from threadpoolctl import threadpool_limits
 
@@ -164,7 +197,8 @@ class FigureTarget(engine.Target):
                         self._write(drawn, layout, theme, code)
         finally:
             for drawn in drawings.values():
-                _close(drawn)
+                if hasattr(drawn, "savefig"):  # a matplotlib figure: pyplot holds on to it
+                    plt.close(drawn)
         self._forget_old_outputs()
 
     def _forget_old_outputs(self) -> None:
@@ -215,13 +249,6 @@ def _text_size(drawn, out_dir: Path, fig: Figure, layout: str) -> dict | None:
     return {"smallest_pt": round(smallest, 2), "width_pt": round(width_pt, 2)}
 
 
-def _close(drawn) -> None:
-    if hasattr(drawn, "savefig"):
-        import matplotlib.pyplot as plt
-
-        plt.close(drawn)
-
-
 def is_fresh(fig: Figure, out_dir: Path, languages: Iterable[Language] = ()) -> bool:
     target = FigureTarget(fig, out_dir, languages)
     return target.is_fresh(target.key())
@@ -240,8 +267,11 @@ def build(names: Iterable[str] | None = None, out_dir: Path = DEFAULT_OUT, force
     if unknown:
         raise KeyError(f"unknown figure(s): {', '.join(unknown)}; known: {', '.join(sorted(registry))}")
     langs = figure_languages(docs, only=languages)
-    targets = [FigureTarget(registry[n], out_dir, langs, force) for n in names]
-    return engine.run(targets, force=force, jobs=jobs, progress=progress)
+    code_keys = CodeKeys(out_dir)
+    targets = [FigureTarget(registry[n], out_dir, langs, force, code_keys) for n in names]
+    results = engine.run(targets, force=force, jobs=jobs, progress=progress)
+    code_keys.save()
+    return results
 
 
 def translated_copies(out_dir: Path, name: str, lang: str) -> set[str]:

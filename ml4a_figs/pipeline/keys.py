@@ -49,7 +49,7 @@ def module_file(dotted: str) -> Path | None:
     return None
 
 
-def _targets(node: ast.AST, importer: Path) -> list[tuple[str, Path, str | None]]:
+def import_targets(node: ast.AST, importer: Path) -> list[tuple[str, Path, str | None]]:
     """(bound name, file, symbol or None) for each ml4a_figs name an import binds."""
     found = []
     if isinstance(node, ast.Import):
@@ -58,8 +58,10 @@ def _targets(node: ast.AST, importer: Path) -> list[tuple[str, Path, str | None]
             if target:
                 found.append(((alias.asname or alias.name).split(".")[0], target, None))
     elif isinstance(node, ast.ImportFrom):
-        package = ".".join(importer.relative_to(PACKAGE_DIR.parent).with_suffix("").parts[:-1])
-        base = importlib.util.resolve_name("." * node.level + (node.module or ""), package)
+        base = node.module or ""
+        if node.level:  # relative to the importer's package
+            package = ".".join(importer.relative_to(PACKAGE_DIR.parent).with_suffix("").parts[:-1])
+            base = importlib.util.resolve_name("." * node.level + base, package)
         for alias in node.names:
             bound = alias.asname or alias.name
             submodule = module_file(f"{base}.{alias.name}")
@@ -86,14 +88,14 @@ def _read(path: Path, mtime_ns: int, size: int) -> Module:
             targets = node.targets if isinstance(node, ast.Assign) else [node.target]
             names = [n.id for t in targets for n in ast.walk(t) if isinstance(n, ast.Name)]
         else:
-            for name, target, symbol in _targets(node, path):
+            for name, target, symbol in import_targets(node, path):
                 bound.setdefault(name, []).append((target, symbol))
             continue
         used = tuple(sorted({n.id for n in ast.walk(node) if isinstance(n, ast.Name)}))
         for name in names:
             defs[name] = (ast.dump(node), used)
     for node in ast.walk(tree):
-        imports += [t for _, t, _ in _targets(node, path) if t not in imports]
+        imports += [t for _, t, _ in import_targets(node, path) if t not in imports]
     return Module(digest=hashlib.sha256(ast.dump(tree).encode()).hexdigest(), defs=defs,
                   bound={k: tuple(v) for k, v in bound.items()}, imports=tuple(imports))
 

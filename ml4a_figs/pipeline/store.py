@@ -67,15 +67,11 @@ def read_stamp(path: Path) -> dict | None:
     A cache file is input like any other; a damaged one means rebuild, never a crash."""
     try:
         stamp = json.loads(Path(path).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-    if not isinstance(stamp, dict) or not isinstance(stamp.get("key"), str):
-        return None
-    outputs = stamp.get("outputs")
-    if not isinstance(outputs, dict) or not all(
-            isinstance(k, str) and isinstance(v, str) for k, v in outputs.items()):
-        return None
-    return stamp
+        if isinstance(stamp["key"], str) and all(isinstance(v, str) for v in stamp["outputs"].values()):
+            return stamp
+    except (OSError, ValueError, LookupError, TypeError, AttributeError):
+        pass  # missing, not JSON, or JSON of another shape
+    return None
 
 
 def files_match(hashes: dict[str, str], files: dict[str, Path]) -> bool:

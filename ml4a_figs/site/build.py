@@ -28,7 +28,7 @@ from pathlib import Path
 
 from mkdocs.exceptions import MkDocsException
 
-from ..i18n.problems import TranslationError
+from ..i18n.status import TranslationError
 from . import languages
 from .computed import Computed, compute, show_progress
 

@@ -58,7 +58,7 @@ def compute(root: Path, figures_dir: Path, notebooks_dir: Path, cache_dir: Path,
             log: Callable[[str], None] = print) -> Computed:
     """Bring the figures, facts, notebooks and wheel up to date; a PluginError names
     what failed."""
-    from .languages import project
+    from ..i18n import project
 
     registry = figure_targets.scan()
     try:  # drawn in every language whose docs/<lang>/language.yml has figure strings

@@ -64,29 +64,28 @@ def reserve(data: dict) -> dict:
     return out
 
 
-def expand(markdown: str, *, strings: dict, figures_dir: Path, known: set, up: str,
+def expand(markdown: str, *, strings: dict, figures_dir: Path, registry: dict, up: str,
            where) -> str:
     """Replace every explore marker; `where(text)` names the source line for errors."""
 
     def replace(match: re.Match) -> str:
         alt, name = match.groups()
         path = Path(figures_dir) / f"{name}{SUFFIX}"
-        if name not in known or not path.is_file():
+        if name not in registry or not path.is_file():
             raise ExploreError(f"{where(match.group(0))}: unknown explorable figure {name!r}")
         head = _header(path, path.stat().st_mtime_ns)
         if head["figure"] not in strings:  # the language's table, merged over the English
             raise ExploreError(f"docs/en/language.yml: explore: has no part for explorable "
                                f"{head['figure']!r}")
         words = {**strings.get("common", {}), **strings[head["figure"]]}
-        backgrounds = {f.name[len(name) + 1:]: f.name
-                       for f in Path(figures_dir).glob(f"{name}.*")
-                       if f.suffix in (".svg", ".webp")}
-        background = next(v for k, v in backgrounds.items() if "." not in k)
-        phone = next((v for k, v in backgrounds.items() if k.startswith("phone.")), None)
-        # drawn again for Material's dark palette (the script follows its toggle)
-        dark = {k: v for k, v in backgrounds.items() if k.startswith("dark.")}
-        dark_wide = next((v for k, v in dark.items() if k.count(".") == 1), None)
-        dark_phone = next((v for k, v in dark.items() if k.startswith("dark.phone.")), None)
+        # the backgrounds, each drawn again for Material's dark palette (the script
+        # follows its toggle), and for the phone where the figure has a phone layout
+        fig = registry[name]
+        backgrounds = {"background": next(f for f in fig.formats if f in ("svg", "webp")),
+                       "phone": next((f for f in fig.formats if f.startswith("phone.")), None)}
+        files = {f"data-{key}{suffix}": f"{up}figures/{fig.output_name(fmt, theme)}"
+                 for key, fmt in backgrounds.items() if fmt
+                 for suffix, theme in (("", "light"), ("-dark", "dark"))}
         static_class = "explore-static screen-only" if head["print"] else "explore-static"
         parts = ['<div class="explore" markdown>',
                  f'<div class="{static_class}" markdown>', "",
@@ -94,11 +93,8 @@ def expand(markdown: str, *, strings: dict, figures_dir: Path, known: set, up: s
                  f'<div class="explore-widget screen-only" hidden role="group" '
                  f'aria-label="{html.escape(words["label"])}" '
                  f'data-explore="{up}figures/{name}{SUFFIX}" '
-                 f'data-background="{up}figures/{background}" '
-                 + (f'data-phone="{up}figures/{phone}" ' if phone else "")
-                 + (f'data-background-dark="{up}figures/{dark_wide}" ' if dark_wide else "")
-                 + (f'data-phone-dark="{up}figures/{dark_phone}" ' if dark_phone else "") +
-                 "".join(f'{k}="{v:g}" ' for k, v in head["reserve"].items()) +
+                 + "".join(f'{k}="{v}" ' for k, v in files.items())
+                 + "".join(f'{k}="{v:g}" ' for k, v in head["reserve"].items()) +
                  f'data-strings="{html.escape(json.dumps(words, ensure_ascii=False))}">'
                  f'</div>']
         if head["print"]:

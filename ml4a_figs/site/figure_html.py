@@ -14,11 +14,11 @@ wider than the column: one type scale for every figure, raster or vector.
 from __future__ import annotations
 
 import html
-import json
 import re
 from pathlib import Path
 
 from ..figures.registry import Figure
+from ..pipeline.store import read_stamp
 
 WEB_FORMATS = ("svg", "webp", "png")
 PHONE_MEDIA = "(max-width: 40em)"  # Material's phone breakpoint (up to 640 px)
@@ -29,11 +29,8 @@ PX_PER_PT = 4 / 3
 def text_sizes(figures_dir: Path, name: str) -> dict:
     """What the build stamp recorded of a figure's text: per layout, the smallest
     font size and the picture's width, in points ({} before the first build)."""
-    try:
-        stamp = json.loads((figures_dir / ".stamps" / f"{name}.json").read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-    return stamp.get("text") or {}
+    text = (read_stamp(figures_dir / ".stamps" / f"{name}.json") or {}).get("text")
+    return text if isinstance(text, dict) else {}
 
 
 SVG_SIZE = re.compile(rb'<svg[^>]*?\swidth="([\d.]+)pt"\s+height="([\d.]+)pt"')

@@ -21,9 +21,8 @@ from pathlib import Path
 
 from ..i18n import published, sanitize
 from ..i18n.assembly import GUIDE, assemble
-from ..i18n.sections import read, rel
-from ..i18n.status import (PageStatus, Project, TranslationError, from_config, project,
-                           section_states)
+from ..i18n.sections import rel
+from ..i18n.status import PageStatus, Project, TranslationError, from_config, project
 
 
 def read_config(config_file: Path | str) -> dict:
@@ -147,10 +146,8 @@ class LanguageBuild:
         self.print_link = print_link  # the link to the printable edition
         self.config = None  # its validated MkDocsConfig
         self.strings = proj.strings(code)
+        # each English page's translation, checked before MkDocs reads any page
         self.statuses: dict[str, PageStatus] = {}
-        self.fallback_pages: set[str] = set()
-        self.names = (None, None)  # figure and fact names, set by the plugin
-        self._checked: dict[str, PageStatus] = {}  # checked before MkDocs reads a page
 
     def copyright_html(self) -> str | None:
         """language.yml's licence line (Markdown, links allowed) as the footer's HTML,
@@ -162,8 +159,9 @@ class LanguageBuild:
             rendered = rendered[3:-4]
         return sanitize.clean(rendered, build=True)
 
-    def files(self, files, config):
-        """Add the English pages this language has not translated."""
+    def files(self, files, config, figures: set, facts: set):
+        """Check the translation (its figure and fact names among the build's); add the
+        English pages it has not translated."""
         from mkdocs.structure.files import File
 
         # pymdownx.snippets runs on the English pages only: each include inside the project
@@ -171,8 +169,8 @@ class LanguageBuild:
         # every page of a translation checked before MkDocs reads any of them (a file
         # that is not UTF-8 is a problem at its line, not MkDocs' decoding error)
         if not self.is_original:
-            problems += self.project.check_language(self.code, *self.names,
-                                                    statuses=self._checked)
+            problems += self.project.check_language(self.code, figures, facts,
+                                                    statuses=self.statuses)
         if problems:
             raise TranslationError(problems)
         if self.is_original:
@@ -181,27 +179,17 @@ class LanguageBuild:
             if files.get_file_from_path(page) is None:
                 files.append(File(page, str(self.project.english_docs), config.site_dir,
                                   config.use_directory_urls))
-                self.fallback_pages.add(page)
         return files
 
-    def page_markdown(self, markdown: str, page, figures=None, facts=None) -> str:
-        """A translated page as MkDocs renders it: its sections, and the English ones
-        it lacks under a note (i18n.assembly)."""
+    def page_markdown(self, markdown: str, page) -> str:
+        """A page of a translation as MkDocs renders it: its translated sections, and
+        the English ones it lacks under a note (i18n.assembly)."""
         src = page.file.src_uri
-        english_path = self.project.english_docs / src
-        if self.is_original or not src.endswith(".md") or not english_path.is_file():
+        status = self.statuses.get(src)  # None: the original, or not an English page
+        if status is None:
             return markdown
-        english = read(english_path, self.project.root)
-        if src in self.fallback_pages:
-            status = PageStatus(self.code, src, english, None, section_states(None, english), [])
-        else:
-            status = self._checked.get(src) or self.project.page_status(self.code, src,
-                                                                        figures, facts)
-        if status.problems:
-            raise TranslationError(status.problems)
-        self.statuses[src] = status
         english_url = "../" * page.url.count("/") + self.up + page.url
-        return assemble(status.translation, english, self.strings, english_url=english_url,
+        return assemble(status.translation, status.english, self.strings, english_url=english_url,
                         guide=posixpath.relpath(GUIDE, posixpath.dirname(src) or "."))
 
     def publish(self, content: str, page) -> str:

@@ -42,6 +42,8 @@ IMAGE = re.compile(r'<img\b[^>]*\bsrc="data:image/png;base64,([^"]+)"[^>]*>')
 ALT = re.compile(r'\balt="[^"]*"\s*')
 IMAGE_DATA = re.compile(r'\bsrc="data:[^"]*"')
 CODE_BOX = re.compile(r'<div class="highlight-ipynb\b')
+PRE = re.compile(r"(<pre\b[^>]*>)(.*?)(</pre>)", re.S)
+SPAN = re.compile(r"</?span\b[^>]*>")
 
 # Math delimiters inside the Markdown text (a syntax of TeX, not of HTML), display first.
 MATH = ((re.compile(r"\$\$(.+?)\$\$", re.S), True), (re.compile(r"\\\[(.+?)\\\]", re.S), True),
@@ -118,4 +120,6 @@ def rewrite(content: str, render: Callable[[str, bool], str], notebook: Path,
     content = IMAGE.sub(image, typeset_markdown(content, formulas.render, where))
     content = CODE_BOX.sub('<div tabindex="0" class="highlight-ipynb', content)
     search = IMAGE_DATA.sub("", formulas.for_search(content)).replace(CSS_PLACEHOLDER, "")
+    # the search index keeps a <pre>'s text as it is: its colours' spans only cost parsing
+    search = PRE.sub(lambda m: m.group(1) + SPAN.sub("", m.group(2)) + m.group(3), search)
     return PageParts(formulas.for_reader(content), "\n".join(styles) + "\n", search)

@@ -12,7 +12,7 @@ from mkdocs.exceptions import PluginError
 
 from ..figures.references import CODE, FACT, FIGURE_REF, STRAY_FACT, closest, outside_code
 from ..figures.registry import Figure
-from ..i18n.problems import rel
+from ..i18n.sections import rel
 from . import figure_html
 
 INLINE_MATH = re.compile(r'<span class="arithmatex">\\\((.*?)\\\)</span>', re.S)

@@ -28,7 +28,8 @@ from mkdocs.structure.files import File, Files
 
 from .. import cache_check, download_box, i18n
 from ..i18n.limits import MAX_PAGE_HTML_BYTES
-from ..i18n.problems import TranslationError, rel
+from ..i18n.sections import rel
+from ..i18n.status import TranslationError
 from ..mathrender import KatexRenderer, MathError, katex_dir
 from ..figures.references import outside_code
 from ..pipeline import figures as figure_targets
@@ -90,7 +91,6 @@ class FiguresPlugin(BasePlugin[FiguresConfig]):
                                     log=log.info)
         self.registry, self.facts = self.computed.registry, self.computed.facts
         self.notebooks, self.wheel = self.computed.notebooks, self.computed.wheel
-        self.i18n.names = (set(self.registry), set(self.facts))
         self.notebook_css: dict[str, str] = {}
         self.search_html: dict[str, str] = {}
 
@@ -133,7 +133,8 @@ class FiguresPlugin(BasePlugin[FiguresConfig]):
         for font in sorted((katex / "fonts").glob("*.woff2")):
             publish(font, f"assets/katex/fonts/{font.name}")
         publish(self.wheel, f"{download_box.DOWNLOADS}/{self.wheel.name}")
-        return self.i18n.files(files, config)  # English pages not translated yet
+        # the translation checked; the English pages it has not translated added
+        return self.i18n.files(files, config, set(self.registry), set(self.facts))
 
     def on_serve(self, server, config, builder):
         # editing the training or plotting code rebuilds, which redraws what it touched
@@ -157,13 +158,13 @@ class FiguresPlugin(BasePlugin[FiguresConfig]):
         if page.file.src_uri in self.notebooks:
             return markdown  # the notebook's JSON; mkdocs-jupyter renders it
         # a translation: checked, then its sections with the English ones it lacks
-        markdown = self.i18n.page_markdown(markdown, page, self.registry, self.facts)
+        markdown = self.i18n.page_markdown(markdown, page)
         where, up = self._where(page), "../" * page.url.count("/")
         markdown = pages.fill_facts(markdown, self.facts, where)
         # explorable figures: static figure, interactive box, print breakout
         markdown = outside_code(markdown, lambda text: explore_page.expand(
             text, strings=self.i18n.strings["explore"], figures_dir=self.figures_dir,
-            known=set(self.registry), up=up, where=where))
+            registry=self.registry, up=up, where=where))
         return pages.link_figures(markdown, self.registry, where, up, self.figures_dir)
 
     @said_by_file
