@@ -74,6 +74,27 @@ def test_a_broken_language_file_names_the_file_and_line(tmp_path):
         figure_languages(docs)
 
 
+def test_the_figure_build_reads_language_yml_as_the_checks_do(tmp_path):
+    """One reader of language.yml (pipeline.translations.read_yaml): the figure build
+    refuses a symbolic link and an oversized file, by file and line, as the checks do,
+    and reads a file that starts with a byte-order mark."""
+    from ml4a_figs.pipeline.translations import MAX_STRINGS_BYTES
+
+    docs = _docs(tmp_path, '  "{} weights": "XX {}"\n')
+    path = docs / "xx" / "language.yml"
+    path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes())
+    assert [lang.code for lang in figure_languages(docs)] == ["xx"]
+    path.write_text("figures:\n" + "  a: b\n" * (MAX_STRINGS_BYTES // 4), encoding="utf-8")
+    with pytest.raises(TranslationError, match=r"xx/language.yml:1: this file is [\d,]+ bytes"):
+        figure_languages(docs)
+    secret = tmp_path / "secret.yml"
+    secret.write_text("figures:\n  a: b\n", encoding="utf-8")
+    path.unlink()
+    path.symlink_to(secret)
+    with pytest.raises(TranslationError, match=r"xx/language.yml:1: a symbolic link"):
+        figure_languages(docs)
+
+
 def test_every_drawing_with_words_has_a_korean_version():
     """Each figure that draws words, raster or SVG, animation or print breakout, has a
     Korean copy of every picture, and the Korean table translates every word drawn

@@ -321,7 +321,7 @@ GUIDE = Path(i18n.__file__).parents[2] / "docs" / "en" / "translating.md"
 
 def test_the_guide_states_each_limit():
     from ml4a_figs import mathrender
-    from ml4a_figs.i18n import langtags, limits
+    from ml4a_figs.i18n import limits, status
 
     text = GUIDE.read_text(encoding="utf-8")
     table = text[text.index("## Limits"):text.index("## When the build fails")]
@@ -335,7 +335,7 @@ def test_the_guide_states_each_limit():
                         (limits.MAX_PAGE_HTML_BYTES, "characters of HTML"),
                         (limits.MAX_PDF_PAGES, "pages")]:
         assert re.search(rf"\| {value:,} {unit}".rstrip(), table), (value, unit)
-    assert f"at most {langtags.MAX_NAME_CHARS} characters" in text
+    assert f"at most {status.MAX_NAME_CHARS} characters" in text
 
 
 def test_the_guide_lists_the_classes_of_the_chapter_and_every_file():

@@ -1,34 +1,22 @@
 """Translations of the site: one MkDocs build per language, section by section.
 
-The languages are the entries of `extra.alternate` in mkdocs.yml, one line each; the
-first is the original (English, built into site/). `make site` builds every one; the
-site layer (ml4a_figs/site/languages.py) derives each language's MkDocs configuration:
-docs/ko as the pages, site/ko as the output, Korean theme and search, the translated site
-name and nav.
-
-A translated page (docs/ko/index.md) holds the sections translated so far, in the
-English order. Each translated heading ends with the id of the English section it
-translates and is followed by the hash of that English section as it was translated:
+The languages are the lines of `extra.alternate` in mkdocs.yml, the original (English)
+first; site/languages.py derives each one's MkDocs configuration. A translated page
+(docs/ko/index.md) holds the sections translated so far, in the English order, each
+heading ending with the id of the English section it translates, followed by the hash of
+that section as it was translated:
 
     ## 선형 회귀 { #linear-regression }
     <!-- translated-from: 1a2b3c4d -->
 
-The build assembles the page in the English order: translated sections in the
-translation, the others in English under a note (from docs/ko/language.yml) that they
-await translation. When the English section changes, its hash no longer matches and the
-status reports the translation OUTDATED. English pages with no translation at all are
-published in English with the same note.
-
-Translations are contributed text, so they are checked before anything is built: front
-matter, headings (ids, levels, order), figure and fact names, and the HTML each page
-renders to, judged by an allowlist (sanitize.py). Every problem names the file and line.
-
-The package is plain Python: it never imports MkDocs. The modules, in the order data
-flows: sections (a page into sections), limits + sanitize + files + checks (what a
-translation may contain), status (the project's languages and words; translated,
-OUTDATED, missing), assembly (the page a language's build renders), published (nothing
-lost on the way), cli. The MkDocs side (one configuration per language) is
-ml4a_figs/site/languages.py.
+The build assembles the page in the English order: translated sections as translated, the
+others in English under a note (docs/ko/language.yml). When the English section changes,
+its hash no longer matches and the status reports the translation OUTDATED. Translations
+are contributed text, so they are checked before anything is built, and every problem
+names the file and line. Plain Python, never MkDocs: sections (a page into sections),
+limits + sanitize + files + checks (what a translation may hold), status (the project's
+languages and words; translated, OUTDATED, missing), assembly (the page a build renders),
+published (nothing lost on the way), cli:
 
     python -m ml4a_figs.i18n status [LANG]        # what is translated, missing, OUTDATED
     python -m ml4a_figs.i18n skeleton LANG ID     # an English section, ready to translate
@@ -37,7 +25,7 @@ ml4a_figs/site/languages.py.
     python -m ml4a_figs.i18n languages            # the language codes, original first
 """
 
-from .assembly import EN_CLOSE, EN_OPEN, GUIDE, assemble, assembled, page_content
+from .assembly import EN_CLOSE, EN_OPEN, GUIDE, assemble, page_content
 from .checks import check
 from .cli import known_names
 from .sections import MARKER_NAME, Doc, Section, parse, read, section_hash, slugify
@@ -48,7 +36,7 @@ from .status import (DEFAULT_STRINGS, MISSING, OUTDATED, STRINGS_FILE, TRANSLATE
 __all__ = [
     "DEFAULT_STRINGS", "Doc", "EN_CLOSE", "EN_OPEN", "GUIDE", "Language", "MARKER_NAME",
     "MISSING", "OUTDATED", "PageStatus", "Project", "STRINGS_FILE", "Section",
-    "SectionStatus", "TRANSLATED", "TranslationError", "assemble", "assembled", "check",
+    "SectionStatus", "TRANSLATED", "TranslationError", "assemble", "check",
     "from_config", "known_names", "page_content", "parse", "project", "read", "section_hash",
     "section_states", "slugify",
 ]

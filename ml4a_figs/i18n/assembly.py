@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from .files import SNIPPET_LINE, escape_includes
 from .limits import fill
-from .sections import ATTR_LIST, Doc, Section, read
-from .status import MISSING, OUTDATED, Project, section_states
+from .sections import ATTR_LIST, Doc, Section
+from .status import MISSING, OUTDATED, section_states
 
 GUIDE = "translating.md"  # the translator's guide, linked from every note
 
@@ -19,7 +19,7 @@ def _admonition(title: str, text: str) -> list[str]:
     return [f'!!! info i18n-note "{title}"', "", *body, ""]
 
 
-def _english_heading(section: Section, code: str) -> str:
+def _english_heading(section: Section) -> str:
     """An English heading inside a translated page: marked lang=en, same id."""
     line = section.heading.rstrip()
     attrs = ATTR_LIST.search(line)
@@ -49,73 +49,46 @@ EN_OPEN, EN_CLOSE = "<!-- i18n:lang=en -->", "<!-- /i18n:lang -->"
 
 
 def _wrap_english(body: list[str]) -> list[str]:
-    content = list(body)
-    while content and not content[0].strip():
-        content.pop(0)
-    if not content:
-        return []
-    return ["", EN_OPEN, "", *content, "", EN_CLOSE, ""]
+    content = _lstrip(body)
+    return ["", EN_OPEN, "", *content, "", EN_CLOSE, ""] if content else []
+
+
+def _lstrip(lines: list[str]) -> list[str]:
+    """The lines without the blank ones they start with."""
+    return lines[next((i for i, line in enumerate(lines) if line.strip()), len(lines)):]
 
 
 def page_content(html: str) -> str:
     """The HTML of an assembled page: the lang="en" markers become <div lang="en">."""
-    if EN_OPEN not in html:
-        return html
     return html.replace(EN_OPEN, '<div lang="en">').replace(EN_CLOSE, "</div>")
 
 
 def assemble(doc: Doc | None, english: Doc, strings: dict, *, guide: str,
-             english_url: str, original: str = "en") -> str:
+             english_url: str) -> str:
     """The page in the English order: translated sections as translated, OUTDATED ones
-    under a note, missing ones in English under a note that they await translation."""
-    states = section_states(doc, english)
-    out: list[str] = []
-    fields = {"guide": guide}
+    under a note, missing ones in English under a note that they await translation (a
+    page not translated at all: one note, under its title)."""
+    out, missing_run = [], False
     # the include lines of the English page, the only ones snippets may run in a translation
     english_includes = {line.strip() for line in english.text.split("\n")
                         if SNIPPET_LINE.match(line)}
-    if doc is None:  # no translation of this page at all: English, one note under the title
-        for i, st in enumerate(states):
-            e = st.english
-            out += [_english_heading(e, original), ""]
-            if i == 0:
-                out += _admonition(strings["untranslated_page_title"],
-                                   fill(strings["untranslated_page"], **fields))
-            out += _wrap_english(e.body)
-            out.append("")
-        return "\n".join(out).rstrip() + "\n"
-    missing_run = False
-    for st in states:
-        e = st.english
+    for i, st in enumerate(section_states(doc, english)):
+        e, t = st.english, st.translation
         if st.state == MISSING:
-            out += [_english_heading(e, original), ""]
-            if not missing_run or e.level <= 2:
+            out += [_english_heading(e), ""]
+            if doc is None and i == 0:
+                out += _admonition(strings["untranslated_page_title"],
+                                   fill(strings["untranslated_page"], guide=guide))
+            elif doc is not None and (not missing_run or e.level <= 2):
                 out += _admonition(strings["untranslated_title"],
-                                   fill(strings["untranslated"], **fields))
+                                   fill(strings["untranslated"], guide=guide))
             out += _wrap_english(e.body)
-            missing_run = True
         else:
-            t = st.translation
             out += [_translated_heading(t, e), ""]
             if st.state == OUTDATED:
                 out += _admonition(strings["outdated_title"], fill(
                     strings["outdated"], guide=guide, english=f"{english_url}#{e.id}"))
-            body = escape_includes(list(t.body), english_includes)
-            while body and not body[0].strip():
-                body.pop(0)
-            out += body
-            missing_run = False
+            out += _lstrip(escape_includes(t.body, english_includes))
+        missing_run = st.state == MISSING
         out.append("")
     return "\n".join(out).rstrip() + "\n"
-
-
-def assembled(proj: Project, code: str, page: str = "index.md") -> str:
-    """The Markdown a language's build renders for a page (before facts and figures are
-    filled in): for tests that count what the page shows, such as its formulas."""
-    english = read(proj.english_docs / page, proj.root)
-    if code == proj.original:
-        return english.text
-    path = proj.docs(code) / page
-    doc = read(path, proj.root, derive_ids=False) if path.is_file() else None
-    return assemble(doc, english, proj.strings(code), guide=GUIDE, english_url="../",
-                    original=proj.original)

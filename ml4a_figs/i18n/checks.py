@@ -12,12 +12,11 @@ from __future__ import annotations
 import re
 
 from . import limits, sanitize
-from .files import SNIPPET_LINE
+from .files import SNIPPET_LINE, includes
 from .sanitize import Renderer, default_renderer
 from .sections import FENCE, Doc, problem_order, without_code_spans
 from ..figures.references import ANY_FIGURE_REF, FACT, closest
 
-_SNIPPET = re.compile(r"^\s*-+8<-+")
 _COMMENT_END = re.compile(r"--!?>")
 _MAX_REFUSALS = 10
 
@@ -134,23 +133,11 @@ def _outside_fences(doc: Doc) -> list[tuple[int, str]]:
             _fenced(doc.text.split("\n"), doc.body_start) if not fenced]
 
 
-def _includes(text: str):
-    """(line number, stripped line) of the pymdownx.snippets includes: --8<-- "file"
-    lines, and the file lines of a --8<-- ... --8<-- block."""
-    block = False
-    for number, line in enumerate(text.split("\n"), start=1):
-        if _SNIPPET.match(line):
-            block ^= re.fullmatch(r"-+8<-+", line.strip()) is not None
-            yield number, line.strip()
-        elif block and line.strip():
-            yield number, line.strip()
-
-
 def _check_markup(doc: Doc, english: Doc, visible, figures=None, facts=None) -> list[str]:
     """Includes, the build's own markers, and figure and fact names."""
     problems = []
-    english_includes = {line for _, line in _includes(english.text)}
-    for number, line in _includes(doc.text):
+    english_includes = {line for _, line in includes(english.text)}
+    for number, line in includes(doc.text):
         # an include (pymdownx.snippets) pulls a file into the page unchecked: only those
         # of the English page, copied as they are
         if line not in english_includes:

@@ -1,14 +1,10 @@
 """Which files a translation may hold, and where an include may reach.
 
-MkDocs publishes every file of a docs folder: a translator's `.html` page with a script,
-an `.svg` with `onload`, or a symbolic link to `.git/config` would be published as is.
-A translation's folder (docs/<lang>/) therefore holds only Markdown pages and its
-language.yml, as regular files; anything else is refused by name. Figures, styles and
-scripts are the project's own and shared by every language.
-
-Includes (pymdownx.snippets' `--8<-- "path"`) run only on the project's own pages; their
-paths are resolved, symbolic links followed, and must land on a file inside the project
-(or the ml4a_figs package itself), outside .git/.
+MkDocs publishes every file of a docs folder, so a translation's folder (docs/<lang>/)
+holds only Markdown pages and its language.yml, as regular files: an `.html` page with a
+script, an `.svg` with `onload` or a symbolic link to `.git/config` would be published as
+is. Includes (pymdownx.snippets' `--8<-- "path"`) run only on the project's own pages; each
+must resolve, symbolic links followed, to a file of the project outside .git/.
 """
 
 from __future__ import annotations
@@ -19,7 +15,6 @@ from pathlib import Path
 
 from .sections import rel
 
-ALLOWED_SUFFIXES = {".md"}
 STRINGS_NAME = "language.yml"
 # pymdownx.snippets: `--8<-- "file"` (or 'file') on its own line, and the file lines of a
 # `--8<--` … `--8<--` block; the escape `;--8<--` is not an include
@@ -43,7 +38,7 @@ def foreign_files(docs: Path, root: Path) -> list[str]:
             if path.is_symlink():
                 problems.append(f"{where}:1: a symbolic link; a translation holds only "
                                 f"Markdown pages (.md) and {STRINGS_NAME}, as plain files")
-            elif path.is_file() and path.suffix.lower() not in ALLOWED_SUFFIXES \
+            elif path.is_file() and path.suffix.lower() != ".md" \
                     and not (name == STRINGS_NAME and Path(dirpath) == docs):
                 problems.append(f"{where}:1: only Markdown pages (.md) and {STRINGS_NAME} may "
                                 f"be in a translation's folder (this would be published as "
@@ -53,27 +48,28 @@ def foreign_files(docs: Path, root: Path) -> list[str]:
     return sorted(problems)
 
 
-def include_target(line: str) -> str | None:
-    """The path an include line names (without its :section or :line range), else None."""
-    match = SNIPPET_LINE.match(line)
-    if not match or not match.group(2):
-        return None
-    target = match.group(2)[1:-1].strip()
-    return re.sub(r":(?:[A-Za-z0-9_-]+|\d*(?::\d*)?(?:,\d*(?::\d*)?)*)$", "", target)
+def includes(text: str):
+    """(line number, stripped line) of each pymdownx.snippets include: every line that
+    starts with the marker, and the file lines of a `--8<--` … `--8<--` block."""
+    block = False
+    for number, line in enumerate(text.split("\n"), start=1):
+        if re.match(r"\s*-+8<-+", line):
+            block ^= re.fullmatch(r"-+8<-+", line.strip()) is not None
+            yield number, line.strip()
+        elif block and line.strip():
+            yield number, line.strip()
 
 
 def include_problems(path: str, text: str, root: Path) -> list[str]:
     """Each include of a project page, resolved with its symbolic links: a file inside
     the project and outside .git/, or a problem at its line."""
-    problems = []
-    root = Path(root).resolve()
-    block = False
-    for number, line in enumerate(text.split("\n"), start=1):
+    problems, root = [], Path(root).resolve()
+    for number, line in includes(text):
         match = SNIPPET_LINE.match(line)
-        if match and not match.group(2):
-            block = not block
-            continue
-        target = include_target(line) if match else (line.strip() if block else None)
+        target = (match.group(2) or "")[1:-1].strip() if match else \
+            None if re.match(r"-+8<-+", line) else line
+        # without its :section or :line range
+        target = re.sub(r":(?:[A-Za-z0-9_-]+|\d*(?::\d*)?(?:,\d*(?::\d*)?)*)$", "", target or "")
         if not target:
             continue
         if re.match(r"[a-z][a-z0-9+.-]*://", target, re.I):
@@ -95,10 +91,6 @@ def escape_includes(lines: list[str], keep: set[str] = frozenset()) -> list[str]
     """Lines of translated text with every include marker escaped (pymdownx.snippets'
     own `;--8<--`, shown as the text `--8<--`), but the include lines in `keep` (the
     English page's own, copied unchanged)."""
-    out = []
-    for line in lines:
-        match = SNIPPET_LINE.match(line)
-        if match and line.strip() not in keep:
-            line = line[:match.start(1)] + ";" + line[match.start(1):]
-        out.append(line)
-    return out
+    return [line[:m.start(1)] + ";" + line[m.start(1):]
+            if (m := SNIPPET_LINE.match(line)) and line.strip() not in keep else line
+            for line in lines]

@@ -13,8 +13,9 @@ import re
 import string
 import unicodedata
 
+from ..pipeline.translations import MAX_STRINGS_BYTES  # noqa: F401 - language.yml, read there
+
 MAX_PAGE_BYTES = 512_000  # a translated page's file (docs/<lang>/*.md)
-MAX_STRINGS_BYTES = 64_000  # docs/<lang>/language.yml
 MAX_HEADING_CHARS = 200  # one heading's text
 MAX_INDENT = 24  # columns of leading space (tab = 4): six levels of lists
 MAX_QUOTE_DEPTH = 6  # > > > … at the start of a line
@@ -29,10 +30,9 @@ _JOINERS = {"\u200c", "\u200d"}
 
 
 def size_problem(where: str, size: int, limit: int) -> str | None:
-    if size <= limit:
-        return None
-    return (f"{where}:1: this file is {size:,} bytes; a translation file may be at most "
-            f"{limit:,} bytes (see Limits in the translator's guide)")
+    return None if size <= limit else (
+        f"{where}:1: this file is {size:,} bytes; a translation file may be at most "
+        f"{limit:,} bytes (see Limits in the translator's guide)")
 
 
 def _indent(line: str) -> int:
@@ -45,33 +45,29 @@ def bounds(path: str, lines: list[str], first: int = 1) -> tuple[list[str], set[
     and re-scans each `[` or `<` for its closer (minutes for a long run)."""
     problems, said, bad = [], set(), set()  # one problem of each kind: the first line
     openers, block = 0, []
+
+    def refuse(kind, number: int, message: str) -> None:
+        bad.add(number)
+        if kind not in said:
+            said.add(kind)
+            problems.append(f"{path}:{number}: {message}")
+
     for number, line in enumerate(lines, start=first):
         if not line.strip():
             openers, block = 0, []
             continue
         block.append(number)
-        if _indent(line) > MAX_INDENT:
-            bad.add(number)
-            if "indent" not in said:
-                said.add("indent")
-                problems.append(f"{path}:{number}: this line is indented {_indent(line)} "
-                                f"columns; at most {MAX_INDENT} (lists nested at most "
-                                f"{MAX_INDENT // 4} deep)")
-        quotes = re.match(r"[ \t]*((?:>[ \t]*)+)", line)
-        if quotes and quotes.group(1).count(">") > MAX_QUOTE_DEPTH:
-            bad.add(number)
-            if "quote" not in said:
-                said.add("quote")
-                problems.append(f"{path}:{number}: quotes nested "
-                                f"{quotes.group(1).count('>')} deep; at most {MAX_QUOTE_DEPTH}")
-        before = openers
+        if (indent := _indent(line)) > MAX_INDENT:
+            refuse("indent", number, f"this line is indented {indent} columns; at most "
+                                     f"{MAX_INDENT} (lists nested at most {MAX_INDENT // 4} deep)")
+        depth = re.match(r"[ \t]*((?:>[ \t]*)*)", line).group(1).count(">")
+        if depth > MAX_QUOTE_DEPTH:
+            refuse("quote", number, f"quotes nested {depth} deep; at most {MAX_QUOTE_DEPTH}")
         openers += line.count("[") + line.count("<")
         if openers > MAX_OPENERS:
             bad.update(block)
-            if before <= MAX_OPENERS:
-                problems.append(f"{path}:{number}: the block that starts at line {block[0]} "
-                                f"has more than {MAX_OPENERS} '[' and '<'; split it or write "
-                                f"fewer")
+            refuse(("openers", block[0]), number, f"the block that starts at line {block[0]} "
+                   f"has more than {MAX_OPENERS} '[' and '<'; split it or write fewer")
     return problems, bad
 
 
@@ -131,9 +127,5 @@ def format_field_problem(value: str, english: str | None) -> str | None:
 def fill(template: str, **values: str) -> str:
     """The template with its {name} fields filled; the checks refused anything else, and
     nothing else is ever interpreted here (no attribute, index or format spec)."""
-    out = []
-    for literal, name, _, _ in string.Formatter().parse(template):
-        out.append(literal)
-        if name is not None:
-            out.append(values.get(name, ""))
-    return "".join(out)
+    return "".join(literal + (values.get(name, "") if name is not None else "")
+                   for literal, name, _, _ in string.Formatter().parse(template))

@@ -51,10 +51,7 @@ def lost(doc: Doc | None, english: Doc, html: str, render: Renderer,
     `html` and for the words of a translated section missing from it."""
     ids = {s.id for s in english.sections if s.id}
     published = _published_sections(html, ids)
-    translated = {s.id: s for s in (doc.sections if doc else []) if s.id}
-    if doc and english.sections and english.sections[0].level == 1:
-        translated.setdefault(english.sections[0].id,
-                              next((s for s in doc.sections if s.level == 1), None))
+    translated = doc.translating(english) if doc else {}
     problems = []
     missing = [s for s in english.sections if s.id and s.id not in published]
     if missing:
@@ -69,7 +66,7 @@ def lost(doc: Doc | None, english: Doc, html: str, render: Renderer,
                         f"follows it (an unclosed <!-- comment?)")
     footnotes = " ".join(_FOOTNOTES.findall(html))
     for ident, section in translated.items():
-        if section is None or ident not in published:
+        if ident not in published:
             continue
         shown = set(_WORD.findall(text_of(published[ident] + footnotes)))
         meant = _WORD.findall(text_of(render(_expected(section))))

@@ -1,20 +1,13 @@
-"""What a translated page may publish, judged on the HTML it renders to.
-
-Translators write Markdown, but Markdown lets raw HTML, attribute lists and URLs through,
-and what it renders never agrees with a pattern matched on the source. So the judge is the
-HTML itself, rendered by Python-Markdown with the site's extensions (Renderer) and parsed
-the way a browser parses it: nh3 (the binding of ammonia, whose parser is html5ever)
-cleans it with the allowlist below, and whatever the cleaning removes is refused, by name.
-The same allowlist then cleans the published page (defence in depth), with the build's own
-figure markup added (BUILD_TAGS). Figure references are rendered as plain images and facts
-as numbers, so the build's markup and KaTeX's output are never judged as a translator's.
-
-Beyond tags and attributes (`integrity`): a translation may use only the classes the
-English page's Markdown renders to (Material's include full-screen overlays such as
-`md-consent__overlay`); no element but a heading may take a heading's id (the language
-menu and cross-language links would land on it); an image is one of the site's files by
-a relative path (`https://…`, `//host/…` or `\\\\host\\…` would make every reader's
-browser, and the print step's chromium, ask another server).
+"""What a translated page may publish, judged on the HTML it renders to, never on the
+source: Markdown lets raw HTML, attribute lists and URLs through in ways no pattern on the
+source foresees. The text is rendered as the site renders it (Renderer; figure references
+as plain images, facts as numbers, so the build's own markup and KaTeX's are never judged
+as a translator's), then nh3 (ammonia, whose parser is html5ever, as a browser's) cleans
+it with the allowlist below: whatever the cleaning removes is refused, by name. The same
+allowlist cleans the published page again, the build's figure markup added (BUILD_TAGS).
+Beyond tags and attributes (`integrity`): only the English page's classes (Material's
+include full-screen overlays), no heading's id on another element (its anchor would move),
+and images only from the site's own files.
 """
 
 from __future__ import annotations

@@ -1,14 +1,9 @@
 """A page's Markdown split into its sections: one per ATX heading, code fences respected.
 
-Each section knows the id of the English section it is (explicit `{ #id }` or the toc
-slug of its text), its lines as written, and the translated-from marker under it.
-
-Libraries: slugs come from `markdown.extensions.toc.slugify` applied, as the toc
-extension does, to the text of the heading rendered by Python-Markdown (read with
-html.parser, not regexes). The front matter is read with `yaml.safe_load`, not with
-MkDocs' `mkdocs.utils.meta.get_data`: that one drops invalid YAML silently (the page is
-published with its front matter as text and no title) and knows no line numbers, while
-a translator needs `file:line` of the mistake; it would also import MkDocs here.
+Each section knows the id of the English section it is (explicit `{ #id }`, else the slug
+Python-Markdown's toc gives it), its lines as written, and the translated-from marker under
+it. The front matter is read with yaml.safe_load rather than MkDocs' get_data, which drops
+invalid YAML silently and knows no line numbers: a translator needs the `file:line`.
 """
 
 from __future__ import annotations
@@ -20,15 +15,15 @@ from functools import lru_cache
 from html.parser import HTMLParser
 from pathlib import Path
 
+import markdown
 import yaml
+from markdown.extensions import toc
 
 from .limits import MAX_PAGE_BYTES, size_problem
 
-BOM = b"\xef\xbb\xbf"
-
 MARKER_NAME = "translated-from"
 
-_FENCE = re.compile(r"^[ \t]*(`{3,}|~{3,})")  # in list items too
+FENCE = re.compile(r"^[ \t]*(`{3,}|~{3,})")  # in list items too
 _HEADING = re.compile(r"^(#{1,6})(?:[ \t]+(.*?))?[ \t]*$")
 _CLOSING_HASHES = re.compile(r"[ \t]+#+[ \t]*$")
 ATTR_LIST = re.compile(r"[ \t]*\{:?[ \t]*([^{}]*?)[ \t]*\}[ \t]*$")
@@ -36,7 +31,6 @@ _ATTR_ID = re.compile(r"(?:^|\s)#([^\s}]+)")
 MARKER = re.compile(r"^[ \t]*<!--[ \t]*translated-from[ \t]*:[ \t]*(.*?)[ \t]*-->[ \t]*$")
 _HASH = re.compile(r"^[0-9a-f]{8}$")
 _SETEXT = re.compile(r"^[ \t]{0,3}(=+|-+)[ \t]*$")
-FENCE = _FENCE
 
 
 class _Tokens(HTMLParser):
@@ -73,19 +67,14 @@ def text_parts(html: str) -> list[str]:
 
 
 @lru_cache(maxsize=None)
-def _markdown():
-    import markdown
-
+def _markdown() -> markdown.Markdown:
     return markdown.Markdown()
 
 
 def slugify(text: str) -> str:
     """The id Python-Markdown's toc (mkdocs.yml: `toc`, default slugify, separator "-")
     gives a heading with this text: the slug of the text the heading renders to."""
-    from markdown.extensions.toc import slugify as toc_slugify
-
-    md = _markdown()
-    return toc_slugify("".join(text_parts(md.reset().convert(text))), "-")
+    return toc.slugify("".join(text_parts(_markdown().reset().convert(text))), "-")
 
 
 _BACKTICKS = re.compile(r"`+")
@@ -166,6 +155,16 @@ class Doc:
     def by_id(self) -> dict[str, Section]:
         return {s.id: s for s in self.sections if s.id}
 
+    def translating(self, english: Doc) -> dict[str, Section]:
+        """This translation's sections by the English section each translates: its id,
+        or for a # title without one, the English title's."""
+        found = self.by_id()
+        top = english.sections[0] if english.sections else None
+        for s in self.sections if top is not None and top.level == 1 else ():
+            if s.level == 1 and s.id is None:
+                found.setdefault(top.id, s)
+        return found
+
     def problem(self, line: int, message: str) -> None:
         self.problems.append(f"{self.path}:{line}: {message}")
 
@@ -178,34 +177,26 @@ def section_hash(lines: list[str]) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:8]
 
 
-def _front_matter(text: str, doc: Doc) -> int:
+def _front_matter(lines: list[str], doc: Doc) -> int:
     """Parse YAML front matter into doc.meta; the index of the first body line."""
-    lines = text.split("\n")
     if not lines or lines[0].rstrip() != "---":
         return 0
-    for end in range(1, len(lines)):
-        if lines[end].rstrip() in ("---", "..."):
-            break
-    else:
+    end = next((i for i in range(1, len(lines)) if lines[i].rstrip() in ("---", "...")), None)
+    if end is None:
         doc.problem(1, "front matter opened with --- is never closed (a line with --- "
                        "ends it)")
         return len(lines)
-    source = "\n".join(lines[1:end])
     try:
-        meta = yaml.safe_load(source)
+        meta = yaml.safe_load("\n".join(lines[1:end])) or {}
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
-        line = mark.line + 2 if mark is not None else 2
         what = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        doc.problem(line, f"front matter is not valid YAML: {what}")
+        doc.problem(mark.line + 2 if mark else 2, f"front matter is not valid YAML: {what}")
         return end + 1
-    if meta is None:
-        meta = {}
     if not isinstance(meta, dict):
         doc.problem(2, "front matter must be YAML keys and values (title: ...), "
                        f"not a {type(meta).__name__}")
-        meta = {}
-    doc.meta = meta
+    doc.meta = meta if isinstance(meta, dict) else {}
     return end + 1
 
 
@@ -218,8 +209,8 @@ def parse(text: str, path: str, *, derive_ids: bool = True) -> Doc:
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     doc = Doc(path, text)
     lines = text.split("\n")
-    start = doc.body_start = _front_matter(text, doc)
-    used: dict[str, int] = {}
+    start = doc.body_start = _front_matter(lines, doc)
+    used: set[str] = set()  # the ids so far, as toc's unique() counts them
     fence: str | None = None
     current: Section | None = None
     previous_text = False  # the line before is paragraph text (for setext headings)
@@ -234,7 +225,7 @@ def parse(text: str, path: str, *, derive_ids: bool = True) -> Doc:
                 line if current else (number, line))
             previous_text = False
             continue
-        opener = _FENCE.match(line)
+        opener = FENCE.match(line)
         if fence is not None:
             if opener and opener.group(1)[0] == fence[0] and len(opener.group(1)) >= len(fence) \
                     and not line.strip()[len(opener.group(1)):].strip():
@@ -253,15 +244,8 @@ def parse(text: str, path: str, *, derive_ids: bool = True) -> Doc:
                 if found:
                     section_id, explicit = found.group(1), True
             if section_id is None and derive_ids:
-                section_id = slugify(title)
-                if section_id in used:  # toc's unique(): text, text_1, text_2 ...
-                    n = used[section_id]
-                    while f"{section_id}_{n}" in used:
-                        n += 1
-                    used[section_id] = n + 1
-                    section_id = f"{section_id}_{n}"
-            if section_id is not None:
-                used.setdefault(section_id, 1)
+                section_id = toc.unique(slugify(title), used)  # text, text_1, text_2 ...
+            used.add(section_id)
             current = Section(section_id, level, title.strip(), number, [line], explicit)
             doc.sections.append(current)
             previous_text = False
@@ -302,20 +286,14 @@ def parse(text: str, path: str, *, derive_ids: bool = True) -> Doc:
 
 def read(path: Path, root: Path, **kwargs) -> Doc:
     """A page from its file. Bytes that are not UTF-8 are a problem of the page at their
-    line (shown as U+FFFD), never a traceback."""
-    data = Path(path).read_bytes()
+    line (shown as U+FFFD), never a traceback; a byte-order mark is read as MkDocs reads it."""
+    data = Path(path).read_bytes().removeprefix(b"\xef\xbb\xbf")
     if problem := size_problem(rel(path, root), len(data), MAX_PAGE_BYTES):
-        doc = Doc(rel(path, root), "", problems=[problem], oversized=True)
-        return doc
-    if data.startswith(BOM):  # MkDocs reads such a file fine; so do we
-        data = data[len(BOM):]
+        return Doc(rel(path, root), "", problems=[problem], oversized=True)
+    doc = parse(data.decode("utf-8", errors="replace"), rel(path, root), **kwargs)
     try:
-        text = data.decode("utf-8")
-        bad_line = 0
+        data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        text = data.decode("utf-8", errors="replace")
-        bad_line = data[:exc.start].count(b"\n") + 1
-    doc = parse(text, rel(path, root), **kwargs)
-    if bad_line:
-        doc.problem(bad_line, "this line is not valid UTF-8 text; save the file as UTF-8")
+        doc.problem(data[:exc.start].count(b"\n") + 1,
+                    "this line is not valid UTF-8 text; save the file as UTF-8")
     return doc

@@ -6,15 +6,16 @@ adds around a page (docs/<lang>/language.yml); per English section, translated, 
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 import yaml
 
-from . import langtags
 from .checks import check, check_strings
 from .files import foreign_files, include_problems
-from .sanitize import Renderer, mkdocs_config
+from .sanitize import Renderer, mkdocs_config, plain_text_refusal
 from .sections import MARKER_NAME, Doc, Section, read, rel
 from ..figures.references import closest
 from ..pipeline.translations import STRINGS_FILE, TranslationError, read_yaml
@@ -38,6 +39,42 @@ SECTIONS = ("explore",)  # part: {text: text}
 
 TRANSLATED, OUTDATED, MISSING = "translated", "OUTDATED", "missing"
 
+# A language code names folders (docs/<lang>/, site/<lang>/), cache files and the printed
+# PDF: a well-formed BCP 47 tag (RFC 5646's `langtag`; no grandfathered or private-use-only
+# tags), which keeps out every character a path or a glob could use. A regex, not the
+# IANA registry (langcodes): the site also requires a code Material has a translation for.
+_ALNUM = "[a-z0-9]"
+BCP47 = re.compile(
+    r"(?:[a-z]{2,3}(?:-[a-z]{3}){0,3}|[a-z]{4}|[a-z]{5,8})"  # language (+ extlang)
+    r"(?:-[a-z]{4})?"  # script
+    r"(?:-(?:[a-z]{2}|[0-9]{3}))?"  # region
+    rf"(?:-(?:{_ALNUM}{{5,8}}|[0-9]{_ALNUM}{{3}}))*"  # variants
+    rf"(?:-[a-wyz0-9](?:-{_ALNUM}{{2,8}})+)*"  # extensions
+    rf"(?:-x(?:-{_ALNUM}{{1,8}})+)?",  # private use
+    re.IGNORECASE | re.ASCII)
+MAX_NAME_CHARS = 40  # a language's name in the menu of every page
+
+
+def code_problem(code) -> str | None:
+    """Why `code` is not a language code this site can use, or None."""
+    if not isinstance(code, str) or not BCP47.fullmatch(code):
+        return (f"lang {code!r} is not a language code: write a BCP 47 tag such as ko, ja, "
+                f"pt-BR or zh-Hant (letters, digits and hyphens)")
+    return None
+
+
+def name_problem(name) -> str | None:
+    """Why `name` cannot be shown in the language menu (plain text, short), or None."""
+    if not isinstance(name, str) or not name.strip():
+        return "name is missing: write the language's name in that language, e.g. 日本語"
+    if why := plain_text_refusal(name):
+        return f"name: {why}"
+    if any(unicodedata.category(c) in ("Cc", "Cf") and c not in "\u200c\u200d" for c in name):
+        return "name holds a control or invisible character; remove it"
+    if len(name) > MAX_NAME_CHARS:
+        return f"name is {len(name)} characters long; at most {MAX_NAME_CHARS}"
+    return None
+
 
 @dataclass
 class SectionStatus:
@@ -52,11 +89,7 @@ class SectionStatus:
 
 def section_states(doc: Doc | None, english: Doc) -> list[SectionStatus]:
     """Each English section: translated, OUTDATED (hash differs or no marker) or missing."""
-    translated = {s.id: s for s in (doc.sections if doc else []) if s.id}
-    if doc and english.sections and english.sections[0].level == 1:
-        for s in doc.sections:
-            if s.level == 1 and s.id is None:
-                translated[english.sections[0].id] = s
+    translated = doc.translating(english) if doc else {}
     out = []
     for e in english.sections:
         t = translated.get(e.id)
@@ -103,11 +136,9 @@ class Project:
     alternate: list = field(default_factory=list)  # extra.alternate as written
     config_file: Path | None = None
 
-    @property
+    @cached_property
     def render(self) -> Renderer:
-        if getattr(self, "_render", None) is None:
-            self._render = Renderer(self.markdown_extensions)
-        return self._render
+        return Renderer(self.markdown_extensions)
 
     @property
     def translations(self) -> list[Language]:
@@ -175,9 +206,9 @@ class Project:
                                 f"write {{ name: …, link: /xx/, lang: xx }}")
                 continue
             code = str(entry["lang"]).strip()
-            problems += [f"{at}: extra.alternate: {why}" for why in (
-                langtags.code_problem(code), langtags.name_problem(entry.get("name"))) if why]
-            if langtags.code_problem(code):
+            problems += [f"{at}: extra.alternate: {why}"
+                         for why in (code_problem(code), name_problem(entry.get("name"))) if why]
+            if code_problem(code):
                 continue
             wanted = "/" if code == self.original else f"/{code}/"
             if code in seen:
@@ -305,7 +336,7 @@ def languages(extra: dict, original: str, text: str = "") -> list[Language]:
     langs = [Language(code, str(alt.get("name", code)), str(alt.get("link", "")),
                       _line_of_entry(text, alt))
              for alt in extra.get("alternate") or [] if isinstance(alt, dict)
-             if langtags.is_code(code := str(alt.get("lang", "")).strip())]
+             if not code_problem(code := str(alt.get("lang", "")).strip())]
     if not any(lang.code == original for lang in langs):
         langs.insert(0, Language(original, original, "/"))
     return sorted(langs, key=lambda lang: lang.code != original)

@@ -75,8 +75,9 @@ def read_yaml(path: Path, root: Path) -> dict:
     keys and values; anything else is a TranslationError naming the file and line."""
     import yaml  # only the project's build reads translations; the wheel never does
 
-    try:
-        where = Path(path).resolve().relative_to(Path(root).resolve()).as_posix()
+    try:  # the link itself, never its target
+        where = (Path(path).parent.resolve() / Path(path).name).relative_to(
+            Path(root).resolve()).as_posix()
     except ValueError:
         where = str(path)
     if Path(path).is_symlink():

@@ -24,7 +24,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from .. import cache_check
-from ..i18n import langtags
+from ..i18n.status import code_problem
 from ..i18n.limits import MAX_PDF_PAGES
 from . import PDF_DIR, WORDS, PrintError, browser, pdf_name
 
@@ -90,9 +90,9 @@ def build(site: Path, langs: dict[str, str], words: dict[str, dict], force: bool
     results, todo = [], []
     for lang, path in langs.items():
         # the code names files and a glob below: a BCP 47 tag, the folder its own
-        if not langtags.is_code(lang) or path not in ("", f"{lang}/"):
+        if code_problem(lang) or path not in ("", f"{lang}/"):
             raise PrintError(f"language {lang!r} at {path!r}: "
-                             f"{langtags.code_problem(lang) or 'not its folder'}")
+                             f"{code_problem(lang) or 'not its folder'}")
         if not (site / path / "index.html").is_file():
             raise PrintError(f"{site / path / 'index.html'}: missing; build the site first")
         if missing := [k for k in WORDS if not isinstance(words[lang].get(k), str)]:

@@ -189,8 +189,7 @@ class LanguageBuild:
         if status is None:
             return markdown
         english_url = "../" * page.url.count("/") + self.up + page.url
-        return assemble(status.translation, status.english, self.strings,
-                        english_url=english_url, original=self.project.original,
+        return assemble(status.translation, status.english, self.strings, english_url=english_url,
                         guide=posixpath.relpath(GUIDE, posixpath.dirname(src) or "."))
 
     def publish(self, content: str, page) -> str:

@@ -177,9 +177,9 @@ def _first_missing_h2() -> str | None:
 
 
 def _expected_notes() -> int:
-    from ml4a_figs import i18n
+    from test_i18n import assembled_korean
 
-    return i18n.assembled(i18n.project(checks.ROOT), "ko").count("!!! info i18n-note")
+    return assembled_korean().count("!!! info i18n-note")
 
 
 _SPLIT_WORDS_JS = """
