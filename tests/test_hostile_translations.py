@@ -236,18 +236,21 @@ def test_the_judge_names_what_it_refuses():
 
 
 def test_the_translation_package_imports_no_mkdocs():
-    """Translations are plain Python: importing every module of ml4a_figs/i18n/ (but
-    __main__, which hands the CLI the site layer's reader of mkdocs.yml) loads no MkDocs."""
+    """Translations are plain Python: importing every module of ml4a_figs/i18n/, and its
+    command line reading the project's mkdocs.yml (its !ENV and !relative tags
+    included), loads no MkDocs."""
     import subprocess
     import sys
 
     code = ("import pkgutil, importlib, sys, ml4a_figs.i18n as p\n"
             "for m in pkgutil.iter_modules(p.__path__):\n"
             "    if m.name != '__main__': importlib.import_module('ml4a_figs.i18n.' + m.name)\n"
+            "from ml4a_figs.i18n.cli import main\n"
+            "assert main(['languages']) == 0\n"
             "print(sorted(n for n in sys.modules if n == 'mkdocs' or n.startswith('mkdocs.')))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
     assert out.returncode == 0, out.stderr
-    assert out.stdout.strip() == "[]", out.stdout
+    assert out.stdout.strip().split("\n")[-1] == "[]", out.stdout
 
 
 def test_the_publishing_pass_keeps_the_build_markup():

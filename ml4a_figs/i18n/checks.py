@@ -163,10 +163,8 @@ def check_front_matter(doc: Doc, english: Doc | None = None) -> list[str]:
     """The front matter holds the English page's keys only (a `template:` or `hide:`
     would change the page's frame), and its values are plain text."""
     problems = []
-    lines = doc.text.split("\n")
     for key, value in doc.meta.items():
-        line = next((n for n, text in enumerate(lines[1:], start=2)
-                     if text.startswith(f"{key}:")), 2)
+        line = key_line(doc.text, key)
         if english is not None and key not in english.meta:
             problems.append(f"{doc.path}:{line}: front matter key {key!r} is not one of "
                             f"{english.path}'s ({', '.join(map(str, english.meta)) or 'none'}); "
@@ -244,23 +242,16 @@ def check_strings(strings: dict, path: str, text: str, render: Renderer | None =
     original's language.yml; None for the original itself)."""
     render = render or default_renderer()
     problems, unfit = [], set()  # texts with a bad field are not filled in to be judged
-    file_lines = text.split("\n")
-
-    def line_of(key: str) -> int:
-        key = re.escape(str(key).split("\n")[0])
-        return next((n for n, l in enumerate(file_lines, start=1)
-                     if re.match(rf"\s*[\"']?{key}[\"']?\s*:", l)), 1)
-
     for key, value, original in _leaves(strings, english) if english is not None else ():
         if why := limits.format_field_problem(value, original):
             unfit.add(key)
-            problems.append(f"{path}:{line_of(key)}: {key}: {why}")
+            problems.append(f"{path}:{key_line(text, key)}: {key}: {why}")
     for key, value in strings.items():
-        where = f"{path}:{line_of(key)}: {key}"
+        where = f"{path}:{key_line(text, key)}: {key}"
         if key in unfit:
             continue
         if key == "nav":
-            problems += [f"{path}:{line_of(name)}: nav {name}: {why}"
+            problems += [f"{path}:{key_line(text, name)}: nav {name}: {why}"
                          for name, words in (value or {}).items() if isinstance(words, str)
                          if (why := sanitize.plain_text_refusal(words))]
         elif not isinstance(value, str):
@@ -277,6 +268,13 @@ def check_strings(strings: dict, path: str, text: str, render: Renderer | None =
             if refusal := sanitize.judge(html) or sanitize.integrity(html, frozenset(), None):
                 problems.append(f"{where}: {refusal.what} is not allowed in a translation")
     return problems
+
+
+def key_line(text: str, key) -> int:
+    """The first line of a YAML file that starts the key `key` (1 if none)."""
+    key = re.escape(str(key).split("\n")[0])
+    return next((n for n, line in enumerate(text.split("\n"), start=1)
+                 if re.match(rf"\s*[\"']?{key}[\"']?\s*:", line)), 1)
 
 
 def _leaves(strings: dict, english: dict):

@@ -137,9 +137,6 @@ class Refusal:
     what: str  # e.g. "<script>", 'onclick="…" on <a>', 'href="javascript:…" on <a>'
     needles: list[str]  # text to look for in the source, to find the line
 
-    def __str__(self) -> str:
-        return self.what
-
 
 def _comparable(serialised: str) -> list[tuple]:
     """Tokens that SequenceMatcher can align: attributes sorted, blank text dropped."""

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import yaml
 
-from .checks import check, check_strings
+from .checks import check, check_strings, key_line
 from .files import foreign_files, include_problems
 from .sanitize import Renderer, mkdocs_config, plain_text_refusal
 from .sections import MARKER_NAME, Doc, Section, read, rel
@@ -261,7 +261,7 @@ class Project:
         text = path.read_text(encoding="utf-8", errors="replace")
         problems = [f"{where}:1: unknown key {k!r}{closest(str(k), DEFAULT_STRINGS)}"
                     for k in data if k not in DEFAULT_STRINGS]
-        problems = problems or [f"{where}:{_line_of_key(text, key)}: {why}"
+        problems = problems or [f"{where}:{key_line(text, key)}: {why}"
                                 for key, value in data.items() if (why := _shape(key, value))]
         problems = problems or check_strings(data, where, text, self.render, english)
         if problems:
@@ -286,11 +286,6 @@ def _shape(key: str, value) -> str | None:
     if key not in TABLES + SECTIONS + ("figure_fonts",) and not isinstance(value, str):
         return f"{key} must be text"
     return None
-
-
-def _line_of_key(text: str, key: str) -> int:
-    return next((n for n, line in enumerate(text.split("\n"), start=1)
-                 if line.startswith(f"{key}:")), 1)
 
 
 def _line_of_entry(text: str, entry) -> int:
