@@ -15,8 +15,8 @@ from typing import Callable, Iterable
 
 from ..pipeline import engine, store
 from ..pipeline.engine import Result, TargetError
-from ..pipeline.keys import (PACKAGE_DIR, PINNED_LIBRARIES, digests, library_versions,
-                             module_closure, reachable_code)
+from ..pipeline.keys import (PACKAGE_DIR, PINNED_LIBRARIES, Remembered, digests,
+                             library_versions, module_closure, reachable_code)
 from . import execute as runner
 from .source import DEFAULT_SRC, ROOT, NotebookError, cell_imports, discover, read, rel
 
@@ -52,15 +52,22 @@ class NotebookTarget(engine.Target):
     kind = "notebook"
     built = "executed"
 
-    def __init__(self, name: str, path: Path, cache_dir: Path):
+    def __init__(self, name: str, path: Path, cache_dir: Path,
+                 remembered: Remembered | None = None):
+        self.remembered = remembered
         self.name = name
         self.path = Path(path)
         self.folder = Path(cache_dir)
         self.stamp_path = self.folder / f"{name}.json"
 
     def key(self) -> str:
-        try:
+        def compute() -> str:
             return cache_key(self.path, imports=self._known_imports())
+
+        try:
+            if self.remembered is None:
+                return compute()
+            return self.remembered.get([str(self.path), store.sha256(self.path)], compute)
         except NotebookError as exc:
             raise TargetError(str(exc)) from None
 
@@ -103,5 +110,9 @@ def run(names: Iterable[str] | None = None, src_dir: Path = DEFAULT_SRC,
     if unknown:
         raise KeyError(f"unknown notebook(s): {', '.join(unknown)}; "
                        f"known: {', '.join(sources) or 'none'}")
-    targets = [NotebookTarget(name, sources[name], cache_dir) for name in names or sources]
-    return engine.run(targets, force=force, jobs=jobs, progress=progress)
+    remembered = Remembered(Path(cache_dir) / "code-keys", PINNED_LIBRARIES + KERNEL_LIBRARIES)
+    targets = [NotebookTarget(name, sources[name], cache_dir, remembered)
+               for name in names or sources]
+    results = engine.run(targets, force=force, jobs=jobs, progress=progress)
+    remembered.save()
+    return results

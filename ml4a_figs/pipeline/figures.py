@@ -18,7 +18,8 @@ from ..figures import wording
 from ..figures.registry import Figure, scan
 from . import engine, store
 from .engine import Result
-from .keys import PACKAGE_DIR, digests, library_versions, module_closure, reachable_code
+from .keys import (PACKAGE_DIR, Remembered, digests, library_versions, module_closure,
+                   reachable_code)
 from .output import RASTER_DPI, write_output
 from .translations import (DOCS, ORIGINAL, Language, TranslationError,
                            figure_languages, fonts_of)
@@ -56,36 +57,6 @@ def cache_key(fig: Figure) -> str:
                     "libraries": dict(library_versions())})
 
 
-class CodeKeys:
-    """Each figure's cache_key, remembered in figures/.stamps/code-keys while no file of
-    the package, no library version and not its own module changed: hashing those files
-    takes milliseconds, parsing them (cache_key) a fifth of every warm `make site`."""
-
-    def __init__(self, folder: Path):
-        self.path = Path(folder) / ".stamps" / "code-keys"
-        digest = hashlib.sha256(repr(library_versions()).encode())
-        for path in sorted(PACKAGE_DIR.rglob("*.py")):
-            digest.update(path.relative_to(PACKAGE_DIR).as_posix().encode() + b"\0")
-            digest.update(path.read_bytes())
-        self.sources, self.changed = digest.hexdigest(), False
-        try:  # a missing or damaged memo: every key computed again
-            memo = json.loads(self.path.read_text(encoding="utf-8"))
-            self.keys = dict(memo["keys"]) if memo["sources"] == self.sources else {}
-        except (OSError, ValueError, KeyError, TypeError):
-            self.keys = {}
-
-    def __call__(self, fig: Figure) -> str:
-        ident = _sha256([fig.name, str(fig.path), store.sha256(fig.path), fig.compute,
-                         fig.draw, fig.formats, fig.phone, repr(sorted(fig.params.items()))])
-        if not isinstance(self.keys.get(ident), str):
-            self.keys[ident], self.changed = cache_key(fig), True
-        return self.keys[ident]
-
-    def save(self) -> None:
-        if self.changed:
-            store.write_json(self.path, {"sources": self.sources, "keys": self.keys})
-
-
 class FigureTarget(engine.Target):
     """A figure and its copies in each translation's words (translations.py). Its key
     joins the code's key with one key per language: the translations of the English
@@ -97,9 +68,9 @@ class FigureTarget(engine.Target):
     kind = "figure"
 
     def __init__(self, fig: Figure, out_dir: Path, languages: Iterable[Language] = (),
-                 force: bool = False, code_keys: CodeKeys | None = None):
+                 force: bool = False, remembered: Remembered | None = None):
         self.fig = fig
-        self.code_key = code_keys or cache_key
+        self.remembered = remembered
         self.name = fig.name
         self.folder = Path(out_dir)
         self.stamp_path = self.folder / ".stamps" / f"{fig.name}.json"
@@ -110,7 +81,10 @@ class FigureTarget(engine.Target):
         self._used: list | None = None
 
     def key(self) -> str:
-        self._code = self.code_key(self.fig)
+        fig = self.fig
+        self._code = cache_key(fig) if self.remembered is None else self.remembered.get(
+            [fig.name, str(fig.path), store.sha256(fig.path), fig.compute, fig.draw,
+             fig.formats, fig.phone, repr(sorted(fig.params.items()))], lambda: cache_key(fig))
         self._stamp = store.read_stamp(self.stamp_path) or {}
         used = self._stamp.get("words") if self._stamp.get("code") == self._code else None
         self._used = used if isinstance(used, list) and all(isinstance(w, str) for w in used) else None
@@ -267,10 +241,10 @@ def build(names: Iterable[str] | None = None, out_dir: Path = DEFAULT_OUT, force
     if unknown:
         raise KeyError(f"unknown figure(s): {', '.join(unknown)}; known: {', '.join(sorted(registry))}")
     langs = figure_languages(docs, only=languages)
-    code_keys = CodeKeys(out_dir)
-    targets = [FigureTarget(registry[n], out_dir, langs, force, code_keys) for n in names]
+    remembered = Remembered(Path(out_dir) / ".stamps" / "code-keys")
+    targets = [FigureTarget(registry[n], out_dir, langs, force, remembered) for n in names]
     results = engine.run(targets, force=force, jobs=jobs, progress=progress)
-    code_keys.save()
+    remembered.save()
     return results
 
 

@@ -16,9 +16,11 @@ import functools
 import hashlib
 import importlib.metadata
 import importlib.util
+import json
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
 
@@ -151,3 +153,35 @@ def library_versions(libraries: tuple[str, ...] = PINNED_LIBRARIES) -> tuple[tup
         except importlib.metadata.PackageNotFoundError:
             versions.append((lib, "absent"))
     return tuple(versions)
+
+
+class Remembered:
+    """Keys remembered in a file while no file of the package and no version of
+    `libraries` changed: hashing the files takes milliseconds, parsing them (what a key
+    reads) a fifth of every warm `make site`. A missing or damaged file: every key is
+    computed again. `ident` must name everything else a key reads."""
+
+    def __init__(self, path: Path, libraries: tuple[str, ...] = PINNED_LIBRARIES):
+        from .store import write_json
+
+        self.path, self._write, self.changed = Path(path), write_json, False
+        digest = hashlib.sha256(repr(library_versions(libraries)).encode())
+        for file in sorted(PACKAGE_DIR.rglob("*.py")):
+            digest.update(file.relative_to(PACKAGE_DIR).as_posix().encode() + b"\0")
+            digest.update(file.read_bytes())
+        self.sources = digest.hexdigest()
+        try:
+            memo = json.loads(self.path.read_text(encoding="utf-8"))
+            self.keys = dict(memo["keys"]) if memo["sources"] == self.sources else {}
+        except (OSError, ValueError, KeyError, TypeError):
+            self.keys = {}
+
+    def get(self, ident: list, compute: Callable[[], str]) -> str:
+        name = hashlib.sha256(json.dumps(ident, sort_keys=True).encode()).hexdigest()
+        if not isinstance(self.keys.get(name), str):
+            self.keys[name], self.changed = compute(), True
+        return self.keys[name]
+
+    def save(self) -> None:
+        if self.changed:
+            self._write(self.path, {"sources": self.sources, "keys": self.keys})
