@@ -466,6 +466,9 @@ def test_a_third_language_builds_and_falls_back(third_language_site):
     assert i18n.project(ROOT).strings("en")["untranslated_page_title"] in guide
     search = json.loads((site / THIRD / "search" / "search_index.json").read_text())
     assert search["config"]["lang"] == ["fr", "en"]
+    # each language's own: MkDocs shares one search plugin between the configurations
+    english = json.loads((site / "search" / "search_index.json").read_text())
+    assert english["config"]["lang"] == ["en"]
 
 
 @pytest.mark.slow

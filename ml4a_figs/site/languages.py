@@ -14,6 +14,7 @@ i18n's TranslationError; the plugin hands it to MkDocs as a PluginError.
 from __future__ import annotations
 
 import copy
+import functools
 import html
 import posixpath
 import re
@@ -66,8 +67,6 @@ def derive(config_file: Path | str, site_dir: Path | str | None = None,
     """The configuration of each language (all, or `codes`), the original first, built
     into `site_dir` (default: mkdocs.yml's). `print_link=False` leaves out the link to the
     printable edition (`make serve` prints none)."""
-    from mkdocs.config import load_config
-
     config_file = Path(config_file).resolve()
     raw = read_config(config_file)
     proj = from_config(config_file.parent, raw, config_file)
@@ -83,8 +82,7 @@ def derive(config_file: Path | str, site_dir: Path | str | None = None,
         if not codes or code in codes:
             lang = LanguageBuild(proj, code, print_link)
             # a copy each time: MkDocs' validation consumes the plugin entries it is given
-            lang.config = load_config(str(config_file), **_options(copy.deepcopy(raw), lang,
-                                                                    site_dir))
+            lang.options = _options(copy.deepcopy(raw), lang, site_dir)
             out.append(lang)
     return out
 
@@ -135,8 +133,8 @@ def _translate_nav(nav, words: dict):
 
 
 class LanguageBuild:
-    """One language of the site: its MkDocs configuration (from derive; None in a plain
-    `mkdocs build`) and what the plugin needs for its pages."""
+    """One language of the site: its MkDocs configuration (derive's) and what the plugin
+    needs for its pages."""
 
     def __init__(self, proj: Project, code: str, print_link: bool = True):
         self.project = proj
@@ -144,10 +142,20 @@ class LanguageBuild:
         self.is_original = code == proj.original
         self.up = "" if self.is_original else "../"  # from this build's root to the site's
         self.print_link = print_link  # the link to the printable edition
-        self.config = None  # its validated MkDocsConfig
+        self.options: dict = {}  # the keys of mkdocs.yml that differ for it (derive's)
         self.strings = proj.strings(code)
         # each English page's translation, checked before MkDocs reads any page
         self.statuses: dict[str, PageStatus] = {}
+
+    @functools.cached_property
+    def config(self):
+        """The validated MkDocsConfig, loaded on first use: load each language's right
+        before its build, since MkDocs shares a plugin with on_startup (Material's
+        search) between every configuration loaded in one process, and the last load
+        sets that plugin's options."""
+        from mkdocs.config import load_config
+
+        return load_config(str(self.project.config_file), **self.options)
 
     def copyright_html(self) -> str | None:
         """language.yml's licence line (Markdown, links allowed) as the footer's HTML,
