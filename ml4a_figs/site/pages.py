@@ -181,24 +181,8 @@ def typeset_math(content: str, render: Callable[[str, bool], str]) -> str:
     return INLINE_MATH_TOUCHING.sub(inline, content)
 
 
-class Formulas:
-    """A page's formulas kept twice: KaTeX's HTML for the reader, the TeX for the search
-    index. Material's search parses every tag of a page; KaTeX writes dozens of spans and
-    a MathML copy per formula, which made indexing the chapter the slowest step of a
-    warm build. `render` returns a token; `for_reader` and `for_search` fill the tokens."""
-
-    TOKEN = re.compile("\x00formula(\\d+)\x00")
-
-    def __init__(self, render: Callable[[str, bool], str]):
-        self._render = render
-        self.items: list[tuple[str, str]] = []
-
-    def render(self, tex: str, display: bool) -> str:
-        self.items.append((tex, self._render(tex, display)))
-        return f"\x00formula{len(self.items) - 1}\x00"
-
-    def for_reader(self, content: str) -> str:
-        return self.TOKEN.sub(lambda m: self.items[int(m.group(1))][1], content)
-
-    def for_search(self, content: str) -> str:
-        return self.TOKEN.sub(lambda m: html.escape(self.items[int(m.group(1))][0]), content)
+def as_tex(tex: str, display: bool) -> str:
+    """A formula as the search index reads it, its TeX (typeset_math's `render` for the
+    index's copy of a page): Material's search parses every tag, and KaTeX's dozens of spans
+    and MathML copy per formula made indexing the chapter the slowest step of a warm build."""
+    return html.escape(tex)

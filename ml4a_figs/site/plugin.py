@@ -169,11 +169,9 @@ class FiguresPlugin(BasePlugin[FiguresConfig]):
         content = self.i18n.publish(content, page)
         where = self._where(page)
         pages.refuse_unrendered(content, where)
-        formulas = pages.Formulas(self._typesetter(where))
-        content = pages.typeset_math(content, formulas.render)
         if "data-search-" not in content:  # else Material's search rewrites the page itself
-            self.search_html[src] = formulas.for_search(content)
-        content = formulas.for_reader(content)
+            self.search_html[src] = pages.typeset_math(content, pages.as_tex)
+        content = pages.typeset_math(content, self._typesetter(where))
         if len(content) > MAX_PAGE_HTML_BYTES:  # bounded input, said by the file
             raise PluginError(f"{rel(Path(page.file.abs_src_path), self.root)}:1: the page "
                               f"renders to {len(content):,} characters of HTML; at most "
@@ -204,7 +202,7 @@ class FiguresPlugin(BasePlugin[FiguresConfig]):
                                   f"{tex!r}: {exc}") from None
         return render
 
-    # The search index reads the page's formulas as TeX (pages.Formulas): search_html
+    # The search index reads the page's formulas as TeX (pages.as_tex): search_html
     # holds the reader's page meanwhile, put back before the template renders it.
     @event_priority(100)
     def _search_reads_tex(self, context, page, config, nav):
