@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from mkdocs.exceptions import PluginError
 
 from conftest import ROOT, run
 from ml4a_figs.notebooks import source, targets
@@ -169,7 +170,7 @@ def test_the_search_copy_of_a_code_cell_has_its_text_without_the_colours(tmp_pat
 def test_a_markdown_cell_holding_a_div_is_refused_naming_the_notebook(tmp_path):
     page = ('<div class="jp-RenderedHTMLCommon jp-RenderedMarkdown jp-MarkdownOutput">'
             '<div>nested</div><p>$y$</p></div>')
-    with pytest.raises(notebook_pages.NotebookPageError,
+    with pytest.raises(PluginError,
                        match="docs/notebooks/nb.py: a Markdown cell holds a <div>"):
         notebook_pages.rewrite(page, lambda tex, display: tex, tmp_path / "nb.ipynb",
                                "docs/notebooks/nb.py")

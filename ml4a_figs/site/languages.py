@@ -41,9 +41,16 @@ def plain_text(text: str) -> str:
     return re.sub(r'[<>"]', "", text)
 
 
-def check(proj: Project, config_file: Path) -> None:
-    """Every line of extra.alternate is a language this site can build, before any is
-    built: no menu links to a language that fails."""
+def derive(config_file: Path | str, site_dir: Path | str | None = None,
+           codes: list[str] | None = None, print_link: bool = True) -> list[LanguageBuild]:
+    """The configuration of each language (all, or `codes`), the original first, built
+    into `site_dir` (default: mkdocs.yml's). `print_link=False` leaves out the link to the
+    printable edition (`make serve` prints none)."""
+    config_file = Path(config_file).resolve()
+    raw = read_config(config_file)
+    proj = from_config(config_file.parent, raw, config_file)
+    # every line of extra.alternate a language this site can build, before any is built:
+    # no menu links to a language that fails
     import material
 
     problems = proj.language_problems(config_file)
@@ -53,24 +60,13 @@ def check(proj: Project, config_file: Path) -> None:
             problems.append(f"{rel(config_file, proj.root)}:{lang.line}: the theme has no "
                             f"translation for {lang.code!r} (partials/languages/{lang.code}"
                             f".html); use one of Material's language codes")
-    if problems:
-        raise TranslationError(problems)
-
-
-def derive(config_file: Path | str, site_dir: Path | str | None = None,
-           codes: list[str] | None = None, print_link: bool = True) -> list[LanguageBuild]:
-    """The configuration of each language (all, or `codes`), the original first, built
-    into `site_dir` (default: mkdocs.yml's). `print_link=False` leaves out the link to the
-    printable edition (`make serve` prints none)."""
-    config_file = Path(config_file).resolve()
-    raw = read_config(config_file)
-    proj = from_config(config_file.parent, raw, config_file)
-    check(proj, config_file)
     known = [lang.code for lang in proj.languages]
     if unknown := [c for c in codes or [] if c not in known]:
-        raise TranslationError([f"{rel(config_file, proj.root)}:1: {', '.join(unknown)}: not "
-                                f"a language of this site; its languages are the lang of "
-                                f"each line of extra.alternate: {', '.join(known)}"])
+        problems.append(f"{rel(config_file, proj.root)}:1: {', '.join(unknown)}: not a "
+                        f"language of this site; its languages are the lang of each line "
+                        f"of extra.alternate: {', '.join(known)}")
+    if problems:
+        raise TranslationError(problems)
     site_dir = Path(site_dir or config_file.parent / str(raw.get("site_dir") or "site"))
     out = []
     for code in known:
@@ -144,10 +140,8 @@ class LanguageBuild:
 
     @functools.cached_property
     def config(self):
-        """The validated MkDocsConfig, loaded on first use: load each language's right
-        before its build, since MkDocs shares a plugin with on_startup (Material's
-        search) between every configuration loaded in one process, and the last load
-        sets that plugin's options."""
+        """The validated MkDocsConfig, loaded right before its build: a plugin with on_startup
+        (Material's search) is shared by every configuration loaded, and the last sets it."""
         from mkdocs.config import load_config
 
         return load_config(str(self.project.config_file), **self.options)
@@ -196,10 +190,8 @@ class LanguageBuild:
                         guide=posixpath.relpath(GUIDE, posixpath.dirname(src) or "."))
 
     def publish(self, content: str, page) -> str:
-        """A translated build's page HTML, after Markdown and before KaTeX: cleaned by the
-        allowlist the checks judged it by (plus the build's figure markup), its title
-        made plain text. The checks have refused what this removes; this is the second
-        line of defence. The original's pages are the project's own and pass untouched."""
+        """A translation's page HTML before KaTeX, cleaned by the allowlist the checks judged
+        it by (a second line of defence), its title made plain text."""
         if self.is_original:
             return content
         page.meta["title"] = plain_text(page.title or "")

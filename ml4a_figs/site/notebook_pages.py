@@ -26,6 +26,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
+from mkdocs.exceptions import PluginError
+
 from .pages import as_tex
 
 CSS_PLACEHOLDER = "@@NOTEBOOK_CSS@@"
@@ -51,10 +53,6 @@ MATH = ((re.compile(r"\$\$(.+?)\$\$", re.S), True), (re.compile(r"\\\[(.+?)\\\]"
         (re.compile(r"\\\((.+?)\\\)", re.S), False))
 
 
-class NotebookPageError(ValueError):
-    """A rendered notebook this pass cannot read; the message names the notebook."""
-
-
 def typeset_markdown(content: str, render: Callable[[str, bool], str], where: str = "") -> str:
     """Every formula of the Markdown cells typeset, code shown as written."""
     def typeset(text: str) -> str:
@@ -66,8 +64,8 @@ def typeset_markdown(content: str, render: Callable[[str, bool], str], where: st
     def cell(match: re.Match) -> str:
         body = match.group(2)
         if "<div" in body:  # the cell ends at its first </div>: a nested one would cut it
-            raise NotebookPageError(f"{where}: a Markdown cell holds a <div>; write its "
-                                    f"content as Markdown")
+            raise PluginError(f"{where}: a Markdown cell holds a <div>; write its content "
+                              f"as Markdown")
         parts = CODE.split(body)  # odd items are code
         body = "".join(p if i % 2 else typeset(p) for i, p in enumerate(parts))
         return match.group(1) + body + match.group(3)

@@ -48,9 +48,8 @@ Where = Callable[..., str]  # where(needle, nth=1) -> "path:line" in the page's 
 
 
 def source_line(paths: list[Path], root: Path, needle: str | re.Pattern, nth: int = 1) -> str:
-    """`path:line` (relative to root) of the nth occurrence of `needle` in a page's
-    sources: a translation's file, then the English one its untranslated sections come
-    from. Line 0 when it is in none of them."""
+    """`path:line` of the nth occurrence of `needle` in a page's sources (a translation's
+    file, then the English one); line 0 when it is in none of them."""
     pattern = needle if isinstance(needle, re.Pattern) else re.compile(re.escape(needle))
     found = []
     for path in paths:
@@ -80,8 +79,7 @@ def fill_facts(markdown: str, facts: dict, where: Where) -> str:
 
 def link_figures(markdown: str, registry: dict[str, Figure], where: Where, up: str,
                  figures_dir: Path) -> str:
-    """`![alt](figure:NAME){ .class }` becomes the figure's <picture>s: one per palette,
-    each with its phone layout and (an animation) its still poster. Raw
+    """`![alt](figure:NAME){ .class }` becomes the figure's <picture>s (picture_markup). Raw
     HTML is not rewritten by MkDocs: `up` leads from the page's URL to the site's root."""
     seen = []  # the page's first figure is on screen at load: never lazy
 
@@ -125,7 +123,8 @@ def _size_attrs(figures_dir: Path, name: str, width_pt: float | None) -> str:
 
 def picture_markup(fig: Figure, alt: str, up: str, figures_dir: Path,
                    classes: tuple[str, ...] = (), eager: bool = False) -> str:
-    """`eager`: the page's first figure, loaded at once (never lazily: it is on screen)."""
+    """One <picture> per palette, each with its phone layout and (an animation) its still
+    poster as <source>s. `eager`: the page's first figure, never lazy (it is on screen)."""
     fmt = next(f for f in fig.formats if f in WEB_FORMATS)
     posters = [f for f in fig.formats if f.startswith("poster.")]
     # the build stamp's record of the text: per layout, the picture's width in points

@@ -40,7 +40,7 @@ def said_by_file(hook):
         try:
             return hook(*args, **kwargs)
         # MathError here: KaTeX is not installed
-        except (TranslationError, notebook_pages.NotebookPageError, MathError) as exc:
+        except (TranslationError, MathError) as exc:
             raise PluginError(str(exc)) from None
     return run
 
@@ -54,8 +54,7 @@ class FiguresConfig(Config):
 
 
 class FiguresPlugin(BasePlugin[FiguresConfig]):
-    # Set by site/build.py, which builds every language: this language's pages, and what
-    # every language shares. A plain `mkdocs build` computes both itself (the original).
+    # set by site/build.py for each language; a plain `mkdocs build` derives them itself
     i18n: languages.LanguageBuild | None = None
     computed: Computed | None = None
 
@@ -219,9 +218,8 @@ class FiguresPlugin(BasePlugin[FiguresConfig]):
     on_page_context = CombinedEvent(_search_reads_tex, _reader_gets_katex)
 
     def _notebook_content(self, content: str, page, config) -> str:
-        """A page mkdocs-jupyter rendered, after the one pass of site/notebook_pages.py
-        (its math typeset with the chapter's KaTeX, its CSS in a shared file); then the
-        box offering the .ipynb and the package."""
+        """A page mkdocs-jupyter rendered, after site/notebook_pages.py's pass, with the box
+        offering the .ipynb and the package."""
         source = rel(self.notebooks_dir / f"{Path(page.file.src_uri).stem}.py", self.root)
         key = (hashlib.sha256(content.encode()).hexdigest(), page.file.abs_src_path)
         parts = self.computed.notebook_pages.get(key)
