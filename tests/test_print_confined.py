@@ -106,3 +106,29 @@ def test_a_damaged_cached_pdf_is_printed_again(tmp_path, monkeypatch):
     assert [r[2] for r in results] == ["printed"] and printed == ["en", "en"]
     with pikepdf.open(results[0][1]) as doc:
         assert len(doc.pages) == 1
+
+
+def test_a_pdf_is_printed_again_when_its_own_language_changes(tmp_path):
+    """The cache key of each language's PDF covers the files of its own built site (and
+    not the other languages', the search index or the downloads)."""
+    site = tmp_path / "site"
+    for folder in ("", "ko/"):
+        for name in ("index.html", "assets/site.css", "search/search_index.json",
+                     "downloads/pkg.whl"):
+            (site / folder / name).parent.mkdir(parents=True, exist_ok=True)
+            (site / folder / name).write_text(f"{folder}{name}", encoding="utf-8")
+    langs = {"en": "", "ko": "ko/"}
+
+    def keys():
+        return {lang: edition._key(site, path, list(langs.values()), lang, {}, 1)
+                for lang, path in langs.items()}
+
+    before = keys()
+    for folder, changed in (("ko/", "ko"), ("", "en")):
+        (site / folder / "assets" / "site.css").write_text("edited", encoding="utf-8")
+        after = keys()
+        assert [lang for lang in langs if after[lang] != before[lang]] == [changed]
+        before = after
+    for name in ("search/search_index.json", "downloads/pkg.whl"):
+        (site / name).write_text("edited", encoding="utf-8")
+    assert keys() == before

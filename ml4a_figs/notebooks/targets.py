@@ -7,15 +7,13 @@ stack; and the execution settings and the kernel's start-up code.
 
 from __future__ import annotations
 
-import hashlib
-import json
 import sys
 from pathlib import Path
 from typing import Callable, Iterable
 
 from ..pipeline import engine, store
 from ..pipeline.engine import Result, TargetError
-from ..pipeline.keys import (PACKAGE_DIR, PINNED_LIBRARIES, Remembered, digests,
+from ..pipeline.keys import (PACKAGE_DIR, PINNED_LIBRARIES, Remembered, digests, hash_json,
                              library_versions, module_closure, reachable_code)
 from . import execute as runner
 from .source import DEFAULT_SRC, ROOT, NotebookError, cell_imports, discover, read, rel
@@ -35,7 +33,7 @@ def cache_key(path: Path, imports: set[Path] | None = None) -> str:
     files: set[Path] = set()
     for imported in sorted(cell_imports(read(path), path) if imports is None else imports):
         module_closure(imported, files)
-    payload = {
+    return hash_json({
         "format": CACHE_FORMAT,
         "text": store.sha256(path),
         "files": digests(files),
@@ -44,16 +42,14 @@ def cache_key(path: Path, imports: set[Path] | None = None) -> str:
         # the code the kernel runs at start-up (alt text for every figure)
         "startup": reachable_code(Path(__file__).with_name("kernel.py"), "install_alt_text")[0],
         "env": runner.FIXED_ENV,
-    }
-    return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
+    })
 
 
 class NotebookTarget(engine.Target):
     kind = "notebook"
     built = "executed"
 
-    def __init__(self, name: str, path: Path, cache_dir: Path,
-                 remembered: Remembered | None = None):
+    def __init__(self, name: str, path: Path, cache_dir: Path, remembered: Remembered):
         self.remembered = remembered
         self.name = name
         self.path = Path(path)
@@ -61,13 +57,9 @@ class NotebookTarget(engine.Target):
         self.stamp_path = self.folder / f"{name}.json"
 
     def key(self) -> str:
-        def compute() -> str:
-            return cache_key(self.path, imports=self._known_imports())
-
         try:
-            if self.remembered is None:
-                return compute()
-            return self.remembered.get([str(self.path), store.sha256(self.path)], compute)
+            return self.remembered.get([str(self.path), store.sha256(self.path)],
+                                       lambda: cache_key(self.path, self._known_imports()))
         except NotebookError as exc:
             raise TargetError(str(exc)) from None
 

@@ -1,19 +1,12 @@
 """The one build engine: everything computed and cached (figures, facts, notebooks) is a
-target of it.
+target of it. A target is fresh when its stamp holds its current content key and the
+sha256 of every output still on disk; `run` builds the stale ones, and a target that
+fails (or whose worker is killed) is reported by name while the others still build.
 
-A target has a name, a content key (a hash of everything that can change its output),
-the files it writes and a way to build them. It is fresh when its stamp holds the current
-key and the sha256 of every output still on disk. `run` builds the stale targets and
-returns one Result per target; a target that fails (or whose worker is killed) is
-reported by its name and the others are still built.
-
-In parallel, each target is built in a forked process of its own, not a pool
-(concurrent.futures marks the whole pool broken when one worker is killed,
-multiprocessing.Pool waits forever for its task): a worker killed from outside (SIGKILL,
-the out-of-memory killer) is known by the target it was building. Ctrl-C or SIGTERM
-stops the run: every worker is terminated and waited for before the exception goes on,
-and a worker whose parent dies is killed by the kernel (PR_SET_PDEATHSIG), so no worker
-is ever left behind.
+In parallel each target gets a forked process of its own, not a pool (a pool breaks, or
+waits forever, when one worker is killed), so a killed worker is known by its target.
+Ctrl-C or SIGTERM terminates and waits for every worker, and a worker whose parent
+dies is killed by the kernel (PR_SET_PDEATHSIG): no worker is ever left behind.
 """
 
 from __future__ import annotations
@@ -33,6 +26,7 @@ from typing import Callable, Iterable
 from . import store
 
 _PR_SET_PDEATHSIG = 1
+_SIGNALS = {s.value: s.name for s in signal.Signals}  # a real-time signal has no name
 
 
 class TargetError(Exception):
@@ -77,7 +71,9 @@ class Target:
         return {}
 
     def is_fresh(self, key: str) -> bool:
-        return store.stamp_matches(store.read_stamp(self.stamp_path), key, self.outputs())
+        stamp, outputs = store.read_stamp(self.stamp_path), self.outputs()
+        return (stamp is not None and stamp["key"] == key and stamp["outputs"].keys() == outputs.keys()
+                and store.files_match(stamp["outputs"], outputs))
 
     def write_stamp(self, key: str) -> None:
         outputs = {name: store.sha256(path) for name, path in self.outputs().items()}
@@ -162,15 +158,6 @@ def _worker(target: Target, key: str, conn, parent: int) -> None:
         conn.close()
 
 
-def _how_it_ended(exitcode: int | None) -> str:
-    if exitcode is None or exitcode >= 0:
-        return f"exited with code {exitcode}"
-    try:
-        return f"was killed by {signal.Signals(-exitcode).name}"
-    except ValueError:  # a real-time signal has no name
-        return f"was killed by signal {-exitcode}"
-
-
 def _run_in_processes(todo: list[tuple[Target, str]], jobs: int,
                       report: Callable[[Result], None]) -> None:
     """build_one each (target, key) in a forked worker, `jobs` at a time, and `report`
@@ -199,11 +186,12 @@ def _run_in_processes(todo: list[tuple[Target, str]], jobs: int,
                 receive.close()
                 process.join()
                 if result is None:
+                    code = process.exitcode  # negative: the signal that killed it
+                    how = (f"was killed by {_SIGNALS.get(-code, f'signal {-code}')}" if code < 0
+                           else f"exited with code {code}")
                     result = Result(target.name, "failed", time.perf_counter() - start,
-                                    f"{target.kind} {target.name!r}: its worker process "
-                                    f"{_how_it_ended(process.exitcode)} before it finished "
-                                    f"(killed from outside, or out of memory); nothing of it "
-                                    f"was written")
+                                    f"{target.kind} {target.name!r}: its worker {how} before it "
+                                    f"finished (killed from outside, or out of memory)")
                 report(result)
     finally:
         _stop([process for process, _, _ in running.values()])

@@ -8,8 +8,6 @@ pinned library versions. Its stamp is figures/.stamps/NAME.json.
 
 from __future__ import annotations
 
-import hashlib
-import json
 import re
 from pathlib import Path
 from typing import Callable, Iterable
@@ -18,8 +16,8 @@ from ..figures import wording
 from ..figures.registry import Figure, scan
 from . import engine, store
 from .engine import Result
-from .keys import (PACKAGE_DIR, Remembered, digests, library_versions, module_closure,
-                   reachable_code)
+from .keys import (PACKAGE_DIR, Remembered, digests, hash_json, library_versions,
+                   module_closure, reachable_code)
 from .output import RASTER_DPI, write_output
 from .translations import (DOCS, ORIGINAL, Language, TranslationError,
                            figure_languages, fonts_of)
@@ -39,10 +37,6 @@ SHARED = [PACKAGE_DIR / "style.py", PACKAGE_DIR / "figures" / "wording.py"]
 WRITERS = {Path(__file__).with_name("output.py"), Path(__file__).with_name("translations.py")}
 
 
-def _sha256(data) -> str:
-    return hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()
-
-
 def cache_key(fig: Figure) -> str:
     chunks, files = [], set(WRITERS)
     for func in (fig.compute, fig.draw):
@@ -51,7 +45,7 @@ def cache_key(fig: Figure) -> str:
         files |= func_files
     for path in SHARED:
         module_closure(path, files)
-    return _sha256({"format": CACHE_FORMAT, "name": fig.name, "formats": fig.formats,
+    return hash_json({"format": CACHE_FORMAT, "name": fig.name, "formats": fig.formats,
                     "phone": fig.phone, "params": repr(sorted(fig.params.items())),
                     "code": chunks, "files": digests(files),
                     "libraries": dict(library_versions())})
@@ -70,9 +64,9 @@ class FigureTarget(engine.Target):
     def __init__(self, fig: Figure, out_dir: Path, languages: Iterable[Language] = (),
                  force: bool = False, remembered: Remembered | None = None):
         self.fig = fig
-        self.remembered = remembered
         self.name = fig.name
         self.folder = Path(out_dir)
+        self.remembered = remembered or Remembered(self.folder / ".stamps" / "code-keys")
         self.stamp_path = self.folder / ".stamps" / f"{fig.name}.json"
         pictures = any(not f.endswith("json") for f in fig.formats)
         self.languages = {lang.code: lang for lang in languages} if pictures else {}
@@ -82,7 +76,7 @@ class FigureTarget(engine.Target):
 
     def key(self) -> str:
         fig = self.fig
-        self._code = cache_key(fig) if self.remembered is None else self.remembered.get(
+        self._code = self.remembered.get(
             [fig.name, str(fig.path), store.sha256(fig.path), fig.compute, fig.draw,
              fig.formats, fig.phone, repr(sorted(fig.params.items()))], lambda: cache_key(fig))
         self._stamp = store.read_stamp(self.stamp_path) or {}
@@ -94,8 +88,8 @@ class FigureTarget(engine.Target):
         self._keys = {}
         for code, lang in self.languages.items():
             asked = None if self._used is None else {k: self.tables[code].get(k) for k in self._used}
-            self._keys[code] = _sha256([self._code, code, list(lang.fonts), asked])
-        return _sha256([self._code, self._keys])
+            self._keys[code] = hash_json([self._code, code, list(lang.fonts), asked])
+        return hash_json([self._code, self._keys])
 
     def drawn_in(self) -> list[str]:
         """The translations this figure has copies in (all, before its texts are known)."""

@@ -155,6 +155,11 @@ def library_versions(libraries: tuple[str, ...] = PINNED_LIBRARIES) -> tuple[tup
     return tuple(versions)
 
 
+def hash_json(data) -> str:
+    """The sha256 of `data` as canonical JSON: a key made of keys, names and settings."""
+    return hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()
+
+
 class Remembered:
     """Keys remembered in a file while no file of the package and no version of
     `libraries` changed: hashing the files takes milliseconds, parsing them (what a key
@@ -177,7 +182,7 @@ class Remembered:
             self.keys = {}
 
     def get(self, ident: list, compute: Callable[[], str]) -> str:
-        name = hashlib.sha256(json.dumps(ident, sort_keys=True).encode()).hexdigest()
+        name = hash_json(ident)
         if not isinstance(self.keys.get(name), str):
             self.keys[name], self.changed = compute(), True
         return self.keys[name]

@@ -58,9 +58,6 @@ def sweep_temporary_files(folder: Path) -> None:
             path.unlink(missing_ok=True)
 
 
-# --- stamps -------------------------------------------------------------------------
-
-
 def read_stamp(path: Path) -> dict | None:
     """The stamp at `path`, or None when it is missing, unreadable or not of the shape the
     engine writes ({"key": str, "outputs": {file name: sha256}}): such a target is stale.
@@ -79,8 +76,3 @@ def files_match(hashes: dict[str, str], files: dict[str, Path]) -> bool:
     return all(path.is_file() and hashes.get(name) == sha256(path)
                for name, path in files.items())
 
-
-def stamp_matches(stamp: dict | None, key: str, outputs: dict[str, Path]) -> bool:
-    """True when the stamp holds `key` and the sha256 of every output, all still on disk."""
-    return (stamp is not None and stamp["key"] == key
-            and sorted(stamp["outputs"]) == sorted(outputs) and files_match(stamp["outputs"], outputs))

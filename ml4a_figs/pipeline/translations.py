@@ -103,13 +103,10 @@ def read_yaml(path: Path, root: Path) -> dict:
 
 
 @contextmanager
-def fonts_of(language: Language | None):
-    """matplotlib's fonts for that language's copy (the original's when None): text
-    made while it is written gets the language's family, and a font the machine lacks
-    (a phone's) is named in the SVG without a warning per glyph."""
-    if language is None:
-        yield
-        return
+def fonts_of(language: Language):
+    """matplotlib's fonts for that language's copy: text made while it is written gets the
+    language's family, and a font the machine lacks (a phone's) is named in the SVG
+    without a warning per glyph."""
     import matplotlib
 
     log = logging.getLogger("matplotlib.font_manager")

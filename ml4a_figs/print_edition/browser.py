@@ -1,10 +1,9 @@
 """The built site served on 127.0.0.1 and Debian's headless chromium: what the printable
 edition prints with, and what the browser tests and `make weight` read the site with.
 
-The server sends text gzip-compressed when asked, as the static hosts the site is
-published on do (GitHub Pages, Netlify, nginx's gzip_static), so what is measured is
-what a reader downloads. Chromium is Debian's (`make system-deps`), never a browser
-Playwright downloads.
+The server sends text gzip-compressed when asked, as the site's static hosts do (GitHub
+Pages, Netlify, nginx's gzip_static): what is measured is what a reader downloads.
+Chromium is Debian's (`make system-deps`), never a browser Playwright downloads.
 """
 
 from __future__ import annotations

@@ -70,12 +70,14 @@ def _key(site: Path, path: str, others: list[str], lang: str, words: dict, epoch
     if CHROMIUM_BINARY.exists():
         st = CHROMIUM_BINARY.stat()
         digest.update(f"chromium {st.st_size} {st.st_mtime_ns}".encode())
-    root = site / path
-    skip = {root / name for name in NOT_PRINTED} | {site / o for o in others if o != path}
-    for file in sorted(root.rglob("*")):
-        if file.is_file() and skip.isdisjoint(file.parents) and not file.name.startswith("sitemap"):
-            digest.update(file.relative_to(site).as_posix().encode() + b"\0")
-            digest.update(hashlib.sha256(file.read_bytes()).digest())
+    skip = {f"{path}{name}" for name in NOT_PRINTED} | {o.rstrip("/") for o in others if o != path}
+    files = []
+    for folder, subfolders, names in os.walk(site / path):  # (pathlib's rglob: 3 x slower)
+        at = Path(folder).relative_to(site).as_posix().removeprefix(".")
+        subfolders[:] = [d for d in subfolders if f"{at}/{d}".lstrip("/") not in skip]
+        files += [f"{at}/{n}".lstrip("/") for n in names if not n.startswith("sitemap")]
+    for name in sorted(files):
+        digest.update(name.encode() + b"\0" + hashlib.sha256((site / name).read_bytes()).digest())
     return digest.hexdigest()
 
 

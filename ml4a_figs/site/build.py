@@ -106,11 +106,7 @@ class _Deferred(types.ModuleType):
 
     def __getattr__(self, attr):
         sys.modules.pop(self.__name__, None)
-        module = importlib.import_module(self.__name__)
-        parent, _, child = self.__name__.rpartition(".")
-        if parent:
-            setattr(sys.modules[parent], child, module)
-        return getattr(module, attr)
+        return getattr(importlib.import_module(self.__name__), attr)
 
 
 def defer_imports() -> None:
@@ -119,11 +115,8 @@ def defer_imports() -> None:
         spec = None if name in sys.modules else importlib.util.find_spec(name)
         if spec is None:
             continue
-        stand_in = sys.modules[name] = _Deferred(name)
-        stand_in.__spec__ = spec  # what `import` reads; the module is not loaded
-        parent, _, child = name.rpartition(".")
-        if parent:
-            setattr(sys.modules[parent], child, stand_in)
+        sys.modules[name] = _Deferred(name)
+        sys.modules[name].__spec__ = spec  # what `import` reads; the module is not loaded
 
 
 def build_languages(site_langs: list[languages.LanguageBuild], computed: Computed,

@@ -24,39 +24,27 @@ WEB_FORMATS = ("svg", "webp", "png")
 PHONE_MEDIA = "(max-width: 40em)"  # Material's phone breakpoint (up to 640 px)
 REDUCED_MOTION = "(prefers-reduced-motion: reduce), print"  # paper gets the still poster
 PX_PER_PT = 4 / 3
-
-
-def text_sizes(figures_dir: Path, name: str) -> dict:
-    """What the build stamp recorded of a figure's text: per layout, the smallest
-    font size and the picture's width, in points ({} before the first build)."""
-    text = (read_stamp(figures_dir / ".stamps" / f"{name}.json") or {}).get("text")
-    return text if isinstance(text, dict) else {}
-
-
 SVG_SIZE = re.compile(rb'<svg[^>]*?\swidth="([\d.]+)pt"\s+height="([\d.]+)pt"')
-
-
-def _aspect(path: Path) -> float | None:
-    """height / width of a picture file (SVG's size in points, a raster's pixels)."""
-    try:
-        if path.suffix == ".svg":
-            match = SVG_SIZE.search(path.read_bytes()[:3000])
-            return float(match.group(2)) / float(match.group(1)) if match else None
-        from PIL import Image
-
-        with Image.open(path) as image:
-            return image.height / image.width
-    except (OSError, ValueError):
-        return None  # not built yet: the page is still correct, only without a height
 
 
 def _size_attrs(figures_dir: Path, name: str, width_pt: float | None) -> str:
     """width and height in CSS px, so the browser reserves the picture's box before it
-    loads (nothing below it moves when it arrives)."""
+    loads (nothing below it moves when it arrives); the aspect is the SVG's size in
+    points or a raster's pixels, none before the file is built."""
     if not width_pt:
         return ""
-    width = round(width_pt * PX_PER_PT)
-    aspect = _aspect(figures_dir / name)
+    width, path = round(width_pt * PX_PER_PT), figures_dir / name
+    try:
+        if path.suffix == ".svg":
+            match = SVG_SIZE.search(path.read_bytes()[:3000])
+            aspect = float(match.group(2)) / float(match.group(1)) if match else None
+        else:
+            from PIL import Image
+
+            with Image.open(path) as image:
+                aspect = image.height / image.width
+    except (OSError, ValueError):
+        aspect = None
     return f' width="{width}"' + (f' height="{round(width * aspect)}"' if aspect else "")
 
 
@@ -68,7 +56,9 @@ def picture_markup(fig: Figure, alt: str, up: str, figures_dir: Path,
         raise ValueError(f"figure {fig.name!r} has no format a browser shows")
     fmt = web[0]
     posters = [f for f in fig.formats if f.startswith("poster.")]
-    sizes = text_sizes(figures_dir, fig.name)
+    # the build stamp's record of the text: per layout, the picture's width in points
+    sizes = (read_stamp(figures_dir / ".stamps" / f"{fig.name}.json") or {}).get("text")
+    sizes = sizes if isinstance(sizes, dict) else {}
     wide_pt = (sizes.get("wide") or {}).get("width_pt")
     phone_pt = (sizes.get("phone") or {}).get("width_pt") or wide_pt
     cls = f' class="{" ".join(classes)}"' if classes else ""

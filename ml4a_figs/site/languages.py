@@ -23,7 +23,7 @@ from pathlib import Path
 from ..i18n import published, sanitize
 from ..i18n.assembly import GUIDE, assemble
 from ..i18n.sections import rel
-from ..i18n.status import PageStatus, Project, TranslationError, from_config, project
+from ..i18n.status import PageStatus, Project, TranslationError, from_config
 
 
 def read_config(config_file: Path | str) -> dict:
@@ -255,10 +255,3 @@ def under_title(content: str, markup: str) -> str:
     end += len("</h1>")
     return content[:end] + "\n" + markup + content[end:]
 
-
-def original(config_file: Path | str) -> LanguageBuild:
-    """The original language's pages, for a plain `mkdocs build` of mkdocs.yml."""
-    config_file = Path(config_file).resolve()
-    proj = project(config_file)
-    check(proj, config_file)
-    return LanguageBuild(proj, proj.original)

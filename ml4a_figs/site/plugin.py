@@ -69,8 +69,8 @@ class FiguresPlugin(BasePlugin[FiguresConfig]):
     @said_by_file
     def on_config(self, config):
         self.root = Path(config.config_file_path).resolve().parent
-        if self.i18n is None:
-            self.i18n = languages.original(config.config_file_path)
+        if self.i18n is None:  # a plain `mkdocs build` of mkdocs.yml: the original language
+            self.i18n = languages.derive(config.config_file_path)[0]
         config.copyright = self.i18n.copyright_html() or config.copyright
         download_box.configure_theme(config)  # the header's repo_url link, offline
         self.figures_dir = self.root / self.config.figures_dir

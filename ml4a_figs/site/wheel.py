@@ -16,7 +16,6 @@ import shutil
 import subprocess
 import sys
 import tempfile
-import tomllib
 from pathlib import Path
 
 from ..pipeline.store import atomic_write, sha256
@@ -35,21 +34,16 @@ class WheelError(RuntimeError):
 
 def source_files(root: Path) -> list[Path]:
     """What the wheel is built from (relative to root, sorted): the top-level files and
-    pyproject.toml's only-include list. A missing one is for hatchling to name."""
-    root, path = Path(root), Path(root) / "pyproject.toml"
+    what hatchling itself selects from pyproject.toml. A missing one is hatchling's to name."""
+    from hatchling.builders.wheel import WheelBuilder
+
     try:
-        hatch = tomllib.loads(path.read_text(encoding="utf-8")).get("tool", {}).get("hatch", {})
-    except (OSError, tomllib.TOMLDecodeError) as exc:
-        raise WheelError(f"{path}: {exc}") from None
-    includes = hatch.get("build", {}).get("targets", {}).get("wheel", {}).get("only-include")
-    if not includes:
-        raise WheelError(f"{path}: no [tool.hatch.build.targets.wheel] only-include list")
-    files = [Path(name) for name in TOP_LEVEL_FILES if (root / name).is_file()]
-    for name in includes:
-        found = [root / name] if (root / name).is_file() else (root / name).rglob("*")
-        files += [p.relative_to(root) for p in found
-                  if p.is_file() and "__pycache__" not in p.parts and p.suffix != ".pyc"]
-    return sorted(files)
+        included = WheelBuilder(str(root)).recurse_included_files()
+        included = [Path(f.distribution_path) for f in included]
+    except (OSError, ValueError) as exc:  # tomllib's TOMLDecodeError is a ValueError
+        raise WheelError(f"{Path(root) / 'pyproject.toml'}: {exc}") from None
+    return sorted([Path(name) for name in TOP_LEVEL_FILES if (Path(root) / name).is_file()]
+                  + included)
 
 
 def _epoch() -> str:
