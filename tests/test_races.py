@@ -259,7 +259,7 @@ def test_real_animation_fits_the_page_budget(race, computed, tmp_path):
     assert anim.stat().st_size <= 200_000
     assert poster.stat().st_size <= 50_000
     with Image.open(anim) as im:
-        # shown at 4/3 CSS px per point (figure_html.py): about 525 CSS px, so 2x
+        # shown at 4/3 CSS px per point (site/pages.py): about 525 CSS px, so 2x
         # that for sharp screens, and at most 5.5 in wide so its text stays >= 9 px
         # on a phone (style.PHONE_WIDTH_IN)
         css_width = im.size[0] / drawn.dpi * 96

@@ -1,16 +1,10 @@
 """Explorable figures on a page: `![alt](explore:NAME)` in the Markdown.
 
-NAME is a figure written as NAME.explore.json (ml4a_figs/figures/overlay.py). The
-marker expands into three parts, each a plain figure reference or an empty box:
-
-- the static figure the explorable stands for, shown to readers without
-  JavaScript (and in print, unless the figure has a print breakout);
-- the box the page's script (docs/assets/explore.js) fills with the background,
-  the controls and the precomputed states (class `screen-only`);
-- the print breakout, small multiples for paper (class `print-only`).
-
-Control labels come from `explore:` in the page language's docs/<lang>/language.yml
-(English where a string is missing); the script sets them as text, never as HTML.
+NAME is a figure written as NAME.explore.json (ml4a_figs/figures/overlay.py). The marker
+expands into the static figure (shown without JavaScript, and in print unless the figure
+has a print breakout), the box docs/assets/explore.js fills (`screen-only`) and the print
+breakout (`print-only`). Control labels come from `explore:` in the page language's
+language.yml (English where missing); the script sets them as text, never as HTML.
 """
 
 from __future__ import annotations

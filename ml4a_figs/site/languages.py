@@ -1,14 +1,9 @@
 """The site's languages, each one plain MkDocs configuration: `make site` builds them all.
 
-`derive` reads mkdocs.yml once with MkDocs' own loader (its !ENV and !relative tags mean
-what they mean to MkDocs), takes the languages and their words from i18n's Project, and for
-each language (the original first) gives MkDocs' `load_config` the keys that differ:
-docs/<lang> and site/<lang>, Material's theme and search in that language, the translated
-site name and nav, and extra.i18n.up (the way up to the site's root the language menu
-takes). `LanguageBuild` is what the plugin needs for one language's pages: the
-translation checked before MkDocs reads it, each page assembled from the translated
-sections and the English ones it lacks (ml4a_figs/i18n/). A problem in a translation is
-i18n's TranslationError; the plugin hands it to MkDocs as a PluginError.
+`derive` gives MkDocs' `load_config`, for each language (the original first), the keys of
+mkdocs.yml that differ: docs/<lang> and site/<lang>, Material's theme and search in that
+language, the translated site name and nav, and extra.i18n.up (the language menu's way up
+to the site's root). `LanguageBuild` is what the plugin needs for that language's pages.
 """
 
 from __future__ import annotations

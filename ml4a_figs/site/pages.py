@@ -1,5 +1,12 @@
 """Rewriting a chapter page: facts and figure references in its Markdown, math in its
-HTML, and our syntax left unrendered refused. Errors name the source file and line."""
+HTML, and our syntax left unrendered refused. Errors name the source file and line.
+
+A figure is one <picture> per palette: Material shows an image whose src ends in
+`#only-light` or `#only-dark` under that palette (its toggle, not only the OS setting) and
+hides the other with display:none, and a lazy image not displayed is never fetched. Print
+shows the light one (docs/assets/site.css). Every figure is shown at the scale of its own
+SVG, 4/3 CSS px per point, never wider than the column: one type scale for every figure.
+"""
 
 from __future__ import annotations
 
@@ -13,7 +20,7 @@ from mkdocs.exceptions import PluginError
 from ..figures.references import CODE, FACT, FIGURE_REF, STRAY_FACT, closest, outside_code
 from ..figures.registry import Figure
 from ..i18n.sections import rel
-from . import figure_html
+from ..pipeline.store import read_stamp
 
 INLINE_MATH = re.compile(r'<span class="arithmatex">\\\((.*?)\\\)</span>', re.S)
 INLINE_MATH_TOUCHING = re.compile(r"([(\[“‘]?)" + INLINE_MATH.pattern + r"([)\]},.;:!?”’]*)", re.S)
@@ -26,6 +33,12 @@ SHOWN_AS_WRITTEN = re.compile(
     r"<pre\b.*?</pre>|<code\b.*?</code>|<(span|div) class=\"arithmatex\">.*?</\1>", re.S)
 UNRENDERED = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|(?:src|href)=\"figure:[^\"]*\"|\]\(figure:[^)]*\)",
                         re.S)
+WEB_FORMATS = ("svg", "webp", "png")
+PHONE_MEDIA = "(max-width: 40em)"  # Material's phone breakpoint (up to 640 px)
+REDUCED_MOTION = "(prefers-reduced-motion: reduce), print"  # paper gets the still poster
+PX_PER_PT = 4 / 3
+SVG_SIZE = re.compile(rb'<svg[^>]*?\swidth="([\d.]+)pt"\s+height="([\d.]+)pt"')
+
 
 Where = Callable[..., str]  # where(needle, nth=1) -> "path:line" in the page's sources
 
@@ -64,7 +77,7 @@ def fill_facts(markdown: str, facts: dict, where: Where) -> str:
 def link_figures(markdown: str, registry: dict[str, Figure], where: Where, up: str,
                  figures_dir: Path) -> str:
     """`![alt](figure:NAME){ .class }` becomes the figure's <picture>s: one per palette,
-    each with its phone layout and (an animation) its still poster (figure_html). Raw
+    each with its phone layout and (an animation) its still poster. Raw
     HTML is not rewritten by MkDocs: `up` leads from the page's URL to the site's root."""
     seen = []  # the page's first figure is on screen at load: never lazy
 
@@ -74,16 +87,66 @@ def link_figures(markdown: str, registry: dict[str, Figure], where: Where, up: s
         if fig is None:
             raise PluginError(f"{where(match.group(0))}: unknown figure {name!r}"
                               f"{closest(name, registry)}")
+        if not any(f in WEB_FORMATS for f in fig.formats):
+            raise PluginError(f"{where(match.group(0))}: figure {name!r} has no format a "
+                              f"browser shows")
         classes = tuple(re.findall(r"\.([\w-]+)", match.group(3) or ""))
-        try:
-            markup = figure_html.picture_markup(fig, alt or fig.alt, up, figures_dir, classes,
-                                                eager=not seen)
-        except ValueError as exc:
-            raise PluginError(f"{where(match.group(0))}: {exc}") from None
+        markup = picture_markup(fig, alt or fig.alt, up, figures_dir, classes, eager=not seen)
         seen.append(name)
         return markup
 
     return outside_code(markdown, lambda text: FIGURE_REF.sub(figure, text))
+
+
+def _size_attrs(figures_dir: Path, name: str, width_pt: float | None) -> str:
+    """width and height in CSS px, so the browser reserves the picture's box before it
+    loads (nothing below it moves when it arrives); the aspect is the SVG's size in
+    points or a raster's pixels, none before the file is built."""
+    if not width_pt:
+        return ""
+    width, path = round(width_pt * PX_PER_PT), figures_dir / name
+    try:
+        if path.suffix == ".svg":
+            match = SVG_SIZE.search(path.read_bytes()[:3000])
+            aspect = float(match.group(2)) / float(match.group(1)) if match else None
+        else:
+            from PIL import Image
+
+            with Image.open(path) as image:
+                aspect = image.height / image.width
+    except (OSError, ValueError):
+        aspect = None
+    return f' width="{width}"' + (f' height="{round(width * aspect)}"' if aspect else "")
+
+
+def picture_markup(fig: Figure, alt: str, up: str, figures_dir: Path,
+                   classes: tuple[str, ...] = (), eager: bool = False) -> str:
+    """`eager`: the page's first figure, loaded at once (never lazily: it is on screen)."""
+    fmt = next(f for f in fig.formats if f in WEB_FORMATS)
+    posters = [f for f in fig.formats if f.startswith("poster.")]
+    # the build stamp's record of the text: per layout, the picture's width in points
+    sizes = (read_stamp(figures_dir / ".stamps" / f"{fig.name}.json") or {}).get("text")
+    sizes = sizes if isinstance(sizes, dict) else {}
+    wide_pt = (sizes.get("wide") or {}).get("width_pt")
+    phone_pt = (sizes.get("phone") or {}).get("width_pt") or wide_pt
+    cls = f' class="{" ".join(classes)}"' if classes else ""
+    loading = "eager" if eager else "lazy"
+    out = []
+    for theme in ("light", "dark"):
+        sources = []
+        if fig.phone:
+            sources.append((PHONE_MEDIA, fig.output_name(fmt, theme, "phone"), phone_pt))
+        if posters:
+            sources.append((REDUCED_MOTION, fig.output_name(posters[0], theme), wide_pt))
+        own = fig.output_name(fmt, theme)
+        src = f"{up}figures/{own}#only-{theme}"
+        out.append(
+            "<picture>"
+            + "".join(f'<source media="{m}" srcset="{up}figures/{f}"'
+                      f'{_size_attrs(figures_dir, f, w)}>' for m, f, w in sources)
+            + f'<img loading="{loading}" decoding="async" src="{src}" alt="{html.escape(alt)}"'
+            + f"{_size_attrs(figures_dir, own, wide_pt)}{cls}></picture>")
+    return "".join(out)
 
 
 def refuse_unrendered(content: str, where: Where) -> None:

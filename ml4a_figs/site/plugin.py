@@ -1,16 +1,9 @@
 """MkDocs plugin: the bridge between what the build engine computed and the pages.
 
-- before a build, brings the figures, facts and notebooks up to date (site/computed.py;
-  a no-op when nothing is stale), or takes them from site/build.py, which computes them
-  once for every language;
-- publishes figures/, the shared assets and the executed notebooks without copying them
-  into docs/;
-- rewrites each page (site/pages.py): facts, figure references, math typeset by KaTeX,
-  and the chapter page's link to its printable edition;
-- passes over the notebook pages mkdocs-jupyter rendered (site/notebook_pages.py).
-
-Errors name the file and line. A translation's (i18n's TranslationError) and those of the
-site's own passes reach MkDocs as a PluginError, which stops the build with the message.
+It publishes figures/, the shared assets and the executed notebooks without copying them
+into docs/, and rewrites each page (site/pages.py, site/notebook_pages.py). What is
+computed comes from site/build.py (once for every language) or, in a plain `mkdocs build`,
+from site/computed.py. Errors name the file and line and stop MkDocs as a PluginError.
 """
 
 from __future__ import annotations
@@ -91,7 +84,6 @@ class FiguresPlugin(BasePlugin[FiguresConfig]):
                                     log=log.info)
         self.registry, self.facts = self.computed.registry, self.computed.facts
         self.notebooks, self.wheel = self.computed.notebooks, self.computed.wheel
-        self.notebook_css: dict[str, str] = {}
         self.search_html: dict[str, str] = {}
 
     def on_env(self, env, config, files):
@@ -212,20 +204,18 @@ class FiguresPlugin(BasePlugin[FiguresConfig]):
                                   f"{tex!r}: {exc}") from None
         return render
 
-    # The search index reads the page's formulas as TeX (pages.Formulas); the reader's
-    # page is put back before the template renders it.
+    # The search index reads the page's formulas as TeX (pages.Formulas): search_html
+    # holds the reader's page meanwhile, put back before the template renders it.
     @event_priority(100)
     def _search_reads_tex(self, context, page, config, nav):
-        light = self.search_html.get(page.file.src_uri)
-        if light is not None:
-            self.reader_html = page.content
-            page.content = light
+        if (src := page.file.src_uri) in self.search_html:
+            self.search_html[src], page.content = page.content, self.search_html[src]
         return context
 
     @event_priority(-100)
     def _reader_gets_katex(self, context, page, config, nav):
-        if self.search_html.pop(page.file.src_uri, None) is not None:
-            page.content = self.reader_html
+        if (reader := self.search_html.pop(page.file.src_uri, None)) is not None:
+            page.content = reader
         return context
 
     on_page_context = CombinedEvent(_search_reads_tex, _reader_gets_katex)
@@ -241,11 +231,14 @@ class FiguresPlugin(BasePlugin[FiguresConfig]):
             render = self._typesetter(lambda needle, nth=1: source)
             parts = notebook_pages.rewrite(content, render, Path(page.file.abs_src_path), source)
             self.computed.notebook_pages[key] = parts
+        # JupyterLab's CSS, as mkdocs-jupyter emits it: one file for every notebook page
         name = f"assets/notebooks/jupyter-{hashlib.sha256(parts.css.encode()).hexdigest()[:12]}.css"
-        self.notebook_css[name] = parts.css
+        if not (css := Path(config.site_dir) / name).is_file():
+            css.parent.mkdir(parents=True, exist_ok=True)
+            css.write_text(parts.css, encoding="utf-8")
         up = "../" * page.url.count("/")
         content = parts.html.replace(notebook_pages.CSS_PLACEHOLDER, (
-            f'<link rel="stylesheet" href="{up}{name}">\n'  # JupyterLab's, as mkdocs-jupyter emits it
+            f'<link rel="stylesheet" href="{up}{name}">\n'
             f'<link rel="stylesheet" href="{up}assets/notebooks.css">'), 1)  # the site's
         content = self.i18n.notebook_note(content)  # a notebook page is never translated
         content = download_box.for_page(content, page, config, source, self.wheel,
@@ -256,10 +249,6 @@ class FiguresPlugin(BasePlugin[FiguresConfig]):
         return content
 
     def on_post_build(self, config):
-        for name, css in self.notebook_css.items():
-            target = Path(config.site_dir) / name
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text(css, encoding="utf-8")
         if summary := self.i18n.summary():
             print(summary)
         self.math.close()
