@@ -1,19 +1,16 @@
-"""Running a notebook strictly, in a fresh kernel, with a fixed environment.
-
-The first cell that raises stops the run, and the error names the source file, the line
-where the cell starts, the cell's number and first line, and the exception. Nothing is
-ever published from a notebook that did not run to the end.
+"""Running a notebook strictly, in a fresh kernel, with a fixed environment: the first
+cell that raises stops the run, and the error names the file, line, cell and exception.
 """
 
 from __future__ import annotations
 
 import os
-import re
 import tempfile
 from pathlib import Path
 
+from ..pipeline.engine import TargetError
 from ..pipeline.store import atomic_write
-from .source import ROOT, NotebookError, read, rel
+from .source import ROOT, read, rel
 
 KERNEL_NAME = "python3"
 CELL_TIMEOUT = 300  # seconds; a notebook is meant to run in a few
@@ -28,32 +25,18 @@ KERNEL_ARGUMENTS = (
 # one BLAS thread (sums in the same order; two kernels do not fight over 2 cores),
 # UTC, UTF-8, and the package imported from this checkout.
 FIXED_ENV = {
-    "PYTHONHASHSEED": "0",
-    "OPENBLAS_NUM_THREADS": "1",
-    "OMP_NUM_THREADS": "1",
-    "MKL_NUM_THREADS": "1",
-    "TZ": "UTC",
-    "LANG": "C.UTF-8",
-    "LC_ALL": "C.UTF-8",
-    "MPLBACKEND": "module://matplotlib_inline.backend_inline",
+    "PYTHONHASHSEED": "0", "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1",
+    "MKL_NUM_THREADS": "1", "TZ": "UTC", "LANG": "C.UTF-8", "LC_ALL": "C.UTF-8",
+    "MPLBACKEND": "module://matplotlib_inline.backend_inline", "JUPYTER_PLATFORM_DIRS": "1",
     "PYDEVD_DISABLE_FILE_VALIDATION": "1",  # no debugger warning on stderr
-    "JUPYTER_PLATFORM_DIRS": "1",
 }
 # Taken from the caller, never part of the key: where programs and caches are.
 PASSED_ENV = ("PATH", "HOME", "TMPDIR", "MPLCONFIGDIR", "XDG_CACHE_HOME", "VIRTUAL_ENV")
-CELL_MARKER = re.compile(r"^# %%")
-
-
-def _kernel_env() -> dict[str, str]:
-    env = {k: os.environ[k] for k in PASSED_ENV if k in os.environ}
-    # the kernel imports the same ml4a_figs as the code that computed the key
-    pythonpath = [str(ROOT), *filter(None, [os.environ.get("PYTHONPATH")])]
-    return {**env, **FIXED_ENV, "PYTHONPATH": os.pathsep.join(pythonpath)}
 
 
 def execute(path: Path, out: Path) -> None:
     """Run every cell of the notebook at `path` in a fresh kernel; write it to `out`.
-    Raises NotebookError naming the cell that failed."""
+    Raises TargetError naming the cell that failed."""
     import nbformat
     from nbclient import NotebookClient
     from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
@@ -70,15 +53,18 @@ def execute(path: Path, out: Path) -> None:
                             extra_arguments=list(KERNEL_ARGUMENTS),
                             resources={"metadata": {"path": str(ROOT)}},
                             on_cell_start=lambda cell, cell_index: started.append(cell_index))
-    # the kernel's own log (warnings about its transport, a crash report) goes to a
-    # file, and into the error message if the kernel dies
+    env = {k: os.environ[k] for k in PASSED_ENV if k in os.environ}
+    # the kernel imports the same ml4a_figs as the code that computed the key
+    pythonpath = filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])
+    env.update(FIXED_ENV, PYTHONPATH=os.pathsep.join(pythonpath))
+    # the kernel's own log (a crash report) goes into the error message if it dies
     with tempfile.TemporaryFile("w+", encoding="utf-8", errors="replace") as kernel_log:
         try:
-            client.execute(env=_kernel_env(), stderr=kernel_log)
+            client.execute(env=env, stderr=kernel_log)
         except (CellExecutionError, CellTimeoutError, DeadKernelError) as exc:
             kernel_log.seek(0)
-            raise NotebookError(_cell_error(path, nb, started[-1] if started else -1, exc,
-                                            kernel_log.read())) from None
+            raise TargetError(_cell_error(path, nb, started[-1] if started else -1, exc,
+                                          kernel_log.read())) from None
     atomic_write(out, lambda tmp: nbformat.write(nb, str(tmp)))
 
 
@@ -109,7 +95,7 @@ def _cell_lines(path: Path, n_cells: int) -> list[int | None]:
     """The line of the source file where each cell's content starts: after its `# %%`,
     or for a first cell without one, after the jupytext header (or at line 1)."""
     lines = Path(path).read_text(encoding="utf-8").splitlines()
-    starts = [i + 2 for i, line in enumerate(lines) if CELL_MARKER.match(line)]
+    starts = [i + 2 for i, line in enumerate(lines) if line.startswith("# %%")]
     if len(starts) == n_cells - 1:
         header = [i + 2 for i, line in enumerate(lines) if line.startswith("# ---")]
         starts = [header[1] if lines[0].startswith("# ---") and len(header) > 1 else 1, *starts]

@@ -1,9 +1,6 @@
-"""Code that runs inside the notebooks' kernel, imported at its start-up.
-
-Every inline plot carries a text description drawn from what the figure shows (titles,
-axis labels and legend), as output metadata; the site makes it the image's alt text.
-Imports nothing from ml4a_figs, so the kernel starts as fast as it would without it.
-"""
+"""Run inside the notebooks' kernel at start-up: every inline plot carries a description
+of what it shows (titles, axis labels, legend) as output metadata, the site's alt text.
+Imports nothing from ml4a_figs, so the kernel starts as fast as it would without it."""
 
 from __future__ import annotations
 

@@ -6,14 +6,11 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
+from ..pipeline.engine import TargetError
 from ..pipeline.keys import PACKAGE_DIR, import_targets
 
 ROOT = PACKAGE_DIR.parent
 DEFAULT_SRC = ROOT / "docs" / "notebooks"
-
-
-class NotebookError(RuntimeError):
-    """A notebook that cannot be read or did not run to the end."""
 
 
 def discover(src_dir: Path = DEFAULT_SRC) -> dict[str, Path]:
@@ -27,7 +24,7 @@ def read(path: Path):
     try:
         return jupytext.read(path, fmt="py:percent")
     except Exception as exc:  # jupytext raises many kinds
-        raise NotebookError(f"{rel(path)}: not a readable jupytext percent notebook: {exc}") from None
+        raise TargetError(f"{rel(path)}: not a readable jupytext percent notebook: {exc}") from None
 
 
 def rel(path: Path) -> str:
@@ -49,6 +46,6 @@ def cell_imports(nb, path: Path) -> set[Path]:
         try:
             tree = ast.parse(TransformerManager().transform_cell(cell.source))
         except SyntaxError as exc:
-            raise NotebookError(f"{rel(path)}: cell {index + 1} is not valid Python: {exc}") from None
+            raise TargetError(f"{rel(path)}: cell {index + 1} is not valid Python: {exc}") from None
         files.update(target for node in ast.walk(tree) for _, target, _ in import_targets(node, path))
     return files

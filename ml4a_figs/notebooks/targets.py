@@ -1,22 +1,19 @@
 """The notebooks as targets of the build engine: `.cache/notebooks/NAME.ipynb` is executed
-again only when its key changes. The key hashes the notebook's text; every ml4a_figs
-module its code cells import, followed transitively (syntax trees, as the figures': comments
-do not count); the versions of the libraries that compute and draw, and of the kernel
-stack; and the execution settings and the kernel's start-up code.
-"""
+again only when its key changes: the notebook's text, the syntax of every ml4a_figs module
+its cells import (transitively), the library and kernel versions, the execution settings
+and the kernel's start-up code."""
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 from typing import Callable, Iterable
 
 from ..pipeline import engine, store
-from ..pipeline.engine import Result, TargetError
+from ..pipeline.engine import Result
 from ..pipeline.keys import (PACKAGE_DIR, PINNED_LIBRARIES, Remembered, digests, hash_json,
                              library_versions, module_closure, reachable_code)
 from . import execute as runner
-from .source import DEFAULT_SRC, ROOT, NotebookError, cell_imports, discover, read, rel
+from .source import DEFAULT_SRC, ROOT, cell_imports, discover, read, rel
 
 DEFAULT_CACHE = ROOT / ".cache" / "notebooks"
 
@@ -57,11 +54,8 @@ class NotebookTarget(engine.Target):
         self.stamp_path = self.folder / f"{name}.json"
 
     def key(self) -> str:
-        try:
-            return self.remembered.get([str(self.path), store.sha256(self.path)],
-                                       lambda: cache_key(self.path, self._known_imports()))
-        except NotebookError as exc:
-            raise TargetError(str(exc)) from None
+        return self.remembered.get([str(self.path), store.sha256(self.path)],
+                                   lambda: cache_key(self.path, self._known_imports()))
 
     def _known_imports(self) -> set[Path] | None:
         """The cells' imports recorded in the stamp, if it was made from this very text."""
@@ -84,27 +78,16 @@ class NotebookTarget(engine.Target):
         return {"source": rel(self.path), "text": store.sha256(self.path),
                 "imports": sorted(p.relative_to(PACKAGE_DIR).as_posix() for p in imports)}
 
-    def describe_error(self) -> str:
-        exc = sys.exc_info()[1]  # else the kernel would not start, the file cannot be written...
-        return (str(exc) if isinstance(exc, NotebookError)
-                else f"{rel(self.path)}: {type(exc).__name__}: {exc}")
-
 
 def run(names: Iterable[str] | None = None, src_dir: Path = DEFAULT_SRC,
         cache_dir: Path = DEFAULT_CACHE, force: bool = False, jobs: int = 1,
         progress: Callable[[Result, int, int], None] | None = None) -> list[Result]:
-    """Execute the stale notebooks (all, or those named), `jobs` kernels at a time.
-
-    Never raises for a failing notebook: its Result has status "failed" and the error.
-    """
+    """Execute the stale notebooks (all, or those named), `jobs` kernels at a time; a
+    failing one is a Result with status "failed" and the error, never an exception."""
     sources = discover(src_dir)
-    unknown = [n for n in names or () if n not in sources]
-    if unknown:
-        raise KeyError(f"unknown notebook(s): {', '.join(unknown)}; "
-                       f"known: {', '.join(sources) or 'none'}")
     remembered = Remembered(Path(cache_dir) / "code-keys", PINNED_LIBRARIES + KERNEL_LIBRARIES)
     targets = [NotebookTarget(name, sources[name], cache_dir, remembered)
-               for name in names or sources]
+               for name in engine.pick(names, sources, "notebook")]
     results = engine.run(targets, force=force, jobs=jobs, progress=progress)
     remembered.save()
     return results

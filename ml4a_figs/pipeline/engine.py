@@ -30,7 +30,8 @@ _SIGNALS = {s.value: s.name for s in signal.Signals}  # a real-time signal has n
 
 
 class TargetError(Exception):
-    """A target whose key cannot be computed (its source cannot be read, say)."""
+    """Bad input of a target (a source that cannot be read, a notebook cell that raised):
+    its message names the file and is the whole report, without a traceback."""
 
 
 @dataclass
@@ -42,26 +43,19 @@ class Result:
 
 
 class Target:
-    """One thing the engine builds. Subclasses set `name`, `folder` (which holds its
-    outputs and stamp; swept for the temporary files of killed writes) and `stamp_path`,
-    and implement `key`, `outputs` and `build`."""
+    """One thing the engine builds. Subclasses set `name`, `folder` (holds its outputs and
+    stamp; swept for the temporary files of killed writes) and `stamp_path`, and define
+    key() -> str, outputs() -> {name in the stamp: file it writes}, and build(key), which
+    writes the outputs (atomically: store.atomic_write) or raises."""
 
     kind = "target"
     built = "built"  # the word for a target that was brought up to date
     name: str
     folder: Path
     stamp_path: Path
-
-    def key(self) -> str:
-        raise NotImplementedError
-
-    def outputs(self) -> dict[str, Path]:
-        """The files this target writes, by the name recorded in its stamp."""
-        raise NotImplementedError
-
-    def build(self, key: str) -> None:
-        """Write the outputs (atomically, see store.atomic_write). Raise on failure."""
-        raise NotImplementedError
+    key: Callable[[], str]
+    outputs: Callable[[], dict[str, Path]]
+    build: Callable[[str], None]
 
     def preload(self) -> None:
         """Import what `build` needs, once, before workers are forked (they inherit it)."""
@@ -72,15 +66,13 @@ class Target:
 
     def is_fresh(self, key: str) -> bool:
         stamp, outputs = store.read_stamp(self.stamp_path), self.outputs()
-        return (stamp is not None and stamp["key"] == key and stamp["outputs"].keys() == outputs.keys()
+        return (stamp is not None and stamp["key"] == key
+                and stamp["outputs"].keys() == outputs.keys()
                 and store.files_match(stamp["outputs"], outputs))
 
     def write_stamp(self, key: str) -> None:
         outputs = {name: store.sha256(path) for name, path in self.outputs().items()}
         store.write_json(self.stamp_path, {"key": key, "outputs": outputs, **self.stamp_extra()})
-
-    def describe_error(self) -> str:
-        return traceback.format_exc()
 
 
 def build_one(target: Target, key: str) -> Result:
@@ -89,9 +81,20 @@ def build_one(target: Target, key: str) -> Result:
     try:
         target.build(key)
         target.write_stamp(key)
+    except TargetError as exc:
+        return Result(target.name, "failed", time.perf_counter() - start, str(exc))
     except Exception:
-        return Result(target.name, "failed", time.perf_counter() - start, target.describe_error())
+        return Result(target.name, "failed", time.perf_counter() - start, traceback.format_exc())
     return Result(target.name, target.built, time.perf_counter() - start)
+
+
+def pick(names: Iterable[str] | None, known: dict, kind: str) -> list[str]:
+    """The names asked for (all the known ones when none), or a KeyError naming the unknown."""
+    names = list(names or sorted(known))
+    if unknown := [n for n in names if n not in known]:
+        raise KeyError(f"unknown {kind}(s): {', '.join(unknown)}; "
+                       f"known: {', '.join(sorted(known)) or 'none'}")
+    return names
 
 
 def run(targets: Iterable[Target], *, force: bool = False, jobs: int = 1,

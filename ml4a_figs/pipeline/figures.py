@@ -1,10 +1,6 @@
-"""The declared figures as targets of the build engine: `make figures` brings
-`figures/` up to date, redrawing what is stale, in parallel.
-
-A figure's key (`cache_key`) hashes the code its compute and draw functions reach, the
-ml4a_figs files they use, the shared style and output code, its parameters and the
-pinned library versions. Its stamp is figures/.stamps/NAME.json.
-"""
+"""The declared figures as targets of the build engine (`make figures`). A figure's key
+hashes the code its compute and draw functions reach, the files they use, the shared
+style and writers, its parameters and the pinned library versions."""
 
 from __future__ import annotations
 
@@ -52,12 +48,10 @@ def cache_key(fig: Figure) -> str:
 
 
 class FigureTarget(engine.Target):
-    """A figure and its copies in each translation's words (translations.py). Its key
-    joins the code's key with one key per language: the translations of the English
-    texts the figure drew last time, so editing one Korean label redraws only the
-    Korean copies of the figures that use it (the arrays are computed once per build).
-    A language that translates none of a figure's texts gets no copy: its pages show
-    the original, which is the same picture."""
+    """A figure and its copies in each translation's words. Its key joins the code's key
+    with one key per language (the translations of the texts the figure drew last time),
+    so editing one Korean label redraws only the Korean copies that use it. A language
+    that translates none of a figure's texts gets no copy: its pages show the original."""
 
     kind = "figure"
 
@@ -76,9 +70,9 @@ class FigureTarget(engine.Target):
 
     def key(self) -> str:
         fig = self.fig
-        self._code = self.remembered.get(
-            [fig.name, str(fig.path), store.sha256(fig.path), fig.compute, fig.draw,
-             fig.formats, fig.phone, repr(sorted(fig.params.items()))], lambda: cache_key(fig))
+        self._code = self.remembered.get(  # its module is one of the files the memo hashes
+            [fig.name, str(fig.path), fig.compute, fig.draw, fig.formats, fig.phone,
+             repr(sorted(fig.params.items()))], lambda: cache_key(fig))
         self._stamp = store.read_stamp(self.stamp_path) or {}
         used = self._stamp.get("words") if self._stamp.get("code") == self._code else None
         self._used = used if isinstance(used, list) and all(isinstance(w, str) for w in used) else None
@@ -230,13 +224,10 @@ def build(names: Iterable[str] | None = None, out_dir: Path = DEFAULT_OUT, force
     translation of `docs` with figure strings (or the `languages` named); one Result
     per figure."""
     registry = scan() if registry is None else registry
-    names = list(names or sorted(registry))
-    unknown = [n for n in names if n not in registry]
-    if unknown:
-        raise KeyError(f"unknown figure(s): {', '.join(unknown)}; known: {', '.join(sorted(registry))}")
     langs = figure_languages(docs, only=languages)
     remembered = Remembered(Path(out_dir) / ".stamps" / "code-keys")
-    targets = [FigureTarget(registry[n], out_dir, langs, force, remembered) for n in names]
+    targets = [FigureTarget(registry[n], out_dir, langs, force, remembered)
+               for n in engine.pick(names, registry, "figure")]
     results = engine.run(targets, force=force, jobs=jobs, progress=progress)
     remembered.save()
     return results

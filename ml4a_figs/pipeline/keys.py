@@ -1,12 +1,8 @@
-"""Content keys: a hash of the code a target reaches, never of timestamps.
-
-A figure's key hashes the syntax of its compute and draw functions and of the
-module-level definitions they reach (following `from module import name` into that
-module), and the whole files of the ml4a_figs modules they use as modules, with what
-those import, transitively; a notebook's key hashes the modules its cells import.
-Syntax trees are hashed, so comments and blank lines do not count, and a fresh clone
-with a warm cache rebuilds nothing. Nothing is imported; each file is parsed once per
-version of it (its modification time and size: a long `mkdocs serve` sees edits).
+"""Content keys: a hash of the code a target reaches, never of timestamps: the syntax of
+the functions and of the top-level definitions they reach (also through `from module
+import name`), and whole modules used as modules, transitively. Syntax trees, so comments
+do not count and a fresh clone with a warm cache rebuilds nothing. Nothing is imported;
+a file is parsed once per version (mtime and size: a long `mkdocs serve` sees edits).
 """
 
 from __future__ import annotations
@@ -22,6 +18,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
+from .store import write_json
+
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
 
 # Everything that draws or computes pixels; a version change redraws all.
@@ -32,10 +30,8 @@ PINNED_LIBRARIES = ("numpy", "matplotlib", "pillow", "scikit-learn")
 class Module:
     """What keys need of one source file."""
     digest: str  # of its whole syntax tree
-    # each top-level definition: its syntax, and the names it uses
-    defs: dict[str, tuple[str, tuple[str, ...]]]
-    # each name a top-level import binds: (file, None) for a whole module, (file, name)
-    # for one definition of it
+    defs: dict[str, tuple[str, tuple[str, ...]]]  # name: (its syntax, the names it uses)
+    # each name a top-level import binds: (file, None) for a module, (file, name) for a name
     bound: dict[str, tuple[tuple[Path, str | None], ...]]
     imports: tuple[Path, ...]  # every ml4a_figs file it imports, functions included
 
@@ -167,9 +163,7 @@ class Remembered:
     computed again. `ident` must name everything else a key reads."""
 
     def __init__(self, path: Path, libraries: tuple[str, ...] = PINNED_LIBRARIES):
-        from .store import write_json
-
-        self.path, self._write, self.changed = Path(path), write_json, False
+        self.path, self.changed = Path(path), False
         digest = hashlib.sha256(repr(library_versions(libraries)).encode())
         for file in sorted(PACKAGE_DIR.rglob("*.py")):
             digest.update(file.relative_to(PACKAGE_DIR).as_posix().encode() + b"\0")
@@ -189,4 +183,4 @@ class Remembered:
 
     def save(self) -> None:
         if self.changed:
-            self._write(self.path, {"sources": self.sources, "keys": self.keys})
+            write_json(self.path, {"sources": self.sources, "keys": self.keys})

@@ -1,6 +1,4 @@
-"""Writing a figure's outputs: byte-for-byte repeatable, and never half-written
-(each file is written under a temporary name and renamed into place: store.atomic_write).
-"""
+"""Writing a figure's outputs: byte-for-byte repeatable, never half-written (store.atomic_write)."""
 
 from __future__ import annotations
 
@@ -24,17 +22,10 @@ RASTER_DPI = 200
 
 # Lossy WebP keeps smooth surfaces sharp at a fraction of PNG's bytes.
 _PIL_OPTIONS = {"webp": {"quality": 75, "method": 4}}
-
-
 # Path data and positions: matplotlib writes 6 decimals of a pixel; 2 are invisible
 # to any reader and make line-art SVGs about a third smaller.
 _SVG_COORDINATE_ATTR = re.compile(rb'( (?:d|x|y)=")([^"]*)"')
 _LONG_DECIMAL = re.compile(rb"(-?\d+\.\d{2})\d+")
-
-
-def _round_svg_coordinates(svg: bytes) -> bytes:
-    return _SVG_COORDINATE_ATTR.sub(
-        lambda m: m.group(1) + _LONG_DECIMAL.sub(rb"\1", m.group(2)) + b'"', svg)
 
 
 def write_output(obj: Any, path: Path, fmt: str) -> None:
@@ -48,7 +39,8 @@ def _write(obj: Any, path: Path, fmt: str) -> None:
     elif hasattr(obj, "savefig") and fmt == "svg":
         buffer = io.BytesIO()
         obj.savefig(buffer, format="svg", metadata=_FIXED_METADATA["svg"])
-        path.write_bytes(_round_svg_coordinates(buffer.getvalue()))
+        path.write_bytes(_SVG_COORDINATE_ATTR.sub(
+            lambda m: m.group(1) + _LONG_DECIMAL.sub(rb"\1", m.group(2)) + b'"', buffer.getvalue()))
     elif hasattr(obj, "savefig"):
         extra = {"pil_kwargs": _PIL_OPTIONS[fmt]} if fmt in _PIL_OPTIONS else {}
         obj.savefig(path, format=fmt, dpi=RASTER_DPI, metadata=_FIXED_METADATA.get(fmt), **extra)

@@ -1,10 +1,7 @@
-"""The languages a figure is drawn in, read from the translations themselves.
-
-A language is drawn when docs/<lang>/language.yml has a `figures:` table (English text:
-its translation); the English drawing is the figure's own. `figure_fonts:` in the same
-file names the fonts of that language's text, first the ones matplotlib sets raster
-text in, then the ones a reader's phone or desktop has; the SVGs name them all. No
-file of the package changes when a language is added.
+"""The languages a figure is drawn in: those whose docs/<lang>/language.yml has a
+`figures:` table (English text: translation). Its `figure_fonts:` names the fonts of that
+language, first those matplotlib sets raster text in, then those of a reader's phone or
+desktop (the SVGs name them all). Adding a language changes no file of the package.
 """
 
 from __future__ import annotations
@@ -69,10 +66,9 @@ def figure_languages(docs: Path = DOCS, only: list[str] | None = None) -> list[L
 
 
 def read_yaml(path: Path, root: Path) -> dict:
-    """A translator's YAML file (docs/<lang>/language.yml) as a mapping: the one reader of
-    it, here because the figure build needs its figure strings (ml4a_figs.i18n checks the
-    rest). A plain file of at most MAX_STRINGS_BYTES, UTF-8 (a byte-order mark is fine), YAML
-    keys and values; anything else is a TranslationError naming the file and line."""
+    """docs/<lang>/language.yml as a mapping (the one reader of it; ml4a_figs.i18n checks
+    what the figure build does not use): a plain UTF-8 file of at most MAX_STRINGS_BYTES
+    with YAML keys and values, else a TranslationError naming the file and line."""
     import yaml  # only the project's build reads translations; the wheel never does
 
     try:  # the link itself, never its target
