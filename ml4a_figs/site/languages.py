@@ -53,7 +53,7 @@ def derive(config_file: Path | str, site_dir: Path | str | None = None,
     # no menu links to a language that fails
     import material
 
-    problems = proj.language_problems(config_file)
+    problems = proj.language_problems()
     partials = Path(material.__file__).parent / "templates" / "partials" / "languages"
     for lang in proj.translations:
         if not (partials / f"{lang.code}.html").is_file():
