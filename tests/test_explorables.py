@@ -8,10 +8,11 @@ import json
 
 import numpy as np
 import pytest
+from mkdocs.exceptions import PluginError
 
 from conftest import FIGURES, ROOT
 from ml4a_figs.core import data, losses, optim
-from ml4a_figs.site import explore_page
+from ml4a_figs.site import pages
 from ml4a_figs.figures import explore_descent, explore_fits, explore_races, races
 from ml4a_figs.figures.registry import scan
 from ml4a_figs.pipeline.keys import reachable_code
@@ -163,20 +164,20 @@ def test_the_marker_expands_in_the_page_language(tmp_path):
     md = "Text\n\n![Alt text](explore:opt2a_explore)\n"
     registry = scan()
     proj = _project()
-    html = explore_page.expand(md, strings=proj.strings("ko")["explore"], figures_dir=FIGURES, registry=registry, up="../",
+    html = pages.expand(md, strings=proj.strings("ko")["explore"], figures_dir=FIGURES, registry=registry, up="../",
                                where=lambda s: "index.md:3")
     assert "![Alt text](figure:opt2a)" in html  # the static figure, for no-JS readers
     assert "![](figure:opt2a_steps)" in html and 'class="explore-print print-only"' in html
     assert 'class="explore-widget screen-only" hidden' in html
     assert "재생" in html and 'data-explore="../figures/opt2a_explore.explore.json"' in html
-    english = explore_page.expand(md, strings=proj.strings("en")["explore"], figures_dir=FIGURES, registry=registry, up="",
+    english = pages.expand(md, strings=proj.strings("en")["explore"], figures_dir=FIGURES, registry=registry, up="",
                                   where=lambda s: "index.md:3")
     assert "Play" in english and "재생" not in english
 
 
 def test_an_unknown_explorable_names_the_line():
-    with pytest.raises(explore_page.ExploreError, match=r"index.md:7: unknown explorable .*nope"):
-        explore_page.expand("![](explore:nope)", strings=_project().strings("en")["explore"], figures_dir=FIGURES,
+    with pytest.raises(PluginError, match=r"index.md:7: unknown explorable .*nope"):
+        pages.expand("![](explore:nope)", strings=_project().strings("en")["explore"], figures_dir=FIGURES,
                             registry=scan(), up="", where=lambda s: "index.md:7")
 
 

@@ -14,7 +14,7 @@ from typing import Callable
 
 # a figure and, optionally, its attribute list: ![alt](figure:NAME){ .class }
 FIGURE_REF = re.compile(r"!\[([^\]]*)\]\(figure:([^)\s]*)\)(\{[^}\n]*\})?")
-# an explorable figure: ![alt](explore:NAME) (ml4a_figs/site/explore_page.py expands it)
+# an explorable figure: ![alt](explore:NAME) (ml4a_figs/site/pages.py expands it)
 EXPLORE_REF = re.compile(r"!\[([^\]]*)\]\(explore:([^)\s]*)\)")
 # either kind, as the translation checks and their preview read them (the alt text holds
 # no bracket: a linear scan however a hostile page nests them)

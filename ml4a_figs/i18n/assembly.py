@@ -19,25 +19,14 @@ def _admonition(title: str, text: str) -> list[str]:
     return [f'!!! info i18n-note "{title}"', "", *body, ""]
 
 
-def _english_heading(section: Section) -> str:
-    """An English heading inside a translated page: marked lang=en, same id."""
+def _heading_with(section: Section, attribute: str, first: bool = False) -> str:
+    """The section's heading with `attribute` added to its { } list: lang="en" on an
+    English heading, the English #id on a translated one (the same anchors everywhere)."""
     line = section.heading.rstrip()
-    attrs = ATTR_LIST.search(line)
-    if attrs:
-        return line[:attrs.start()] + " { " + attrs.group(1) + ' lang="en" }'
-    return f'{line} {{ lang="en" }}'
-
-
-def _translated_heading(section: Section, english: Section) -> str:
-    """A translated heading keeps the English id (the title's too): the same anchors in
-    every language."""
-    line = section.heading.rstrip()
-    if section.explicit_id:
-        return line
-    attrs = ATTR_LIST.search(line)
-    if attrs:
-        return line[:attrs.start()] + " { #" + english.id + " " + attrs.group(1) + " }"
-    return f"{line} {{ #{english.id} }}"
+    if not (attrs := ATTR_LIST.search(line)):
+        return f"{line} {{ {attribute} }}"
+    both = [attribute, attrs.group(1)] if first else [attrs.group(1), attribute]
+    return f"{line[:attrs.start()]} {{ {' '.join(both)} }}"
 
 
 # An English section inside a translated page is marked lang="en" (screen readers read it
@@ -75,7 +64,7 @@ def assemble(doc: Doc | None, english: Doc, strings: dict, *, guide: str,
     for i, st in enumerate(section_states(doc, english)):
         e, t = st.english, st.translation
         if st.state == MISSING:
-            out += [_english_heading(e), ""]
+            out += [_heading_with(e, 'lang="en"'), ""]
             if doc is None and i == 0:
                 out += _admonition(strings["untranslated_page_title"],
                                    fill(strings["untranslated_page"], guide=guide))
@@ -84,7 +73,8 @@ def assemble(doc: Doc | None, english: Doc, strings: dict, *, guide: str,
                                    fill(strings["untranslated"], guide=guide))
             out += _wrap_english(e.body)
         else:
-            out += [_translated_heading(t, e), ""]
+            heading = t.heading.rstrip() if t.explicit_id else _heading_with(t, f"#{e.id}", True)
+            out += [heading, ""]
             if st.state == OUTDATED:
                 out += _admonition(strings["outdated_title"], fill(
                     strings["outdated"], guide=guide, english=f"{english_url}#{e.id}"))

@@ -14,7 +14,7 @@ import re
 from . import limits, sanitize
 from .files import SNIPPET_LINE, includes
 from .sanitize import Renderer, default_renderer
-from .sections import FENCE, Doc, problem_order, without_code_spans
+from .sections import FENCE, Doc, without_code_spans
 from ..figures.references import ANY_FIGURE_REF, FACT, closest
 
 _COMMENT_END = re.compile(r"--!?>")
@@ -38,7 +38,13 @@ def check(doc: Doc, english: Doc, figures=None, facts=None, render: Renderer | N
                         f"would hide the rest of the page; end it with -->")
     if not doc.oversized:  # the lines over a bound are not rendered: that must not happen
         problems += check_html(doc, render or default_renderer(), english, skip=unbounded)
-    return sorted(set(problems), key=problem_order)
+    return sorted(set(problems), key=_problem_order)
+
+
+def _problem_order(problem: str):
+    """Problems `path:line: …` sorted by file, then line."""
+    match = re.match(r"^(.*?):(\d+):", problem)
+    return (match.group(1), int(match.group(2))) if match else (problem, 0)
 
 
 def _check_headings(doc: Doc, english: Doc) -> list[str]:

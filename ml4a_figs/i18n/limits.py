@@ -29,16 +29,6 @@ MAX_PDF_PAGES = 150  # the printed chapter (the English edition is about 40)
 _JOINERS = {"\u200c", "\u200d"}
 
 
-def size_problem(where: str, size: int, limit: int) -> str | None:
-    return None if size <= limit else (
-        f"{where}:1: this file is {size:,} bytes; a translation file may be at most "
-        f"{limit:,} bytes (see Limits in the translator's guide)")
-
-
-def _indent(line: str) -> int:
-    return len(line.expandtabs(4)) - len(line.expandtabs(4).lstrip(" "))
-
-
 def bounds(path: str, lines: list[str], first: int = 1) -> tuple[list[str], set[int]]:
     """Nesting and runs of openers, each at its first line, and the line numbers that
     must not be rendered: Markdown recurses once per level of nesting (RecursionError)
@@ -57,7 +47,8 @@ def bounds(path: str, lines: list[str], first: int = 1) -> tuple[list[str], set[
             openers, block = 0, []
             continue
         block.append(number)
-        if (indent := _indent(line)) > MAX_INDENT:
+        indent = len(line.expandtabs(4)) - len(line.expandtabs(4).lstrip(" "))
+        if indent > MAX_INDENT:
             refuse("indent", number, f"this line is indented {indent} columns; at most "
                                      f"{MAX_INDENT} (lists nested at most {MAX_INDENT // 4} deep)")
         depth = re.match(r"[ \t]*((?:>[ \t]*)*)", line).group(1).count(">")

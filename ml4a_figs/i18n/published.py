@@ -23,10 +23,6 @@ _HEADING = re.compile(r"<h[1-6]\b[^>]*\bid=\"([^\"]+)\"[^>]*>")
 _FOOTNOTES = re.compile(r"<div class=\"footnote\">.*?</div>", re.S)
 
 
-def text_of(html: str) -> str:
-    return " ".join(text_parts(html))
-
-
 def _published_sections(html: str, ids: set[str]) -> dict[str, str]:
     """The HTML under each heading whose id is one of `ids`, up to the next such one."""
     found = [(m.start(), m.group(1)) for m in _HEADING.finditer(html) if m.group(1) in ids]
@@ -68,8 +64,8 @@ def lost(doc: Doc | None, english: Doc, html: str, render: Renderer,
     for ident, section in translated.items():
         if ident not in published:
             continue
-        shown = set(_WORD.findall(text_of(published[ident] + footnotes)))
-        meant = _WORD.findall(text_of(render(_expected(section))))
+        shown = set(_WORD.findall(" ".join(text_parts(published[ident] + footnotes))))
+        meant = _WORD.findall(" ".join(text_parts(render(_expected(section)))))
         gone = [w for w in meant if w not in shown]
         if not gone:
             continue

@@ -53,7 +53,7 @@ URL_SCHEMES = {"http", "https", "mailto"}  # and relative URLs and #fragments
 BUILD_TAGS = {"picture", "source"}
 BUILD_ATTRIBUTES = {"source": {"srcset", "media", "type", "width", "height"},
                     "img": {"loading", "decoding"},
-                    # an explorable figure's box (ml4a_figs/site/explore_page.py): hidden until
+                    # an explorable figure's box (ml4a_figs/site/pages.py): hidden until
                     # its script runs, a named group of controls
                     "div": {"hidden", "role", "aria-label"},
                     "a": {"type"}}  # the link to the printable edition (application/pdf)

@@ -19,7 +19,7 @@ import markdown
 import yaml
 from markdown.extensions import toc
 
-from .limits import MAX_PAGE_BYTES, size_problem
+from .limits import MAX_PAGE_BYTES
 
 MARKER_NAME = "translated-from"
 
@@ -108,12 +108,6 @@ def rel(path: Path, root: Path) -> str:
         return str(path)
 
 
-def problem_order(problem: str):
-    """Problems `path:line: …` sorted by file, then line."""
-    match = re.match(r"^(.*?):(\d+):", problem)
-    return (match.group(1), int(match.group(2))) if match else (problem, 0)
-
-
 @dataclass
 class Section:
     id: str | None  # the English section id: explicit { #id } or the toc slug
@@ -123,7 +117,6 @@ class Section:
     lines: list[str]  # the heading line and the body, as written
     explicit_id: bool = False
     marker: str | None = None  # the hash of its translated-from marker
-    marker_line: int = 0
 
     @property
     def heading(self) -> str:
@@ -267,7 +260,7 @@ def parse(text: str, path: str, *, derive_ids: bool = True) -> Doc:
                 doc.problem(number, f"{MARKER_NAME} marker {value!r} is not a section hash "
                                     f"(8 hex digits, as `make i18n-status` prints them)")
             else:
-                current.marker, current.marker_line = value, number
+                current.marker = value
         elif fence is None and "translated-from" in line and line.lstrip().startswith("<!--"):
             doc.problem(number, f"malformed {MARKER_NAME} marker: write it alone on its line "
                                 f"as <!-- {MARKER_NAME}: 1a2b3c4d -->")
@@ -288,8 +281,10 @@ def read(path: Path, root: Path, **kwargs) -> Doc:
     """A page from its file. Bytes that are not UTF-8 are a problem of the page at their
     line (shown as U+FFFD), never a traceback; a byte-order mark is read as MkDocs reads it."""
     data = Path(path).read_bytes().removeprefix(b"\xef\xbb\xbf")
-    if problem := size_problem(rel(path, root), len(data), MAX_PAGE_BYTES):
-        return Doc(rel(path, root), "", problems=[problem], oversized=True)
+    if len(data) > MAX_PAGE_BYTES:
+        return Doc(rel(path, root), "", oversized=True, problems=[
+            f"{rel(path, root)}:1: this file is {len(data):,} bytes; a translation file may be at "
+            f"most {MAX_PAGE_BYTES:,} bytes (see Limits in the translator's guide)"])
     doc = parse(data.decode("utf-8", errors="replace"), rel(path, root), **kwargs)
     try:
         data.decode("utf-8")

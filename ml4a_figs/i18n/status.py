@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
@@ -122,7 +122,6 @@ class PageStatus:
 class Language:
     code: str
     name: str
-    link: str
     line: int = 1  # its line of mkdocs.yml
 
 
@@ -131,14 +130,37 @@ class Project:
     root: Path
     original: str  # the original's language code (theme.language of mkdocs.yml)
     english_docs: Path  # docs_dir of mkdocs.yml
-    languages: list[Language]  # the original first
+    config_file: Path
+    alternate: list  # extra.alternate as written
     markdown_extensions: list | None = None  # markdown_extensions of mkdocs.yml
-    alternate: list = field(default_factory=list)  # extra.alternate as written
-    config_file: Path | None = None
 
     @cached_property
     def render(self) -> Renderer:
         return Renderer(self.markdown_extensions)
+
+    @cached_property
+    def entry_lines(self) -> list[int]:
+        """The line of mkdocs.yml where each extra.alternate entry starts, by YAML's marks
+        (1 where the file cannot say, e.g. an entry from an INHERIT file)."""
+        try:
+            node = yaml.compose(self.config_file.read_text(encoding="utf-8"))
+            for key in ("extra", "alternate"):
+                node = next(v for k, v in node.value if k.value == key)
+            lines = [item.start_mark.line + 1 for item in node.value]
+        except (OSError, UnicodeDecodeError, yaml.YAMLError, StopIteration, AttributeError):
+            lines = []
+        return lines if len(lines) == len(self.alternate) else [1] * len(self.alternate)
+
+    @cached_property
+    def languages(self) -> list[Language]:
+        """The languages of extra.alternate with a valid code (language_problems reports
+        the others), the original first."""
+        langs = [Language(code, str(alt.get("name", code)), line)
+                 for alt, line in zip(self.alternate, self.entry_lines) if isinstance(alt, dict)
+                 if not code_problem(code := str(alt.get("lang", "")).strip())]
+        if not any(lang.code == self.original for lang in langs):
+            langs.insert(0, Language(self.original, self.original))
+        return sorted(langs, key=lambda lang: lang.code != self.original)
 
     @property
     def translations(self) -> list[Language]:
@@ -191,16 +213,13 @@ class Project:
             rel(self.english_docs / page, self.root),
             (self.english_docs / page).read_text(encoding="utf-8"), self.root)]
 
-    def language_problems(self, config_file: Path | None = None) -> list[str]:
+    def language_problems(self) -> list[str]:
         """Each line of extra.alternate must be a language this site can build: a lang
         code, the link /<lang>/ (the original: /), and docs/<lang>/index.md. Checked by
         every build, the original's first, so no menu links to a language that fails."""
-        config_file = config_file or self.config_file or self.root / "mkdocs.yml"
-        where = rel(config_file, self.root)
-        text = config_file.read_text(encoding="utf-8") if config_file.is_file() else ""
         problems, seen = [], set()
-        for entry in self.alternate:
-            at = f"{where}:{_line_of_entry(text, entry)}"
+        for entry, line in zip(self.alternate, self.entry_lines):
+            at = f"{rel(self.config_file, self.root)}:{line}"
             if not isinstance(entry, dict) or not str(entry.get("lang") or "").strip():
                 problems.append(f"{at}: extra.alternate line {entry!r} has no lang: "
                                 f"write {{ name: …, link: /xx/, lang: xx }}")
@@ -288,15 +307,6 @@ def _shape(key: str, value) -> str | None:
     return None
 
 
-def _line_of_entry(text: str, entry) -> int:
-    """The line of mkdocs.yml that holds an extra.alternate entry."""
-    wanted = [str(v) for v in (entry.values() if isinstance(entry, dict) else [entry]) if v]
-    lines = text.split("\n")
-    start = next((i for i, l in enumerate(lines) if l.strip().startswith("alternate:")), 0)
-    return next((n + 1 for n in range(start, len(lines)) if lines[n].lstrip().startswith("-")
-                 and all(w in lines[n] for w in wanted)), start + 1)
-
-
 def project(path: Path | str) -> Project:
     """The project of a mkdocs.yml (or of the folder holding it): its languages, docs and
     words, read as plain YAML (sanitize.mkdocs_config)."""
@@ -317,24 +327,10 @@ def from_config(root: Path | str, config: dict, config_file: Path | None = None)
     root = Path(root).resolve()
     theme = config.get("theme") or {}
     original = (theme.get("language") if isinstance(theme, dict) else None) or "en"
-    extra = config.get("extra") or {}
-    config_file = config_file or root / "mkdocs.yml"
-    text = config_file.read_text(encoding="utf-8") if config_file.is_file() else ""
     return Project(root, original, root / str(config.get("docs_dir") or "docs"),
-                   languages(extra, original, text), config.get("markdown_extensions"),
-                   list(extra.get("alternate") or []), config_file)
-
-
-def languages(extra: dict, original: str, text: str = "") -> list[Language]:
-    """The languages of extra.alternate with a valid code (the others are reported by
-    Project.language_problems), the original first; `text`: mkdocs.yml, for their lines."""
-    langs = [Language(code, str(alt.get("name", code)), str(alt.get("link", "")),
-                      _line_of_entry(text, alt))
-             for alt in extra.get("alternate") or [] if isinstance(alt, dict)
-             if not code_problem(code := str(alt.get("lang", "")).strip())]
-    if not any(lang.code == original for lang in langs):
-        langs.insert(0, Language(original, original, "/"))
-    return sorted(langs, key=lambda lang: lang.code != original)
+                   config_file or root / "mkdocs.yml",
+                   list((config.get("extra") or {}).get("alternate") or []),
+                   config.get("markdown_extensions"))
 
 
 def find_root() -> Path:

@@ -46,7 +46,7 @@ def check(proj: Project, config_file: Path) -> None:
     built: no menu links to a language that fails."""
     import material
 
-    problems = proj.language_problems(config_file)
+    problems = proj.language_problems()
     partials = Path(material.__file__).parent / "templates" / "partials" / "languages"
     for lang in proj.translations:
         if not (partials / f"{lang.code}.html").is_file():

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-from .pages import Formulas
+from .pages import as_tex
 
 CSS_PLACEHOLDER = "@@NOTEBOOK_CSS@@"
 DEFAULT_ALT = "A plot drawn by the code above."
@@ -101,7 +101,6 @@ class PageParts:
 def rewrite(content: str, render: Callable[[str, bool], str], notebook: Path,
             where: str = "") -> PageParts:
     """Steps 1 to 5 over the page mkdocs-jupyter rendered from `notebook`."""
-    formulas = Formulas(render)  # KaTeX for the reader, the TeX for the search index
     styles: list[str] = []
     alts = recorded_alt_texts(notebook)
 
@@ -117,9 +116,10 @@ def rewrite(content: str, render: Callable[[str, bool], str], notebook: Path,
         return f'<img alt="{alt}" ' + ALT.sub("", match.group(0)[len("<img "):])
 
     content = STYLE.sub(style, MERMAID.sub("", MATHJAX.sub("", content)))
-    content = IMAGE.sub(image, typeset_markdown(content, formulas.render, where))
+    content = IMAGE.sub(image, content)
     content = CODE_BOX.sub('<div tabindex="0" class="highlight-ipynb', content)
-    search = IMAGE_DATA.sub("", formulas.for_search(content)).replace(CSS_PLACEHOLDER, "")
+    search = typeset_markdown(content, as_tex, where)  # the TeX, for the search index
+    search = IMAGE_DATA.sub("", search).replace(CSS_PLACEHOLDER, "")
     # the search index keeps a <pre>'s text as it is: its colours' spans only cost parsing
     search = PRE.sub(lambda m: m.group(1) + SPAN.sub("", m.group(2)) + m.group(3), search)
-    return PageParts(formulas.for_reader(content), "\n".join(styles) + "\n", search)
+    return PageParts(typeset_markdown(content, render, where), "\n".join(styles) + "\n", search)

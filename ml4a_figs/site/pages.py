@@ -1,5 +1,6 @@
 """Rewriting a chapter page: facts and figure references in its Markdown, math in its
-HTML, and our syntax left unrendered refused. Errors name the source file and line.
+HTML, explorable figures, and our syntax left unrendered refused. Errors name the source
+file and line.
 
 A figure is one <picture> per palette: Material shows an image whose src ends in
 `#only-light` or `#only-dark` under that palette (its toggle, not only the OS setting) and
@@ -10,14 +11,17 @@ SVG, 4/3 CSS px per point, never wider than the column: one type scale for every
 
 from __future__ import annotations
 
+import functools
 import html
+import json
 import re
 from pathlib import Path
 from typing import Callable
 
 from mkdocs.exceptions import PluginError
 
-from ..figures.references import CODE, FACT, FIGURE_REF, STRAY_FACT, closest, outside_code
+from ..figures.references import (CODE, EXPLORE_REF, FACT, FIGURE_REF, STRAY_FACT, closest,
+                                  outside_code)
 from ..figures.registry import Figure
 from ..i18n.sections import rel
 from ..pipeline.store import read_stamp
@@ -181,24 +185,94 @@ def typeset_math(content: str, render: Callable[[str, bool], str]) -> str:
     return INLINE_MATH_TOUCHING.sub(inline, content)
 
 
-class Formulas:
-    """A page's formulas kept twice: KaTeX's HTML for the reader, the TeX for the search
-    index. Material's search parses every tag of a page; KaTeX writes dozens of spans and
-    a MathML copy per formula, which made indexing the chapter the slowest step of a
-    warm build. `render` returns a token; `for_reader` and `for_search` fill the tokens."""
+def as_tex(tex: str, display: bool) -> str:
+    """A formula as the search index reads it, its TeX (typeset_math's `render` for the
+    index's copy of a page): Material's search parses every tag, and KaTeX's dozens of spans
+    and MathML copy per formula made indexing the chapter the slowest step of a warm build."""
+    return html.escape(tex)
 
-    TOKEN = re.compile("\x00formula(\\d+)\x00")
 
-    def __init__(self, render: Callable[[str, bool], str]):
-        self._render = render
-        self.items: list[tuple[str, str]] = []
+# Explorable figures on a page: `![alt](explore:NAME)` in the Markdown.
+#
+# NAME is a figure written as NAME.explore.json (ml4a_figs/figures/overlay.py). The marker
+# expands into the static figure (shown without JavaScript, and in print unless the figure
+# has a print breakout), the box docs/assets/explore.js fills (`screen-only`) and the print
+# breakout (`print-only`). Control labels come from `explore:` in the page language's
+# language.yml (English where missing); the script sets them as text, never as HTML.
+SUFFIX = ".explore.json"
 
-    def render(self, tex: str, display: bool) -> str:
-        self.items.append((tex, self._render(tex, display)))
-        return f"\x00formula{len(self.items) - 1}\x00"
 
-    def for_reader(self, content: str) -> str:
-        return self.TOKEN.sub(lambda m: self.items[int(m.group(1))][1], content)
+@functools.lru_cache(maxsize=32)
+def _header(path: Path, mtime_ns: int) -> dict:
+    """What a page needs of NAME.explore.json, read once while the file is unchanged."""
+    data = json.loads(path.read_text(encoding="utf-8"))
+    return {"figure": data.get("figure"), "static": data.get("static"),
+            "print": data.get("print"), "reserve": reserve(data)}
 
-    def for_search(self, content: str) -> str:
-        return self.TOKEN.sub(lambda m: html.escape(self.items[int(m.group(1))][0]), content)
+
+# The controls' height under the drawing, in CSS px (measured at 390 and 1280 px, English
+# and Korean: a slider row is 47 px and two share a row in a wide column; a race has a
+# Play row, a row of scales and a 44 px row per optimizer; then readout or status lines,
+# the radios' legend and the table's header). Erring high leaves a little room, never a
+# shift.
+SLIDER_PX, ROW_PX = 47.2, 44
+
+
+def reserve(data: dict) -> dict:
+    """The data-* attributes from which the page reserves the widget's final box before
+    its data arrives (docs/assets/explore.css): the drawing's size, wide and phone, and
+    the controls' height in each layout."""
+    width, height = data["size"]
+    out = {"data-w": width, "data-h": height}
+    rows, sliders = len(data.get("names") or []), len(data.get("controls") or [])
+    if rows:
+        wide, narrow = (2 + rows) * ROW_PX + 74, (2 + rows) * ROW_PX + 158
+    else:
+        wide, narrow = -(-sliders // 2) * SLIDER_PX + 40, sliders * SLIDER_PX + 72
+    out["data-controls"] = round(wide, 1)
+    phone = (data.get("phone") or {}).get("size")
+    out.update({"data-pw": phone[0], "data-ph": phone[1]} if phone else {})
+    out["data-controls-phone"] = round(narrow, 1)
+    return out
+
+
+def expand(markdown: str, *, strings: dict, figures_dir: Path, registry: dict, up: str,
+           where) -> str:
+    """Replace every explore marker; `where(text)` names the source line for errors."""
+
+    def replace(match: re.Match) -> str:
+        alt, name = match.groups()
+        path = Path(figures_dir) / f"{name}{SUFFIX}"
+        if name not in registry or not path.is_file():
+            raise PluginError(f"{where(match.group(0))}: unknown explorable figure {name!r}")
+        head = _header(path, path.stat().st_mtime_ns)
+        if head["figure"] not in strings:  # the language's table, merged over the English
+            raise PluginError(f"docs/en/language.yml: explore: has no part for explorable "
+                               f"{head['figure']!r}")
+        words = {**strings.get("common", {}), **strings[head["figure"]]}
+        # the backgrounds, each drawn again for Material's dark palette (the script
+        # follows its toggle), and for the phone where the figure has a phone layout
+        fig = registry[name]
+        backgrounds = {"background": next(f for f in fig.formats if f in ("svg", "webp")),
+                       "phone": next((f for f in fig.formats if f.startswith("phone.")), None)}
+        files = {f"data-{key}{suffix}": f"{up}figures/{fig.output_name(fmt, theme)}"
+                 for key, fmt in backgrounds.items() if fmt
+                 for suffix, theme in (("", "light"), ("-dark", "dark"))}
+        static_class = "explore-static screen-only" if head["print"] else "explore-static"
+        parts = ['<div class="explore" markdown>',
+                 f'<div class="{static_class}" markdown>', "",
+                 f"![{alt}](figure:{head['static']})", "", "</div>",
+                 f'<div class="explore-widget screen-only" hidden role="group" '
+                 f'aria-label="{html.escape(words["label"])}" '
+                 f'data-explore="{up}figures/{name}{SUFFIX}" '
+                 + "".join(f'{k}="{v}" ' for k, v in files.items())
+                 + "".join(f'{k}="{v:g}" ' for k, v in head["reserve"].items()) +
+                 f'data-strings="{html.escape(json.dumps(words, ensure_ascii=False))}">'
+                 f'</div>']
+        if head["print"]:
+            parts += ['<div class="explore-print print-only" markdown>', "",
+                      f"![](figure:{head['print']})", "", "</div>"]
+        parts.append("</div>")
+        return "\n".join(parts)
+
+    return EXPLORE_REF.sub(replace, markdown)

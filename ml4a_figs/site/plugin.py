@@ -27,7 +27,7 @@ from ..mathrender import KatexRenderer, MathError, katex_dir
 from ..figures.references import outside_code
 from ..pipeline import figures as figure_targets
 from ..print_edition import PDF_DIR, pdf_name
-from . import explore_page, languages, notebook_pages, pages
+from . import languages, notebook_pages, pages
 from .computed import Computed, compute
 
 log = get_plugin_logger(__name__)
@@ -39,8 +39,8 @@ def said_by_file(hook):
     def run(*args, **kwargs):
         try:
             return hook(*args, **kwargs)
-        except (TranslationError, explore_page.ExploreError, notebook_pages.NotebookPageError,
-                MathError) as exc:  # MathError here: KaTeX is not installed
+        # MathError here: KaTeX is not installed
+        except (TranslationError, notebook_pages.NotebookPageError, MathError) as exc:
             raise PluginError(str(exc)) from None
     return run
 
@@ -114,7 +114,7 @@ class FiguresPlugin(BasePlugin[FiguresConfig]):
             own = (set() if self.i18n.is_original else
                    figure_targets.translated_copies(self.figures_dir, fig.name, code))
             for out in fig.output_names():
-                if not out.endswith(".json") or out.endswith(explore_page.SUFFIX):
+                if not out.endswith(".json") or out.endswith(pages.SUFFIX):
                     publish(self.figures_dir / code / out if out in own
                             else self.figures_dir / out, f"figures/{out}")
         for path in sorted(self.assets_dir.rglob("*")):
@@ -154,7 +154,7 @@ class FiguresPlugin(BasePlugin[FiguresConfig]):
         where, up = self._where(page), "../" * page.url.count("/")
         markdown = pages.fill_facts(markdown, self.facts, where)
         # explorable figures: static figure, interactive box, print breakout
-        markdown = outside_code(markdown, lambda text: explore_page.expand(
+        markdown = outside_code(markdown, lambda text: pages.expand(
             text, strings=self.i18n.strings["explore"], figures_dir=self.figures_dir,
             registry=self.registry, up=up, where=where))
         return pages.link_figures(markdown, self.registry, where, up, self.figures_dir)
@@ -169,11 +169,9 @@ class FiguresPlugin(BasePlugin[FiguresConfig]):
         content = self.i18n.publish(content, page)
         where = self._where(page)
         pages.refuse_unrendered(content, where)
-        formulas = pages.Formulas(self._typesetter(where))
-        content = pages.typeset_math(content, formulas.render)
         if "data-search-" not in content:  # else Material's search rewrites the page itself
-            self.search_html[src] = formulas.for_search(content)
-        content = formulas.for_reader(content)
+            self.search_html[src] = pages.typeset_math(content, pages.as_tex)
+        content = pages.typeset_math(content, self._typesetter(where))
         if len(content) > MAX_PAGE_HTML_BYTES:  # bounded input, said by the file
             raise PluginError(f"{rel(Path(page.file.abs_src_path), self.root)}:1: the page "
                               f"renders to {len(content):,} characters of HTML; at most "
@@ -204,7 +202,7 @@ class FiguresPlugin(BasePlugin[FiguresConfig]):
                                   f"{tex!r}: {exc}") from None
         return render
 
-    # The search index reads the page's formulas as TeX (pages.Formulas): search_html
+    # The search index reads the page's formulas as TeX (pages.as_tex): search_html
     # holds the reader's page meanwhile, put back before the template renders it.
     @event_priority(100)
     def _search_reads_tex(self, context, page, config, nav):

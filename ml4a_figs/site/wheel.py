@@ -62,7 +62,6 @@ def source_key(root: Path) -> str:
 def build(root: Path, out_dir: Path) -> Path:
     """`pip wheel` the project at root into out_dir, with the installed hatchling."""
     root, out_dir = Path(root), Path(out_dir)
-    source_files(root)  # a broken pyproject.toml is named before pip runs
     with tempfile.TemporaryDirectory(prefix="ml4a-wheel-") as tmp:
         env = dict(os.environ, SOURCE_DATE_EPOCH=_epoch(), PIP_DISABLE_PIP_VERSION_CHECK="1")
         proc = subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps",
