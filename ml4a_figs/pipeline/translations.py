@@ -86,8 +86,8 @@ def read_yaml(path: Path, root: Path) -> dict:
         data = yaml.safe_load(raw.decode("utf-8")) or {}
     except UnicodeDecodeError as exc:
         line = raw[:exc.start].count(b"\n") + 1
-        raise TranslationError([f"{where}:{line}: this line is not valid UTF-8; save the "
-                                f"file as UTF-8"]) from None
+        raise TranslationError([f"{where}:{line}: this line is not valid UTF-8 text; save "
+                                f"the file as UTF-8"]) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         raise TranslationError([f"{where}:{mark.line + 1 if mark else 1}: not valid YAML: "
