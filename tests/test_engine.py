@@ -191,11 +191,11 @@ def test_a_figure_key_does_not_change_when_notebook_keys_are_computed_first():
     """One process computes both (the site build): the notebooks' longer list of library
     versions once leaked into every figure key, and every figure was redrawn."""
     from ml4a_figs.figures.registry import scan
-    from ml4a_figs.notebooks import source, targets
+    from ml4a_figs.notebooks import execute, targets
     from ml4a_figs.pipeline.figures import cache_key
 
     fig = scan()["facts"]
     before = cache_key(fig)
-    for path in source.discover().values():
+    for path in execute.discover().values():
         targets.cache_key(path)
     assert cache_key(fig) == before

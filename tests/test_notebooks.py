@@ -12,11 +12,11 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT, run
-from ml4a_figs.notebooks import source, targets
+from ml4a_figs.notebooks import execute, targets
 from ml4a_figs.pipeline.keys import module_closure
 from ml4a_figs.site import notebook_pages
 
-SOURCES = source.discover()
+SOURCES = execute.discover()
 FIXTURE = ROOT / "tests" / "fixtures" / "failing_notebook.py"
 NAMES = sorted(SOURCES)
 
@@ -50,7 +50,7 @@ def test_no_notebook_json_is_kept_in_the_repository():
 
 @pytest.mark.parametrize("name", NAMES)
 def test_source_is_a_jupytext_percent_notebook_with_a_title(name):
-    nb = source.read(SOURCES[name])
+    nb = execute.read(SOURCES[name])
     kinds = [cell.cell_type for cell in nb.cells]
     assert "markdown" in kinds and "code" in kinds
     first = nb.cells[0]
@@ -70,7 +70,7 @@ def test_every_notebook_is_in_the_nav_and_linked_from_the_chapter(name):
 def _dependencies(path: Path) -> list[str]:
     """The package files a notebook depends on, relative to the project."""
     files: set[Path] = set()
-    for imported in source.cell_imports(source.read(path), path):
+    for imported in execute.cell_imports(execute.read(path), path):
         module_closure(imported, files)
     return sorted(str(p.relative_to(ROOT)) for p in files)
 
@@ -189,11 +189,11 @@ def warm_copy(tmp_path_factory):
     """A copy of the package and of the notebooks, and a warm cache for them: the real
     cache, brought up to date first (the keys do not depend on where the package is)."""
     tmp = tmp_path_factory.mktemp("notebooks")
-    _notebooks_cli(ROOT, source.DEFAULT_SRC, targets.DEFAULT_CACHE)
+    _notebooks_cli(ROOT, execute.DEFAULT_SRC, targets.DEFAULT_CACHE)
     pkg = tmp / "pkg"
     shutil.copytree(ROOT / "ml4a_figs", pkg / "ml4a_figs",
                     ignore=shutil.ignore_patterns("__pycache__"))
-    shutil.copytree(source.DEFAULT_SRC, pkg / "docs" / "notebooks")
+    shutil.copytree(execute.DEFAULT_SRC, pkg / "docs" / "notebooks")
     shutil.copytree(targets.DEFAULT_CACHE, tmp / "cache")
     return pkg, pkg / "docs" / "notebooks", tmp / "cache"
 

@@ -10,7 +10,7 @@ import sys
 import pytest
 
 from conftest import run
-from ml4a_figs.notebooks import source
+from ml4a_figs.notebooks import execute
 
 REPO = "https://github.com/example/ml4a-figs-fork"
 
@@ -25,7 +25,7 @@ def test_a_site_built_with_repo_url_links_the_repository_and_each_notebook_sourc
         "Material's header link to repo_url is missing")
     # Material's script fetches stars from the host's API for this component
     assert 'data-md-component="source"' not in home
-    for name in source.discover():
+    for name in execute.discover():
         page = (site / "notebooks" / name / "index.html").read_text(encoding="utf-8")
         box = page.split('notebook-download', 1)[1].split("</div>", 1)[0]
         assert f'href="{REPO}/blob/main/docs/notebooks/{name}.py"' in box, name

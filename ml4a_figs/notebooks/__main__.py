@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 from ..pipeline.cli import report_run
-from .source import DEFAULT_SRC
+from .execute import DEFAULT_SRC
 from .targets import DEFAULT_CACHE, run
 
 parser = argparse.ArgumentParser(prog="python -m ml4a_figs.notebooks",

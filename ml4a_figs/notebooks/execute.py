@@ -1,17 +1,21 @@
-"""Running a notebook strictly, in a fresh kernel, with a fixed environment: the first
-cell that raises stops the run, and the error names the file, line, cell and exception.
+"""Reading the notebooks (jupytext "percent" scripts in docs/notebooks/: diff-friendly text,
+no outputs in git) and running one strictly, in a fresh kernel, with a fixed environment:
+the first cell that raises stops the run, and the error names its file, line and cell.
 """
 
 from __future__ import annotations
 
+import ast
 import os
 import tempfile
 from pathlib import Path
 
 from ..pipeline.engine import TargetError
+from ..pipeline.keys import PACKAGE_DIR, import_targets
 from ..pipeline.store import atomic_write
-from .source import ROOT, read, rel
 
+ROOT = PACKAGE_DIR.parent
+DEFAULT_SRC = ROOT / "docs" / "notebooks"
 KERNEL_NAME = "python3"
 CELL_TIMEOUT = 300  # seconds; a notebook is meant to run in a few
 # Inline figures as PNG at the figure's own dpi (style.py sizes figures for the column),
@@ -21,9 +25,8 @@ KERNEL_ARGUMENTS = (
     "--IPKernelApp.exec_lines=__import__('ml4a_figs.notebooks.kernel')"
     ".notebooks.kernel.install_alt_text()",
 )
-# A fixed environment, so outputs do not depend on who builds: same hash seed,
-# one BLAS thread (sums in the same order; two kernels do not fight over 2 cores),
-# UTC, UTF-8, and the package imported from this checkout.
+# A fixed environment, so outputs do not depend on who builds: same hash seed, one BLAS
+# thread (sums in one order; two kernels do not fight over 2 cores), UTC, UTF-8.
 FIXED_ENV = {
     "PYTHONHASHSEED": "0", "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1",
     "MKL_NUM_THREADS": "1", "TZ": "UTC", "LANG": "C.UTF-8", "LC_ALL": "C.UTF-8",
@@ -32,6 +35,44 @@ FIXED_ENV = {
 }
 # Taken from the caller, never part of the key: where programs and caches are.
 PASSED_ENV = ("PATH", "HOME", "TMPDIR", "MPLCONFIGDIR", "XDG_CACHE_HOME", "VIRTUAL_ENV")
+
+
+def discover(src_dir: Path = DEFAULT_SRC) -> dict[str, Path]:
+    """Every notebook source under src_dir, by name (files starting with _ are helpers)."""
+    return {p.stem: p for p in sorted(Path(src_dir).glob("[!_]*.py"))}
+
+
+def read(path: Path):
+    import jupytext
+
+    try:
+        return jupytext.read(path, fmt="py:percent")
+    except Exception as exc:  # jupytext raises many kinds
+        raise TargetError(f"{rel(path)}: not a readable jupytext percent notebook: {exc}") from None
+
+
+def rel(path: Path) -> str:
+    try:
+        return str(Path(path).resolve().relative_to(ROOT))
+    except ValueError:
+        return str(path)
+
+
+def cell_imports(nb, path: Path) -> set[Path]:
+    """The ml4a_figs files the notebook's code cells import themselves (IPython magics
+    read as the function calls they stand for)."""
+    from IPython.core.inputtransformer2 import TransformerManager
+
+    files: set[Path] = set()
+    for index, cell in enumerate(nb.cells):
+        if cell.cell_type != "code":
+            continue
+        try:
+            tree = ast.parse(TransformerManager().transform_cell(cell.source))
+        except SyntaxError as exc:
+            raise TargetError(f"{rel(path)}: cell {index + 1} is not valid Python: {exc}") from None
+        files.update(target for node in ast.walk(tree) for _, target, _ in import_targets(node, path))
+    return files
 
 
 def execute(path: Path, out: Path) -> None:
@@ -69,8 +110,7 @@ def execute(path: Path, out: Path) -> None:
 
 
 def _cell_error(path: Path, nb, index: int, exc: Exception, kernel_log: str) -> str:
-    """The source file, the line its failing cell starts at, the cell's number and first
-    line, and what it raised."""
+    """The failing cell's file and line, its number and first line, and what it raised."""
     from nbclient.exceptions import CellExecutionError
     from nbconvert.filters import strip_ansi
 
@@ -83,7 +123,7 @@ def _cell_error(path: Path, nb, index: int, exc: Exception, kernel_log: str) -> 
         detail = kernel_log.strip()[-2000:]
     where, cell_desc = rel(path), "a cell"
     if 0 <= index < len(nb.cells):
-        line = _cell_lines(path, len(nb.cells))[index]
+        line = _cell_line(path, len(nb.cells), index)
         where += f":{line}" if line else ""
         n_code = sum(c.cell_type == "code" for c in nb.cells[: index + 1])
         first = next((x.strip() for x in nb.cells[index].source.splitlines() if x.strip()), "(empty)")
@@ -91,12 +131,12 @@ def _cell_error(path: Path, nb, index: int, exc: Exception, kernel_log: str) -> 
     return f"{where}: {cell_desc} raised {what}" + (f"\n{detail}" if detail else "")
 
 
-def _cell_lines(path: Path, n_cells: int) -> list[int | None]:
-    """The line of the source file where each cell's content starts: after its `# %%`,
+def _cell_line(path: Path, n_cells: int, index: int) -> int | None:
+    """The line of the source file where cell `index`'s content starts: after its `# %%`,
     or for a first cell without one, after the jupytext header (or at line 1)."""
     lines = Path(path).read_text(encoding="utf-8").splitlines()
     starts = [i + 2 for i, line in enumerate(lines) if line.startswith("# %%")]
     if len(starts) == n_cells - 1:
         header = [i + 2 for i, line in enumerate(lines) if line.startswith("# ---")]
         starts = [header[1] if lines[0].startswith("# ---") and len(header) > 1 else 1, *starts]
-    return starts if len(starts) == n_cells else [None] * n_cells
+    return starts[index] if len(starts) == n_cells else None

@@ -10,25 +10,21 @@ from typing import Callable, Iterable
 
 from ..pipeline import engine, store
 from ..pipeline.engine import Result
-from ..pipeline.keys import (PACKAGE_DIR, PINNED_LIBRARIES, Remembered, digests, hash_json,
-                             library_versions, module_closure, reachable_code)
+from ..pipeline.keys import (PINNED_LIBRARIES, Remembered, digests, hash_json, library_versions,
+                             module_closure, reachable_code)
 from . import execute as runner
-from .source import DEFAULT_SRC, ROOT, cell_imports, discover, read, rel
+from .execute import DEFAULT_SRC, ROOT, cell_imports, discover, read, rel
 
 DEFAULT_CACHE = ROOT / ".cache" / "notebooks"
-
 # Bump when the way notebooks are executed or written changes: every one re-runs.
 CACHE_FORMAT = 2
-
 # The kernel stack: a new version may change what a notebook shows.
 KERNEL_LIBRARIES = ("ipykernel", "ipython", "matplotlib-inline", "nbclient", "nbformat", "jupytext")
 
 
-def cache_key(path: Path, imports: set[Path] | None = None) -> str:
-    """`imports`: the files the cells import, when known (read from the stamp of the same
-    text), so that a warm build need not parse the notebook."""
+def cache_key(path: Path) -> str:
     files: set[Path] = set()
-    for imported in sorted(cell_imports(read(path), path) if imports is None else imports):
+    for imported in sorted(cell_imports(read(path), path)):
         module_closure(imported, files)
     return hash_json({
         "format": CACHE_FORMAT,
@@ -55,17 +51,7 @@ class NotebookTarget(engine.Target):
 
     def key(self) -> str:
         return self.remembered.get([str(self.path), store.sha256(self.path)],
-                                   lambda: cache_key(self.path, self._known_imports()))
-
-    def _known_imports(self) -> set[Path] | None:
-        """The cells' imports recorded in the stamp, if it was made from this very text."""
-        stamp = store.read_stamp(self.stamp_path) or {}
-        imports = stamp.get("imports")
-        if stamp.get("text") == store.sha256(self.path) and isinstance(imports, list):
-            files = {PACKAGE_DIR / str(i) for i in imports}
-            if all(f.is_file() for f in files):
-                return files
-        return None
+                                   lambda: cache_key(self.path))
 
     def outputs(self) -> dict[str, Path]:
         return {f"{self.name}.ipynb": self.folder / f"{self.name}.ipynb"}
@@ -74,9 +60,7 @@ class NotebookTarget(engine.Target):
         runner.execute(self.path, self.folder / f"{self.name}.ipynb")
 
     def stamp_extra(self) -> dict:
-        imports = cell_imports(read(self.path), self.path)
-        return {"source": rel(self.path), "text": store.sha256(self.path),
-                "imports": sorted(p.relative_to(PACKAGE_DIR).as_posix() for p in imports)}
+        return {"source": rel(self.path)}
 
 
 def run(names: Iterable[str] | None = None, src_dir: Path = DEFAULT_SRC,

@@ -53,9 +53,6 @@ class Target:
     name: str
     folder: Path
     stamp_path: Path
-    key: Callable[[], str]
-    outputs: Callable[[], dict[str, Path]]
-    build: Callable[[str], None]
 
     def preload(self) -> None:
         """Import what `build` needs, once, before workers are forked (they inherit it)."""
@@ -134,9 +131,6 @@ def run(targets: Iterable[Target], *, force: bool = False, jobs: int = 1,
     return [results[t.name] for t in targets]
 
 
-# --- parallel builds -------------------------------------------------------------------
-
-
 class Terminated(KeyboardInterrupt):
     """SIGTERM, raised like Ctrl-C so that the same cleanup runs."""
 
@@ -155,10 +149,7 @@ def _worker(target: Target, key: str, conn, parent: int) -> None:
         pass  # not Linux: the parent's cleanup still terminates the workers
     if os.getppid() != parent:  # the parent died before prctl
         os._exit(1)
-    try:
-        conn.send(build_one(target, key))
-    finally:
-        conn.close()
+    conn.send(build_one(target, key))  # the pipe closes as the process exits
 
 
 def _run_in_processes(todo: list[tuple[Target, str]], jobs: int,
@@ -212,9 +203,6 @@ def _stop(processes: list) -> None:
         if process.is_alive():
             process.kill()
             process.join()
-
-
-# --- reporting -------------------------------------------------------------------------
 
 
 def progress_line(result: Result, done: int, total: int) -> str:

@@ -19,16 +19,14 @@ from .translations import (DOCS, ORIGINAL, Language, TranslationError,
                            figure_languages, fonts_of)
 
 _CHECKOUT = PACKAGE_DIR.parent
-# figures/ of the project when run from its checkout; installed from the wheel (no
-# pyproject.toml beside the package), figures/ in the folder it is run from
+# the project's figures/ in its checkout; installed from the wheel, ./figures
 DEFAULT_OUT = (_CHECKOUT / "figures" if (_CHECKOUT / "pyproject.toml").is_file()
                else Path.cwd() / "figures")
 
 # Bump when the way outputs are written changes, so every stamp goes stale.
 CACHE_FORMAT = 1
-# What touches every figure even when reached only indirectly: the shared style and the
-# translation of a drawing's texts (with what they import), and the writer and the fonts
-# of a language (these files alone: the engine's plumbing they import changes no byte).
+# What touches every figure: the style and the translation of texts (with what they
+# import), the writer and a language's fonts (alone: the plumbing they import draws nothing).
 SHARED = [PACKAGE_DIR / "style.py", PACKAGE_DIR / "figures" / "wording.py"]
 WRITERS = {Path(__file__).with_name("output.py"), Path(__file__).with_name("translations.py")}
 
@@ -114,9 +112,8 @@ class FigureTarget(engine.Target):
                         or not intact(self.fig.translated_names(c))]
 
     def build(self, key: str) -> None:
-        """Compute once; draw each theme and layout (the draw function is handed the
-        frozen style.Theme; matplotlib's settings for it are a style context around the
-        drawing and the writing), then write it in each stale language."""
+        """Compute once; draw each theme and layout (handed the frozen style.Theme, inside its
+        matplotlib style context), then write it in each stale language."""
         import matplotlib.pyplot as plt
         import matplotlib.style
         from threadpoolctl import threadpool_limits
@@ -127,16 +124,13 @@ class FigureTarget(engine.Target):
         text = self._stamp.get("text")
         self._text = text if isinstance(text, dict) else {}
         if not stale:  # the key moved with translations of texts this figure does not draw
-            self._forget_old_outputs()
             return
         compute, draw = self.fig.functions()
-        # one BLAS thread: parallel figures don't fight over the cores, and sums
-        # are reduced in one fixed order, so the bytes are the same on every run
+        # one BLAS thread: parallel figures don't fight, and sums keep one order (same bytes)
         with threadpool_limits(limits=1):
             arrays = compute(**self.fig.params)
-        # computed once, drawn once per theme and layout (the dark page and the phone get
-        # drawings of their own); written in the original, which says which texts the
-        # figure has, then in each translation that has words for them
+        # drawn once per theme and layout, written in the original (which says which texts
+        # the figure has), then in each translation that has words for them
         original, drawings = wording.Words(), {}
         try:
             for layout, theme in self.fig.variants():
@@ -161,12 +155,6 @@ class FigureTarget(engine.Target):
             for drawn in drawings.values():
                 if hasattr(drawn, "savefig"):  # a matplotlib figure: pyplot holds on to it
                     plt.close(drawn)
-        self._forget_old_outputs()
-
-    def _forget_old_outputs(self) -> None:
-        """Remove files an earlier version wrote in formats (or languages) it no longer has."""
-        for old in set(self._stamp.get("outputs", ())) - set(self.outputs()):
-            (self.folder / old).unlink(missing_ok=True)
 
     def _write(self, drawn, layout: str, theme: str, lang: str | None) -> None:
         for fmt in self.fig.formats:
@@ -178,6 +166,9 @@ class FigureTarget(engine.Target):
             self._text[layout] = _text_size(drawn, self.folder, self.fig, layout)
 
     def write_stamp(self, key: str) -> None:
+        # first remove the files of formats (or languages) an earlier version had
+        for old in set(self._stamp.get("outputs", ())) - set(self.outputs()):
+            (self.folder / old).unlink(missing_ok=True)
         super().write_stamp(self._joined())  # now that the drawing said which texts it uses
 
     def stamp_extra(self) -> dict:
@@ -203,8 +194,7 @@ def _text_size(drawn, out_dir: Path, fig: Figure, layout: str) -> dict | None:
         from PIL import Image
 
         with Image.open(path) as image:
-            # figures and explorables' backgrounds are written at RASTER_DPI,
-            # animations at their own
+            # figures and explorables' backgrounds are written at RASTER_DPI, animations not
             at_raster_dpi = hasattr(drawn, "savefig") or hasattr(drawn, "backgrounds")
             dpi = RASTER_DPI if at_raster_dpi else drawn.dpi
             width_pt = image.width / dpi * 72
@@ -220,9 +210,8 @@ def build(names: Iterable[str] | None = None, out_dir: Path = DEFAULT_OUT, force
           jobs: int = 1, progress: Callable[[Result, int, int], None] | None = None,
           registry: dict[str, Figure] | None = None,
           languages: list[str] | None = None, docs: Path = DOCS) -> list[Result]:
-    """Redraw the stale figures (all, or those named), in the original and in every
-    translation of `docs` with figure strings (or the `languages` named); one Result
-    per figure."""
+    """Redraw the stale figures (all, or those named) in the original and in every
+    translation of `docs` with figure strings (or the `languages` named)."""
     registry = scan() if registry is None else registry
     langs = figure_languages(docs, only=languages)
     remembered = Remembered(Path(out_dir) / ".stamps" / "code-keys")

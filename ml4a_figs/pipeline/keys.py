@@ -157,10 +157,9 @@ def hash_json(data) -> str:
 
 
 class Remembered:
-    """Keys remembered in a file while no file of the package and no version of
-    `libraries` changed: hashing the files takes milliseconds, parsing them (what a key
-    reads) a fifth of every warm `make site`. A missing or damaged file: every key is
-    computed again. `ident` must name everything else a key reads."""
+    """Keys remembered in a file while no package file and no version of `libraries`
+    changed: hashing the files takes milliseconds, parsing them a fifth of a warm `make
+    site`. A damaged file: keys are computed again. `ident` names all else a key reads."""
 
     def __init__(self, path: Path, libraries: tuple[str, ...] = PINNED_LIBRARIES):
         self.path, self.changed = Path(path), False

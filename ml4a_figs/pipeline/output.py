@@ -19,9 +19,6 @@ _FIXED_METADATA = {
 
 # Raster figures are drawn at twice their CSS size for sharp phone and retina screens.
 RASTER_DPI = 200
-
-# Lossy WebP keeps smooth surfaces sharp at a fraction of PNG's bytes.
-_PIL_OPTIONS = {"webp": {"quality": 75, "method": 4}}
 # Path data and positions: matplotlib writes 6 decimals of a pixel; 2 are invisible
 # to any reader and make line-art SVGs about a third smaller.
 _SVG_COORDINATE_ATTR = re.compile(rb'( (?:d|x|y)=")([^"]*)"')
@@ -42,7 +39,8 @@ def _write(obj: Any, path: Path, fmt: str) -> None:
         path.write_bytes(_SVG_COORDINATE_ATTR.sub(
             lambda m: m.group(1) + _LONG_DECIMAL.sub(rb"\1", m.group(2)) + b'"', buffer.getvalue()))
     elif hasattr(obj, "savefig"):
-        extra = {"pil_kwargs": _PIL_OPTIONS[fmt]} if fmt in _PIL_OPTIONS else {}
+        # lossy WebP keeps smooth surfaces sharp at a fraction of PNG's bytes
+        extra = {"pil_kwargs": {"quality": 75, "method": 4}} if fmt == "webp" else {}
         obj.savefig(path, format=fmt, dpi=RASTER_DPI, metadata=_FIXED_METADATA.get(fmt), **extra)
     elif hasattr(obj, "backgrounds"):  # an explorable figure: its data and backgrounds
         obj.save(path, fmt, _write)

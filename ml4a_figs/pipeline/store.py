@@ -1,9 +1,6 @@
-"""Files the engine writes: never half-written, stamps that are trusted only in shape.
-
-Every file is written under a temporary name (`.NAME.PID.tmp`, beside it) and renamed
-into place, so a run killed halfway leaves the old file or the new one, never a
-truncated one. A run killed during a write leaves its temporary file behind; the next
-run removes those whose writer is no longer alive (`sweep_temporary_files`).
+"""Files the engine writes: never half-written, stamps trusted only in shape. Each file is
+written as `.NAME.PID.tmp` beside it and renamed into place, so a killed run leaves the old
+file or the new one; the next run removes temporary files whose writer is gone.
 """
 
 from __future__ import annotations

@@ -80,9 +80,8 @@ def read_yaml(path: Path, root: Path) -> dict:
         raise TranslationError([f"{where}:1: a symbolic link; {STRINGS_FILE} is a plain file"])
     raw = Path(path).read_bytes().removeprefix(b"\xef\xbb\xbf")
     if len(raw) > MAX_STRINGS_BYTES:
-        raise TranslationError([f"{where}:1: this file is {len(raw):,} bytes; a translation "
-                                f"file may be at most {MAX_STRINGS_BYTES:,} bytes (see Limits "
-                                f"in the translator's guide)"])
+        raise TranslationError([f"{where}:1: this file is {len(raw):,} bytes; at most "
+                                f"{MAX_STRINGS_BYTES:,} (see Limits in the translator's guide)"])
     try:
         data = yaml.safe_load(raw.decode("utf-8")) or {}
     except UnicodeDecodeError as exc:
@@ -100,9 +99,8 @@ def read_yaml(path: Path, root: Path) -> dict:
 
 @contextmanager
 def fonts_of(language: Language):
-    """matplotlib's fonts for that language's copy: text made while it is written gets the
-    language's family, and a font the machine lacks (a phone's) is named in the SVG
-    without a warning per glyph."""
+    """matplotlib's fonts for that language's copy; a font the machine lacks (a phone's)
+    is named in the SVG without a warning per glyph."""
     import matplotlib
 
     log = logging.getLogger("matplotlib.font_manager")
