@@ -14,7 +14,7 @@ import re
 from . import limits, sanitize
 from .files import SNIPPET_LINE, includes
 from .sanitize import Renderer, default_renderer
-from .sections import FENCE, Doc, without_code_spans
+from .sections import Doc, without_code_spans
 from ..figures.references import ANY_FIGURE_REF, FACT, closest
 
 _COMMENT_END = re.compile(r"--!?>")
@@ -26,7 +26,8 @@ def check(doc: Doc, english: Doc, figures=None, facts=None, render: Renderer | N
     """Every problem of a translation against its English original, `path:line: ...`."""
     lines = doc.text.split("\n")
     bounds, unbounded = limits.bounds(doc.path, lines[doc.body_start:], doc.body_start + 1)
-    visible, comment, math = _visible(_outside_fences(doc))
+    visible, comment, math = _visible([(i + 1, line) for i, line in enumerate(lines)
+                                       if i >= doc.body_start and i not in doc.fenced])
     problems = doc.problems + bounds + _check_headings(doc, english) + \
         _check_markup(doc, english, visible, figures, facts) + \
         check_front_matter(doc, english)
@@ -119,26 +120,6 @@ def _visible(numbered_lines) -> tuple[list[tuple[int, str]], int, int]:
     return out, comment, math
 
 
-def _fenced(lines: list[str], start: int):
-    """(index, line, inside fenced code) of lines[start:], the fence lines counted in."""
-    fence = None
-    for index in range(start, len(lines)):
-        opener = FENCE.match(lines[index])
-        inside = fence is not None or opener is not None
-        if fence is None and opener:
-            fence = opener.group(1)
-        elif fence and opener and opener.group(1)[0] == fence[0] \
-                and len(opener.group(1)) >= len(fence):
-            fence = None
-        yield index, lines[index], inside
-
-
-def _outside_fences(doc: Doc) -> list[tuple[int, str]]:
-    """(line number, text) of the body lines outside fenced code."""
-    return [(i + 1, line) for i, line, fenced in
-            _fenced(doc.text.split("\n"), doc.body_start) if not fenced]
-
-
 def _check_markup(doc: Doc, english: Doc, visible, figures=None, facts=None) -> list[str]:
     """Includes, the build's own markers, and figure and fact names."""
     problems = []
@@ -165,13 +146,13 @@ def _check_markup(doc: Doc, english: Doc, visible, figures=None, facts=None) -> 
     return problems
 
 
-def check_front_matter(doc: Doc, english: Doc | None = None) -> list[str]:
+def check_front_matter(doc: Doc, english: Doc) -> list[str]:
     """The front matter holds the English page's keys only (a `template:` or `hide:`
     would change the page's frame), and its values are plain text."""
     problems = []
     for key, value in doc.meta.items():
         line = key_line(doc.text, key)
-        if english is not None and key not in english.meta:
+        if key not in english.meta:
             problems.append(f"{doc.path}:{line}: front matter key {key!r} is not one of "
                             f"{english.path}'s ({', '.join(map(str, english.meta)) or 'none'}); "
                             f"a translation's front matter holds only the English page's keys")
@@ -182,15 +163,12 @@ def check_front_matter(doc: Doc, english: Doc | None = None) -> list[str]:
 
 # --- the rendered HTML, judged by the allowlist -----------------------------------
 
-def english_classes(english: Doc | None, render: Renderer) -> frozenset[str]:
+def english_classes(english: Doc, render: Renderer) -> frozenset[str]:
     """The classes the English page's Markdown renders to: all a translation may use."""
-    if english is None:
-        return frozenset()
     return sanitize.classes_of(render("\n".join(english.text.split("\n")[english.body_start:])))
 
 
-def check_html(doc: Doc, render: Renderer, english: Doc | None = None,
-               skip: set[int] = frozenset()) -> list[str]:
+def check_html(doc: Doc, render: Renderer, english: Doc, skip: set[int]) -> list[str]:
     """The page rendered as the site renders it, judged by the allowlist and by the
     classes, ids and images it may use. A refusal is placed at the block whose addition
     makes the rendered HTML refused (found by halving the page; a reference defined far
@@ -198,19 +176,20 @@ def check_html(doc: Doc, render: Renderer, english: Doc | None = None,
     start = doc.body_start
     kept = ["" if n in skip else line for n, line in enumerate(doc.text.split("\n"), start=1)]
     classes = english_classes(english, render)
-    heading_ids = set(english.by_id()) if english is not None else None
+    heading_ids = set(english.by_id())
 
     def judge(text: str):
         html = render("\n".join(text))
-        return sanitize.judge(html) or (sanitize.integrity(html, classes, heading_ids)
-                                        if english is not None else None)
+        return sanitize.judge(html) or sanitize.integrity(html, classes, heading_ids)
 
     # blank lines outside fenced code and display math: where the page can be cut
     points, math = [], False
-    for index, line, fenced in _fenced(kept, start):
-        if not fenced and line.strip() == "$$":
+    for index in range(start, len(kept)):
+        if index in doc.fenced:
+            continue
+        if kept[index].strip() == "$$":
             math = not math
-        elif not fenced and not math and not line.strip():
+        elif not math and not kept[index].strip():
             points.append(index)
     points.append(len(kept))
     problems = []
@@ -240,13 +219,12 @@ def check_html(doc: Doc, render: Renderer, english: Doc | None = None,
     return problems
 
 
-def check_strings(strings: dict, path: str, text: str, render: Renderer | None = None,
-                  english: dict | None = None) -> list[str]:
+def check_strings(strings: dict, path: str, text: str, render: Renderer,
+                  english: dict | None) -> list[str]:
     """language.yml: the site name, description and nav titles are plain text; the notes
     are Markdown, judged like a page, with no include, class, id or remote image. Every
     text names only the format fields its English string names (`english`: the
     original's language.yml; None for the original itself)."""
-    render = render or default_renderer()
     problems, unfit = [], set()  # texts with a bad field are not filled in to be judged
     for key, value, original in _leaves(strings, english) if english is not None else ():
         if why := limits.format_field_problem(value, original):

@@ -41,8 +41,7 @@ def _expected(section: Section) -> str:
     return _COMMENT.sub("", text).replace("<!--", "< !--")
 
 
-def lost(doc: Doc | None, english: Doc, html: str, render: Renderer,
-         english_path: str | None = None) -> list[str]:
+def lost(doc: Doc | None, english: Doc, html: str, render: Renderer) -> list[str]:
     """Problems, `path:line: …`, for the English sections missing from the published
     `html` and for the words of a translated section missing from it."""
     ids = {s.id for s in english.sections if s.id}
@@ -55,7 +54,7 @@ def lost(doc: Doc | None, english: Doc, html: str, render: Renderer,
         before = next((translated[e.id] for e in reversed(english.sections[:first])
                        if translated.get(e.id)), None)
         where = f"{doc.path}:{before.line}" if doc and before else \
-            f"{doc.path if doc else english_path or english.path}:1"
+            f"{doc.path if doc else english.path}:1"
         names = ", ".join(repr(s.id) for s in missing[:5]) + (" …" if len(missing) > 5 else "")
         problems.append(f"{where}: {len(missing)} section(s) of the page are missing from the "
                         f"published page ({names}): something in this section hides what "

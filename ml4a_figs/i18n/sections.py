@@ -144,6 +144,7 @@ class Doc:
     problems: list[str] = field(default_factory=list)
     oversized: bool = False  # over limits.MAX_PAGE_BYTES: not parsed, only refused
     body_start: int = 0  # the index of the first line after the front matter
+    fenced: set[int] = field(default_factory=set)  # indices of fenced code lines, fences too
 
     def by_id(self) -> dict[str, Section]:
         return {s.id: s for s in self.sections if s.id}
@@ -219,6 +220,8 @@ def parse(text: str, path: str, *, derive_ids: bool = True) -> Doc:
             previous_text = False
             continue
         opener = FENCE.match(line)
+        if fence is not None or opener:
+            doc.fenced.add(index)
         if fence is not None:
             if opener and opener.group(1)[0] == fence[0] and len(opener.group(1)) >= len(fence) \
                     and not line.strip()[len(opener.group(1)):].strip():
