@@ -114,3 +114,20 @@ def test_every_drawing_with_words_has_a_korean_version():
             missing += [n for n in fig.translated_names("ko") if not (FIGURES / n).is_file()]
     assert not untranslated, f"figure strings docs/ko/language.yml lacks: {sorted(untranslated)}"
     assert not missing, f"drawings without a Korean version: {missing}"
+
+
+def test_a_translation_redrawn_alone_has_the_bytes_of_a_full_build(tmp_path):
+    """Same sources, same bytes, whatever the build's history: after a label edit only the
+    translated drawings are stale, and they must come out as a build from nothing makes them
+    (before, saving the English first changed the layout's last digits: other WebP pixels)."""
+    def docs(folder: str, word: str) -> Path:
+        return _docs(tmp_path / folder, f'  "weight {{}}": "{word} {{}}"\n')
+
+    edited, fresh = tmp_path / "edited", tmp_path / "fresh"
+    builder.build(["sampling"], edited, docs=docs("one", "XX-ONE"))
+    assert [r.status for r in builder.build(["sampling"], edited, docs=docs("two", "XX-TWO"))] \
+        == ["built"]
+    builder.build(["sampling"], fresh, docs=docs("three", "XX-TWO"))
+    copies = sorted(p.name for p in (fresh / "xx").iterdir())
+    assert copies, "no translated drawings"
+    assert [n for n in copies if (edited / "xx" / n).read_bytes() != (fresh / "xx" / n).read_bytes()] == []

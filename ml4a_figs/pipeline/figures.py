@@ -5,6 +5,8 @@ style and writers, its parameters and the pinned library versions."""
 from __future__ import annotations
 
 import re
+import shutil
+import tempfile
 from pathlib import Path
 from typing import Callable, Iterable
 
@@ -132,14 +134,17 @@ class FigureTarget(engine.Target):
         # drawn once per theme and layout, written in the original (which says which texts
         # the figure has), then in each translation that has words for them
         original, drawings = wording.Words(), {}
+        scratch = None if ORIGINAL in stale else Path(tempfile.mkdtemp(prefix="ml4a-figure-"))
         try:
             for layout, theme in self.fig.variants():
                 look = style.Theme(theme, layout)
                 with matplotlib.style.context(look.rc()), threadpool_limits(limits=1):
                     drawings[layout, theme] = drawn = draw(look, **arrays)
                     wording.translate(drawn, original)
-                    if ORIGINAL in stale:
-                        self._write(drawn, layout, theme, None)
+                    # written even when only translations are stale (then into a scratch
+                    # folder): saving lays the figure out, and a translation saved without
+                    # that history differs in its last digits (the SVG's clip-path ids)
+                    self._write(drawn, layout, theme, None, scratch or self.folder)
             if ORIGINAL in stale:  # else the stamp's are right (an animation says its
                 self._used = sorted(original.used)  # texts only while it is written)
             for code in [c for c in self.drawn_in() if c in stale]:
@@ -152,17 +157,21 @@ class FigureTarget(engine.Target):
                         wording.translate(drawn, said)
                         self._write(drawn, layout, theme, code)
         finally:
+            if scratch:
+                shutil.rmtree(scratch, ignore_errors=True)
             for drawn in drawings.values():
                 if hasattr(drawn, "savefig"):  # a matplotlib figure: pyplot holds on to it
                     plt.close(drawn)
 
-    def _write(self, drawn, layout: str, theme: str, lang: str | None) -> None:
+    def _write(self, drawn, layout: str, theme: str, lang: str | None,
+               folder: Path | None = None) -> None:
+        folder = folder or self.folder
         for fmt in self.fig.formats:
             if (fmt == "json" and (layout, theme) != ("wide", "light")) or (
                     lang and fmt.endswith("json")):
                 continue
-            write_output(drawn, self.folder / self.fig.output_name(fmt, theme, layout, lang), fmt)
-        if theme == "light" and lang is None:
+            write_output(drawn, folder / self.fig.output_name(fmt, theme, layout, lang), fmt)
+        if theme == "light" and lang is None and folder == self.folder:
             self._text[layout] = _text_size(drawn, self.folder, self.fig, layout)
 
     def write_stamp(self, key: str) -> None:
