@@ -55,15 +55,20 @@ def test_declarations_resolve_to_functions_with_alt_text():
         assert len(fig.alt) >= 20, f"{name}: alt text too short to describe the figure"
 
 
-def test_a_declaration_that_is_not_literal_is_an_error(package_copy, tmp_path):
+def _list_with_module(package_copy: Path, tmp_path: Path, name: str, source: str):
+    """`list` run on a package copy that holds one more figure module, figures/NAME.py."""
     pkg = tmp_path / "pkg"
     shutil.copytree(package_copy / "ml4a_figs", pkg / "ml4a_figs")
-    (pkg / "ml4a_figs" / "figures" / "zz_bad.py").write_text(
-        "from .registry import declare\n\n"
-        "def f():\n    return {}\n\n"
-        "ALT = 'computed'\n"
-        "declare('bad', compute=f, draw=f, alt=ALT)\n")
-    proc = run_cli(pkg, "list", out=tmp_path / "out")
+    (pkg / "ml4a_figs" / "figures" / f"{name}.py").write_text(source)
+    return run_cli(pkg, "list", out=tmp_path / "out")
+
+
+def test_a_declaration_that_is_not_literal_is_an_error(package_copy, tmp_path):
+    proc = _list_with_module(package_copy, tmp_path, "zz_bad",
+                             "from .registry import declare\n\n"
+                             "def f():\n    return {}\n\n"
+                             "ALT = 'computed'\n"
+                             "declare('bad', compute=f, draw=f, alt=ALT)\n")
     assert proc.returncode != 0
     assert "zz_bad.py:7" in proc.stderr and "literal" in proc.stderr
 
@@ -71,14 +76,12 @@ def test_a_declaration_that_is_not_literal_is_an_error(package_copy, tmp_path):
 def test_a_draw_function_that_is_not_handed_the_theme_is_an_error(package_copy, tmp_path):
     """A draw function takes the theme first (issue 21): one that would read its colours
     from elsewhere is refused by name and line when the figures are listed."""
-    pkg = tmp_path / "pkg"
-    shutil.copytree(package_copy / "ml4a_figs", pkg / "ml4a_figs")
-    (pkg / "ml4a_figs" / "figures" / "zz_themeless.py").write_text(
-        "from .registry import declare\n\n"
-        "def f():\n    return {}\n\n"
-        "def draw_f(x):\n    return x\n\n"
-        "declare('themeless', compute=f, draw=draw_f, alt='a figure drawn in no theme')\n")
-    proc = run_cli(pkg, "list", out=tmp_path / "out")
+    proc = _list_with_module(package_copy, tmp_path, "zz_themeless",
+                             "from .registry import declare\n\n"
+                             "def f():\n    return {}\n\n"
+                             "def draw_f(x):\n    return x\n\n"
+                             "declare('themeless', compute=f, draw=draw_f,"
+                             " alt='a figure drawn in no theme')\n")
     assert proc.returncode != 0
     assert "zz_themeless.py:9" in proc.stderr and "def draw_f(theme" in proc.stderr, proc.stderr
     assert "Traceback" not in proc.stderr
